@@ -1,0 +1,38 @@
+"""Safe output writing: whole files or nothing."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from .errors import MusicnetError
+
+__all__ = ["write_outputs"]
+
+
+def write_outputs(files: Mapping[Path, str | bytes]) -> None:
+    """Write every file, or none: each goes to a temporary file beside it, then all are
+    renamed into place. A failure removes the temporary files and raises MusicnetError."""
+    temps: list[tuple[str, Path]] = []
+    try:
+        for path, content in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            temps.append((tmp, path))
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+        for tmp, path in temps:
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        temps.clear()
+    except OSError as exc:
+        raise MusicnetError(f"cannot write {exc.filename or 'output'}: {exc.strerror}.") from exc
+    finally:
+        for tmp, _ in temps:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass

@@ -1,0 +1,157 @@
+"""All analyses together: one JSON-ready dict, and a plain-English text rendering."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from ..schema import HUB_AREAS, REMITS, ROLES, STAGES, STATUSES, TYPES, hub_area
+from .chains import pathfinder_chains
+from .coverage import borough_coverage
+from .ends import dead_ends, isolated
+from .fragility import bridge_organisations, bridges
+from .progression import progression_gaps, stage_reach
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..network import Network
+
+__all__ = ["analyse", "format_text"]
+
+
+def _org(net: Network, v: str, **extra: Any) -> dict[str, Any]:
+    o = net.orgs[v]
+    return {"id": v, "name": o.name, "borough": o.borough, "remit": o.remit, **extra}
+
+
+def _counts(values: list[str], order: tuple[str, ...] | list[str]) -> dict[str, int]:
+    c = Counter(values)
+    return {k: c[k] for k in order if c[k]}
+
+
+def summary(net: Network) -> dict[str, Any]:
+    """Key counts: organisations and routes by remit, type, role, hub area and status."""
+    orgs = list(net.orgs.values())
+    status = Counter(r.status for r in net.routes)
+    people = [r.young_people_per_year for r in net.routes
+              if r.status == "active" and r.young_people_per_year is not None]
+    return {
+        "organisations": len(orgs),
+        "routes": len(net.routes),
+        "routes_by_status": {s: status[s] for s in STATUSES},
+        "by_remit": _counts([o.remit for o in orgs], tuple(REMITS)),
+        "by_type": _counts([o.type for o in orgs], TYPES),
+        "by_role": _counts([o.role for o in orgs], tuple(ROLES)),
+        "by_hub_area": _counts([hub_area(o.borough) or o.borough for o in orgs],
+                               [*HUB_AREAS, "London-wide", "Outside London"]),
+        "boroughs": len({o.borough for o in orgs}),
+        "young_people_per_year": sum(people) if people else None,
+    }
+
+
+def analyse(net: Network) -> dict[str, Any]:
+    """Every analysis on ``net`` as one JSON-ready dict (stable keys, sorted lists).
+
+    Keys: ``summary``, ``dead_ends``, ``progression_gaps``, ``bridges`` (list of
+    ``{"source", "target"}``), ``bridge_organisations`` (list of ``{"id", "cut_off"}``),
+    ``isolated``, ``stage_reach``, ``borough_coverage``, ``pathfinder_chains``.
+    Organisation lists hold objects with ``id``, ``name``, ``borough`` and ``remit``.
+    """
+    reach = stage_reach(net)
+    highest = {row["id"]: row for row in reach["organisations"]}
+    chains = pathfinder_chains(net)
+    result = {
+        "summary": summary(net),
+        "dead_ends": [_org(net, v) for v in dead_ends(net)],
+        "progression_gaps": [
+            _org(net, v, highest_stage=highest[v]["highest_stage_offered"])
+            for v in progression_gaps(net)
+        ],
+        "bridges": [
+            {"source": s, "target": t, "source_name": net.orgs[s].name,
+             "target_name": net.orgs[t].name}
+            for s, t in bridges(net)
+        ],
+        "bridge_organisations": [
+            _org(net, b.id, cut_off=b.cut_off) for b in bridge_organisations(net)
+        ],
+        "isolated": [_org(net, v) for v in isolated(net)],
+        "stage_reach": reach,
+        "borough_coverage": borough_coverage(net),
+        "pathfinder_chains": {k: [_org(net, v) for v in ids] for k, ids in chains.items()},
+    }
+    s = result["summary"]
+    for key in ("dead_ends", "progression_gaps", "bridges", "bridge_organisations",
+                "isolated"):
+        s[key] = len(result[key])
+    return result
+
+
+def _label(row: dict[str, Any]) -> str:
+    remit = " [majority CC]" if row.get("remit") == "majority_cc" else ""
+    return f"{row['name']} ({row['id']}), {row['borough']}{remit}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _section(lines: list[str], title: str, rows: list[str], todo: str, limit: int) -> None:
+    lines.append("")
+    lines.append(f"{title} ({len(rows)})")
+    if not rows:
+        lines.append("  none found")
+        return
+    for text in rows[:limit]:
+        lines.append(f"  - {text}")
+    if len(rows) > limit:
+        lines.append(f"  ... and {len(rows) - limit} more (use --format json for all)")
+    lines.append(f"  What to do: {todo}")
+
+
+def format_text(result: dict[str, Any], *, limit: int = 15) -> str:
+    """A plain-English summary of :func:`analyse` output for the terminal."""
+    s = result["summary"]
+    rs = s["routes_by_status"]
+    lines = [
+        f"{s['organisations']} organisations in {s['boroughs']} boroughs, "
+        f"{s['routes']} routes ({rs['active']} active, {rs['lapsed']} lapsed, "
+        f"{rs['planned']} planned; only active routes are analysed).",
+        "Remit: " + ", ".join(f"{v} {k}" for k, v in s["by_remit"].items()) + ".",
+    ]
+    mcc = result["stage_reach"]["majority_cc"]
+    if mcc["organisations"]:
+        lines.append(
+            f"From the {mcc['organisations']} majority-CC organisations, young people can "
+            "reach: " + ", ".join(f"{st} {mcc['can_reach'][st]}" for st in STAGES) + ".")
+    _section(lines, "Dead ends: young people arrive but no route leads on",
+             [_label(r) for r in result["dead_ends"]],
+             "agree an onward referral route for each, e.g. with `musicnet suggest`.", limit)
+    _section(lines, "Progression gaps: no route to any higher stage",
+             [f"{_label(r)}: stops at {r['highest_stage']}" for r in
+              result["progression_gaps"]],
+             "link each to an organisation offering the next stage up.", limit)
+    _section(lines, "Fragile routes (bridges): the only link between two parts of the network",
+             [f"{b['source_name']} ({b['source']}) -> {b['target_name']} ({b['target']})"
+              for b in result["bridges"]],
+             "add a second route so one lapsed relationship cannot cut young people off.",
+             limit)
+    _section(lines, "Bridge organisations: single points of failure",
+             [f"{_label(r)}: {_plural(r['cut_off'], 'organisation')} cut off if it closed"
+              for r in result["bridge_organisations"]],
+             "build routes around them, so the network survives if one closes.", limit)
+    _section(lines, "Isolated organisations: no active route at all",
+             [_label(r) for r in result["isolated"]],
+             "add them to the network with at least one route in and one out.", limit)
+    chains = result["pathfinder_chains"]
+    _section(lines, "Broken Pathfinders chains: grassroots settings with no onward route",
+             [_label(r) for r in chains["grassroots_without_onward_route"]],
+             "connect each to a community music (intermediary) organisation.", limit)
+    _section(lines, "Broken Pathfinders chains: intermediaries with no next step",
+             [_label(r) for r in chains["intermediaries_without_next_step"]],
+             "connect each to a hub, music service, venue, ensemble or college.", limit)
+    stuck = [b for b in result["borough_coverage"]["boroughs"]
+             if "developing" in b["unreachable_stages"]]
+    _section(lines, "Boroughs with no route beyond participation",
+             [f"{b['borough']}: {b['organisations']} organisations" for b in stuck],
+             "make sure each borough's projects link to a developing-stage offer.", limit)
+    return "\n".join(lines)

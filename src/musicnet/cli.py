@@ -1,0 +1,227 @@
+"""The ``musicnet`` command line: a thin click layer over the Python API.
+
+Heavy libraries (networkx, pandas, pyvis, jinja2) are imported inside commands so that
+``musicnet --help`` stays fast. Exit status: 0 ok, 1 invalid data or failed request,
+2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import DataError, MusicnetError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .network import Network
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Group(click.Group):
+    """Turns musicnet errors into one clear message and exit status 1 (no traceback)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DataError as exc:
+            if ctx.params.get("debug"):
+                raise
+            click.echo(exc.report(), err=True)
+            ctx.exit(1)
+        except MusicnetError as exc:
+            if ctx.params.get("debug"):
+                raise
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(1)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # a bug: say so plainly, keep the traceback for --debug
+            if ctx.params.get("debug"):
+                raise
+            click.echo(f"Internal error: {type(exc).__name__}: {exc}\n"
+                       "This is a bug in musicnet. Run the same command with --debug and "
+                       "include the output in a bug report.", err=True)
+            ctx.exit(1)
+
+
+def data_argument(f: F) -> F:
+    return click.argument("data_dir", default="data", type=click.Path(path_type=Path),
+                          metavar="[DATA_DIR]")(f)
+
+
+def quiet_option(f: F) -> F:
+    return click.option("--quiet", "-q", is_flag=True,
+                        help="Print nothing but errors.")(f)
+
+
+def _load(data_dir: Path, quiet: bool) -> Network:
+    from .network import load
+
+    net = load(data_dir)
+    if not quiet:
+        for w in net.warnings:
+            click.echo(f"warning: {w}", err=True)
+    return net
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="musicnet")
+@click.option("--debug", is_flag=True, help="Show full Python tracebacks (for bug reports).")
+def cli(debug: bool) -> None:
+    """Find where young people's musical journeys stop.
+
+    musicnet reads a folder with organisations.csv (one row per organisation) and
+    referrals.csv (one row per referral or signposting route), checks it, and finds dead
+    ends, progression gaps, fragile routes and single points of failure.
+
+    DATA_DIR defaults to ./data. Start with:
+
+        musicnet build          # check, analyse, write output/map.html and analysis.json
+    """
+
+
+@cli.command()
+@data_argument
+@quiet_option
+def check(data_dir: Path, quiet: bool) -> None:
+    """Check the data files and list every problem.
+
+    Example: musicnet check data/
+    """
+    net = _load(data_dir, quiet)
+    if not quiet:
+        click.echo(f"OK: {len(net)} organisations and {len(net.routes)} routes in "
+                   f"{data_dir}, no problems found.")
+
+
+@cli.command()
+@data_argument
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Readable summary, or every result as JSON.")
+@click.option("--limit", type=click.IntRange(1), default=15, show_default=True,
+              help="Organisations listed per finding in text output.")
+@quiet_option
+def analyse(data_dir: Path, fmt: str, limit: int, quiet: bool) -> None:
+    """Analyse the network and print the findings.
+
+    Example: musicnet analyse data/ --format json > analysis.json
+    """
+    net = _load(data_dir, quiet)
+    result = net.analyse()
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        from .analysis import format_text
+
+        click.echo(format_text(result, limit=limit))
+
+
+def _title_option(f: F) -> F:
+    return click.option("--title", default=None,
+                        help="Title shown on the map (default: 'Youth music progression "
+                        "network').")(f)
+
+
+def _private_option(f: F) -> F:
+    return click.option("--include-private", is_flag=True,
+                        help="Include contact emails and notes (not for sharing).")(f)
+
+
+@cli.command()
+@data_argument
+@click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path), default="output",
+              show_default=True, help="Folder to write into.")
+@_title_option
+@_private_option
+@quiet_option
+def build(data_dir: Path, out_dir: Path, title: str | None, include_private: bool,
+          quiet: bool) -> None:
+    """Check, analyse and write analysis.json and map.html.
+
+    Nothing is written unless the data is valid. Example:
+
+        musicnet build data/ --out output/
+    """
+    from ._files import write_outputs
+    from .render.map import render_map
+
+    net = _load(data_dir, quiet)
+    result = net.analyse()
+    files = {
+        out_dir / "analysis.json": json.dumps(result, indent=2, ensure_ascii=False) + "\n",
+        out_dir / "map.html": render_map(net, title=title, include_private=include_private),
+    }
+    write_outputs(files)
+    if not quiet:
+        s = result["summary"]
+        click.echo(
+            f"{s['organisations']} organisations, {s['routes_by_status']['active']} active "
+            f"routes: {s['dead_ends']} dead ends, {s['progression_gaps']} progression gaps, "
+            f"{s['bridges']} fragile routes, {s['bridge_organisations']} single points of "
+            "failure.")
+        for path in files:
+            click.echo(f"wrote {path}")
+
+
+@cli.command(name="map")
+@data_argument
+@click.option("--output", "-o", "out", type=click.Path(path_type=Path),
+              default=Path("output/map.html"), show_default=True, help="File to write.")
+@_title_option
+@_private_option
+@quiet_option
+def map_command(data_dir: Path, out: Path, title: str | None, include_private: bool,
+                quiet: bool) -> None:
+    """Write the interactive network map (one HTML file that works offline).
+
+    Example: musicnet map data/ -o lewisham.html --title "Lewisham pathways"
+    """
+    from ._files import write_outputs
+    from .render.map import render_map
+
+    net = _load(data_dir, quiet)
+    write_outputs({out: render_map(net, title=title, include_private=include_private)})
+    if not quiet:
+        click.echo(f"wrote {out}")
+
+
+@cli.command()
+@click.argument("out_dir", type=click.Path(path_type=Path))
+@click.option("--orgs", type=click.IntRange(2), default=150, show_default=True,
+              help="Number of organisations.")
+@click.option("--routes", type=click.IntRange(0), default=None,
+              help="Number of routes [default: 5 per organisation].")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@quiet_option
+def synth(out_dir: Path, orgs: int, routes: int | None, seed: int, quiet: bool) -> None:
+    """Write a synthetic London-like network (for trying musicnet out, and benchmarks).
+
+    Example: musicnet synth /tmp/big --orgs 2000 --routes 10000 --seed 1
+    """
+    from .synth import generate, write_data
+
+    o, r = generate(orgs, routes if routes is not None else orgs * 5, seed=seed)
+    try:
+        write_data(out_dir, o, r)
+    except OSError as exc:
+        raise MusicnetError(f"cannot write {exc.filename or out_dir}: {exc.strerror}.") from exc
+    if not quiet:
+        click.echo(f"wrote {len(o)} organisations and {len(r)} routes to {out_dir}")
+
+
+def main() -> None:
+    """Console entry point."""
+    cli(prog_name="musicnet")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+
+__all__ = ["cli", "main"]

@@ -1,0 +1,71 @@
+"""Exceptions and the problem report shared by the loader, the API and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+__all__ = ["DataError", "MusicnetError", "Problem", "UsageError"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth a warning) in an input file.
+
+    ``line`` is the 1-based line of the file where the record starts (the header is line 1);
+    ``column`` is the 1-based column number and ``field`` its header name.
+    """
+
+    file: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None
+    suggestion: str | None = None
+    code: str = "invalid"
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.column is not None:
+            where.append(f"column {self.column}" + (f" ({self.field})" if self.field else ""))
+        elif self.field:
+            where.append(f"column {self.field}")
+        text = ", ".join(where) + f": {self.message}"
+        if self.suggestion:
+            text += f" {self.suggestion}"
+        return text
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+class MusicnetError(Exception):
+    """Base class for every error musicnet reports to a user."""
+
+
+class UsageError(MusicnetError):
+    """The request makes no sense for this data (unknown organisation, bad option value)."""
+
+
+class DataError(MusicnetError):
+    """The input files have problems. ``problems`` lists every one found, in file order."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = [p for p in problems if p.severity == "error"]
+        self.warnings = [p for p in problems if p.severity != "error"]
+        n = len(self.problems)
+        super().__init__(f"{n} problem{'s' if n != 1 else ''} in the input data")
+
+    def report(self, limit: int = 200) -> str:
+        """All problems, one per line, ending with a count (at most ``limit`` lines shown)."""
+        lines = [str(p) for p in self.problems[:limit]]
+        if len(self.problems) > limit:
+            lines.append(f"... and {len(self.problems) - limit} more problems not shown.")
+        n = len(self.problems)
+        lines.append(
+            f"Found {n} problem{'s' if n != 1 else ''}; nothing was written. "
+            "Fix them and run again."
+        )
+        return "\n".join(lines)

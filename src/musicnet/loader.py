@@ -1,0 +1,548 @@
+"""Read ``organisations.csv`` and ``referrals.csv`` into validated records.
+
+Validation collects every problem before reporting, so one run lists all of them with file,
+line and column. Soft problems (a borough spelling variant, a file that was not UTF-8, an
+unused column) are warnings; hard ones raise :class:`~musicnet.errors.DataError`.
+This module never prints and never writes.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import schema
+from .errors import DataError, Problem
+from .model import Organisation, Route
+
+__all__ = [
+    "MAX_CELL_CHARS",
+    "MAX_FILE_BYTES",
+    "Tables",
+    "read_tables",
+]
+
+ORGANISATIONS_FILE = "organisations.csv"
+REFERRALS_FILE = "referrals.csv"
+#: Largest input file accepted (a national network is a few MB).
+MAX_FILE_BYTES = 100 * 1024 * 1024
+#: Largest single cell accepted.
+MAX_CELL_CHARS = 100_000
+#: Did-you-mean look-ups are skipped after this many unknown ids (they cost O(n) each).
+_MAX_ID_SUGGESTIONS = 50
+
+_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+_LIST_SPLIT = re.compile(r"[;|,]")
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+_TARGET_GROUP_ALIASES = {
+    "sen": "send",
+    "sen/d": "send",
+    "sen_d": "send",
+    "sen_and_d": "send",
+    "lac": "looked_after",
+    "looked_after_children": "looked_after",
+    "care_leavers": "looked_after",
+    "refugee": "refugee_asylum",
+    "refugees": "refugee_asylum",
+    "asylum": "refugee_asylum",
+    "homeless": "homelessness",
+}
+
+
+@dataclass
+class Tables:
+    """The validated contents of a data folder."""
+
+    organisations: list[Organisation]
+    routes: list[Route]
+    source: str
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def slugify(text: str) -> str:
+    """A valid id made from any text: 'Café Music!' -> 'cafe-music'.
+
+    >>> slugify("St Mary's Youth Café")
+    'st-mary-s-youth-cafe'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:64] or "org-1"
+
+
+def _token(value: str) -> str:
+    """Normalise a vocabulary value: 'First access' -> 'first_access'."""
+    return re.sub(r"[\s\-]+", "_", value.strip().lower())
+
+
+def did_you_mean(value: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str | None:
+    """The closest of ``choices`` to ``value`` (case-insensitive), or ``None``.
+
+    >>> did_you_mean("advnced", ["developing", "advanced"])
+    'advanced'
+    """
+    lowered: dict[str, str] = {}
+    for c in choices:
+        lowered.setdefault(c.lower(), c)
+    match = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=cutoff)
+    return lowered[match[0]] if match else None
+
+
+def _suggest(value: str, choices: Iterable[str], *, listing: bool = True) -> str:
+    choices = list(choices)
+    guess = did_you_mean(value, choices)
+    if guess is not None:
+        return f"Did you mean '{guess}'?"
+    if listing:
+        return "Allowed values: " + ", ".join(choices) + "."
+    return ""
+
+
+class _Reader:
+    """Reads one CSV file into (line, {field: cell}) records, collecting problems."""
+
+    def __init__(self, path: Path, label: str, columns: tuple[schema.Column, ...]):
+        self.path = path
+        self.label = label
+        self.columns = columns
+        self.problems: list[Problem] = []
+        self.field_col: dict[str, int] = {}
+
+    def problem(self, message: str, *, line: int | None = None, fld: str | None = None,
+                suggestion: str | None = None, code: str = "invalid",
+                severity: str = "error") -> None:
+        column = self.field_col.get(fld) if fld else None
+        self.problems.append(Problem(self.label, message, line, column, fld, suggestion or None,
+                                     code, severity))
+
+    def _decode(self, raw: bytes) -> str | None:
+        if raw.startswith(b"PK\x03\x04") or raw.startswith(b"\xd0\xcf\x11\xe0"):
+            self.problem("is a spreadsheet workbook, not a CSV file.",
+                         suggestion="In Excel use File > Save As > 'CSV UTF-8'.", code="binary")
+            return None
+        if b"\x00" in raw:
+            self.problem("contains binary data, so it is not a CSV text file.",
+                         suggestion="Export the sheet as 'CSV UTF-8' and try again.",
+                         code="binary")
+            return None
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
+        for encoding, label in (("cp1252", "Windows-1252"), ("latin-1", "Latin-1")):
+            try:
+                text = raw.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            self.problem(f"is not UTF-8; read it as {label} (as Excel saves 'CSV').",
+                         suggestion="Save as 'CSV UTF-8' to silence this warning.",
+                         code="encoding", severity="warning")
+            return text
+        return None  # pragma: no cover - latin-1 decodes any bytes
+
+    def read(self) -> list[tuple[int, dict[str, str]]] | None:
+        """Records as (line, cells by canonical field name); ``None`` if unreadable."""
+        path = self.path
+        if not path.is_file():
+            hint = f"Expected {path.name} in {path.parent}."
+            if path.parent.is_dir():
+                near = [p.name for p in path.parent.iterdir() if p.suffix.lower() == ".csv"]
+                guess = did_you_mean(path.name, near, cutoff=0.5)
+                if guess:
+                    hint = f"Did you mean '{guess}'? The file must be named {path.name}."
+            self.problem("file not found.", suggestion=hint, code="missing-file")
+            return None
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            self.problem(f"is {size / 1e6:.0f} MB; the largest file accepted is "
+                         f"{MAX_FILE_BYTES / 1e6:.0f} MB.",
+                         suggestion="Check this is the right file.", code="too-large")
+            return None
+        text = self._decode(path.read_bytes())
+        if text is None:
+            return None
+        if not text.strip():
+            self.problem("is empty.", suggestion="The first row must be the column names: "
+                         + ",".join(c.name for c in self.columns if c.required) + ".",
+                         code="empty")
+            return None
+
+        old_limit = csv.field_size_limit(MAX_CELL_CHARS)
+        try:
+            return self._parse(text)
+        finally:
+            csv.field_size_limit(old_limit)
+
+    def _parse(self, text: str) -> list[tuple[int, dict[str, str]]] | None:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            header = next(reader)
+        except csv.Error as exc:
+            self.problem(f"the header row cannot be read ({exc}).", line=1, code="csv")
+            return None
+        if not self._header(header):
+            return None
+        records: list[tuple[int, dict[str, str]]] = []
+        ncols = len(header)
+        line = reader.line_num + 1
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                msg = str(exc)
+                if "field larger" in msg:
+                    self.problem(f"a cell is longer than {MAX_CELL_CHARS:,} characters.",
+                                 line=line, suggestion="Check for a missing closing quote.",
+                                 code="cell-too-long")
+                else:
+                    self.problem(f"this row cannot be read as CSV ({msg}).", line=line,
+                                 code="csv")
+                return None
+            start, line = line, reader.line_num + 1
+            if not any(cell.strip() for cell in row):
+                continue  # blank rows, e.g. trailing rows Excel leaves behind
+            if len(row) > ncols and any(c.strip() for c in row[ncols:]):
+                self.problem(f"has {len(row)} cells but the header has {ncols} columns.",
+                             line=start, code="extra-cells",
+                             suggestion="Check for an unquoted comma inside a value.")
+                continue
+            cells = {f: (row[i].strip() if i < len(row) else "")
+                     for f, i in self.field_col_index.items()}
+            records.append((start, cells))
+        return records
+
+    def _header(self, header: list[str]) -> bool:
+        by_name: dict[str, str] = {}
+        for c in self.columns:
+            by_name[c.name] = c.name
+            for a in c.aliases:
+                by_name[a] = c.name
+        self.field_col_index: dict[str, int] = {}
+        unknown: list[tuple[int, str]] = []
+        for i, raw in enumerate(header):
+            name = _token(raw.replace("\ufeff", ""))
+            if not name:
+                continue
+            canon = by_name.get(name)
+            if canon is None:
+                unknown.append((i, raw.strip()))
+                continue
+            if canon in self.field_col_index:
+                self.problem(f"column '{raw.strip()}' appears twice (columns "
+                             f"{self.field_col_index[canon] + 1} and {i + 1}).", line=1,
+                             code="duplicate-column", suggestion="Delete one of them.")
+                continue
+            self.field_col_index[canon] = i
+            self.field_col[canon] = i + 1
+        ok = True
+        header_tokens = {_token(h) for h in header}
+        missing = [c.name for c in self.columns if c.required and c.name not in self.field_col]
+        for name in missing:
+            guess = did_you_mean(name, [u for _, u in unknown])
+            hint = f"Is '{guess}' meant to be '{name}'?" if guess else (
+                f"Add a column '{name}': {self._describe(name)}.")
+            if self.path.name == REFERRALS_FILE and {"id", "name"} <= header_tokens:
+                hint = ("This looks like an organisations file: check that the two files "
+                        "are not swapped.")
+            self.problem(f"required column '{name}' is missing.", line=1, suggestion=hint,
+                         code="missing-column")
+            ok = False
+        for i, raw in unknown:
+            guess = did_you_mean(_token(raw), by_name)
+            self.problems.append(Problem(
+                self.label, f"column '{raw}' is not used by musicnet and was ignored.", 1,
+                i + 1, None, f"Did you mean '{by_name[guess]}'?" if guess else None,
+                "unknown-column", "warning"))
+        return ok
+
+    def _describe(self, name: str) -> str:
+        return next(c.description for c in self.columns if c.name == name)
+
+
+def _read_organisations(r: _Reader, records: list[tuple[int, dict[str, str]]]
+                        ) -> list[Organisation]:
+    orgs: list[Organisation] = []
+    seen: dict[str, int] = {}
+    for line, c in records:
+        before = len(r.problems)
+
+        def need(fld: str, _line: int = line, _c: dict[str, str] = c) -> str:
+            value = _c.get(fld, "")
+            if not value:
+                r.problem(f"'{fld}' is empty; it is required.", line=_line, fld=fld,
+                          code="required", suggestion=f"Give {r._describe(fld)}.")
+            return value
+
+        oid = need("id")
+        if oid and not _ID_RE.match(oid):
+            slug = slugify(oid)
+            r.problem(f"id '{oid}' is not a short id.", line=line, fld="id", code="bad-id",
+                      suggestion=f"Use letters, digits, '-', '_' or '.', up to 64 characters, "
+                      f"e.g. '{slug}'.")
+        elif oid:
+            key = oid.casefold()
+            if key in seen:
+                r.problem(f"id '{oid}' is used twice (first on line {seen[key]}).", line=line,
+                          fld="id", code="duplicate-id",
+                          suggestion="Each organisation needs its own id.")
+            else:
+                seen[key] = line
+        name = need("name")
+        otype = _enum(r, line, "type", need("type"), schema.TYPES)
+        remit = _enum(r, line, "remit", need("remit"), tuple(schema.REMITS))
+        stages_raw = need("stages")
+        stages = _enum_list(r, line, "stages", stages_raw, schema.STAGES)
+        if stages_raw and not stages and len(r.problems) == before:
+            r.problem("'stages' lists no stage.", line=line, fld="stages", code="required")
+        stages = tuple(s for s in schema.STAGES if s in stages)
+        targets = _enum_list(r, line, "target_groups", c.get("target_groups", ""),
+                             tuple(schema.TARGET_GROUPS), _TARGET_GROUP_ALIASES)
+        role_raw = c.get("role", "")
+        role = _enum(r, line, "role", role_raw, tuple(schema.ROLES)) if role_raw else None
+        borough = _borough(r, line, need("borough"))
+        genres = tuple(dict.fromkeys(
+            g for g in (" ".join(x.split()).lower() for x in _LIST_SPLIT.split(
+                c.get("genres", ""))) if g))
+        age_min = _int(r, line, "age_min", c.get("age_min", ""), 0, 120)
+        age_max = _int(r, line, "age_max", c.get("age_max", ""), 0, 120)
+        if age_min is not None and age_max is not None and age_min > age_max:
+            r.problem(f"age_min {age_min} is greater than age_max {age_max}.", line=line,
+                      fld="age_max", code="range", suggestion="Swap the two values?")
+        lat = _float(r, line, "lat", c.get("lat", ""), -90, 90)
+        lon = _float(r, line, "lon", c.get("lon", ""), -180, 180)
+        if (lat is None) != (lon is None) and (c.get("lat") or c.get("lon")):
+            r.problem("give both lat and lon, or neither.", line=line,
+                      fld="lon" if lat is not None else "lat", code="required")
+        website = _website(r, line, c.get("website", ""))
+        imd = _int(r, line, "imd_decile", c.get("imd_decile", ""), 1, 10)
+        email = c.get("contact_email", "")
+        if email and not _EMAIL_RE.match(email):
+            r.problem(f"'{email}' is not an email address.", line=line, fld="contact_email",
+                      code="bad-email", suggestion="Use the form name@example.org.")
+        if not (otype and remit and borough) or any(
+                p.severity == "error" for p in r.problems[before:]):
+            continue
+        orgs.append(Organisation(
+            id=oid, name=" ".join(name.split()), type=otype, remit=remit, stages=stages,
+            borough=borough, role=role or schema.ROLE_BY_TYPE[otype],
+            role_derived=role is None, target_groups=targets, genres=genres,
+            age_min=age_min, age_max=age_max, postcode=c.get("postcode", "").upper(),
+            lat=lat, lon=lon, website=website, imd_decile=imd, contact_email=email,
+            notes=c.get("notes", ""), line=line))
+    return orgs
+
+
+def _enum(r: _Reader, line: int, fld: str, value: str, allowed: tuple[str, ...]) -> str | None:
+    if not value:
+        return None
+    tok = _token(value)
+    if tok in allowed:
+        return tok
+    r.problem(f"unknown {fld} '{value}'.", line=line, fld=fld, code=f"unknown-{fld}",
+              suggestion=_suggest(tok, allowed))
+    return None
+
+
+def _enum_list(r: _Reader, line: int, fld: str, value: str, allowed: tuple[str, ...],
+               aliases: dict[str, str] | None = None) -> tuple[str, ...]:
+    out: list[str] = []
+    for part in _LIST_SPLIT.split(value):
+        if not part.strip():
+            continue
+        tok = _token(part)
+        tok = (aliases or {}).get(tok, tok)
+        if tok in allowed:
+            if tok not in out:
+                out.append(tok)
+        else:
+            r.problem(f"unknown {fld.rstrip('s')} '{part.strip()}'.", line=line, fld=fld,
+                      code=f"unknown-{fld}", suggestion=_suggest(tok, allowed))
+    return tuple(out)
+
+
+_BOROUGH_BY_LOWER = {b.lower(): b for b in schema.BOROUGHS}
+
+
+def _borough(r: _Reader, line: int, value: str) -> str | None:
+    if not value:
+        return None
+    low = " ".join(value.lower().replace("&", " & ").split())
+    low = low.removeprefix("london borough of ").removesuffix(" council")
+    if low in _BOROUGH_BY_LOWER:
+        return _BOROUGH_BY_LOWER[low]
+    if low.replace(" & ", " and ") in _BOROUGH_BY_LOWER:
+        canon = _BOROUGH_BY_LOWER[low.replace(" & ", " and ")]
+    elif low in schema.BOROUGH_ALIASES:
+        canon = schema.BOROUGH_ALIASES[low]
+    else:
+        r.problem(f"unknown borough '{value}'.", line=line, fld="borough",
+                  code="unknown-borough", suggestion=_suggest(value, schema.BOROUGHS))
+        return None
+    r.problem(f"borough '{value}' read as '{canon}'.", line=line, fld="borough",
+              code="borough-variant", severity="warning",
+              suggestion="Use the ONS spelling to silence this warning.")
+    return canon
+
+
+def _number(r: _Reader, line: int, fld: str, value: str, lo: float, hi: float,
+            convert: Callable[[str], float | int], what: str) -> float | int | None:
+    if not value:
+        return None
+    try:
+        number = convert(value)
+    except ValueError:
+        r.problem(f"'{value}' is not {what}.", line=line, fld=fld, code="not-a-number",
+                  suggestion=f"Give {what} from {lo:g} to {hi:g}, or leave it empty.")
+        return None
+    if not lo <= number <= hi:
+        r.problem(f"{fld} {value} is out of range.", line=line, fld=fld, code="range",
+                  suggestion=f"Give {what} from {lo:g} to {hi:g}.")
+        return None
+    return number
+
+
+def _to_int(value: str) -> int:
+    f = float(value.replace(",", ""))
+    if not f.is_integer():
+        raise ValueError(value)
+    return int(f)
+
+
+def _int(r: _Reader, line: int, fld: str, value: str, lo: int, hi: int) -> int | None:
+    n = _number(r, line, fld, value, lo, hi, _to_int, "a whole number")
+    return None if n is None else int(n)
+
+
+def _to_float(value: str) -> float:
+    f = float(value)
+    if f != f or f in (float("inf"), float("-inf")):
+        raise ValueError(value)
+    return f
+
+
+def _float(r: _Reader, line: int, fld: str, value: str, lo: float, hi: float) -> float | None:
+    n = _number(r, line, fld, value, lo, hi, _to_float, "a number")
+    return None if n is None else float(n)
+
+
+def _website(r: _Reader, line: int, value: str) -> str:
+    if not value:
+        return ""
+    if re.match(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/\S*)?$", value):
+        r.problem(f"website '{value}' has no http:// or https://; read as https://{value}.",
+                  line=line, fld="website", code="website-scheme", severity="warning")
+        value = "https://" + value
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(
+            ch.isspace() or ord(ch) < 32 for ch in value):
+        r.problem(f"website '{value}' is not an http:// or https:// address.", line=line,
+                  fld="website", code="bad-website",
+                  suggestion="Give an address such as https://example.org, or leave it empty.")
+        return ""
+    return value
+
+
+def _read_routes(r: _Reader, records: list[tuple[int, dict[str, str]]],
+                 orgs: list[Organisation], known_ids: Iterable[str]) -> list[Route]:
+    canon = {o.id.casefold(): o.id for o in orgs}
+    all_ids = {i.casefold(): i for i in known_ids}
+    routes: list[Route] = []
+    seen: dict[tuple[str, str], int] = {}
+    suggestions_left = _MAX_ID_SUGGESTIONS
+    for line, c in records:
+        before = len(r.problems)
+        ends: list[str | None] = []
+        for fld in ("source", "target"):
+            value = c.get(fld, "")
+            if not value:
+                r.problem(f"'{fld}' is empty; it is required.", line=line, fld=fld,
+                          code="required", suggestion="Give an organisation id.")
+                ends.append(None)
+                continue
+            key = value.casefold()
+            if key in canon:
+                ends.append(canon[key])
+                continue
+            ends.append(None)
+            if key in all_ids:
+                continue  # the organisation exists but its own row has problems
+            hint = "Check the id in organisations.csv."
+            if suggestions_left > 0:
+                suggestions_left -= 1
+                guess = did_you_mean(value, canon.values())
+                if guess:
+                    hint = f"Did you mean '{guess}'?"
+            r.problem(f"unknown organisation id '{value}'.", line=line, fld=fld,
+                      code="unknown-id", suggestion=hint)
+        src, tgt = ends
+        kind = _enum(r, line, "kind", c.get("kind", ""), schema.KINDS) or "referral"
+        status = _enum(r, line, "status", c.get("status", ""), schema.STATUSES) or "active"
+        people = _int(r, line, "young_people_per_year", c.get("young_people_per_year", ""),
+                      0, 10_000_000)
+        if src and tgt and src == tgt:
+            r.problem(f"route from '{src}' to itself.", line=line, fld="target",
+                      code="self-route", suggestion="A route must lead to another organisation.")
+            continue
+        if src and tgt:
+            if (src, tgt) in seen:
+                r.problem(f"route {src} -> {tgt} is listed twice (first on line "
+                          f"{seen[(src, tgt)]}).", line=line, fld="target",
+                          code="duplicate-route",
+                          suggestion="List each route once; use status for lapsed or planned "
+                          "routes.")
+                continue
+            seen[(src, tgt)] = line
+        if not (src and tgt) or any(p.severity == "error" for p in r.problems[before:]):
+            continue
+        routes.append(Route(src, tgt, kind, status, people, c.get("since", ""),
+                            c.get("notes", ""), line))
+    return routes
+
+
+def read_tables(path: str | Path = "data") -> Tables:
+    """Read and validate a data folder holding ``organisations.csv`` and ``referrals.csv``.
+
+    Raises :class:`~musicnet.errors.DataError` listing every problem if any is an error.
+    """
+    folder = Path(path)
+    if folder.is_file():
+        raise DataError([Problem(str(folder), "is a file; give the folder that holds "
+                                 f"{ORGANISATIONS_FILE} and {REFERRALS_FILE}.",
+                                 code="not-a-folder")])
+    if not folder.exists():
+        raise DataError([Problem(str(folder), "folder not found.", code="missing-folder",
+                                 suggestion="Give the folder that holds "
+                                 f"{ORGANISATIONS_FILE} and {REFERRALS_FILE}.")])
+    org_reader = _Reader(folder / ORGANISATIONS_FILE, str(folder / ORGANISATIONS_FILE),
+                         schema.ORGANISATION_COLUMNS)
+    ref_reader = _Reader(folder / REFERRALS_FILE, str(folder / REFERRALS_FILE),
+                         schema.REFERRAL_COLUMNS)
+    org_records = org_reader.read()
+    ref_records = ref_reader.read()
+    orgs: list[Organisation] = []
+    routes: list[Route] = []
+    if org_records is not None:
+        if not org_records:
+            org_reader.problem("has a header row but no organisations.", line=2,
+                               code="no-rows", suggestion="Add one row per organisation.")
+        orgs = _read_organisations(org_reader, org_records)
+    if ref_records is not None:
+        if not ref_records:
+            ref_reader.problem("has a header row but no routes.", line=2, code="no-rows",
+                               suggestion="Add one row per referral or signposting route.")
+        elif org_records is not None:
+            known = [c.get("id", "") for _, c in org_records]
+            routes = _read_routes(ref_reader, ref_records, orgs, known)
+    problems = org_reader.problems + ref_reader.problems
+    if any(p.severity == "error" for p in problems):
+        raise DataError(problems)
+    return Tables(orgs, routes, str(folder), problems)

@@ -1,0 +1,79 @@
+"""Validated records: one :class:`Organisation` per node and one :class:`Route` per edge."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from .schema import stage_level
+
+__all__ = ["PRIVATE_FIELDS", "Organisation", "Route"]
+
+#: Fields left out of shared outputs (maps, reports, exports) unless asked for.
+PRIVATE_FIELDS: frozenset[str] = frozenset({"contact_email", "notes"})
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """One row of ``organisations.csv`` after validation.
+
+    ``stages`` are in ladder order without repeats; ``role`` is filled from the type when the
+    file left it empty (``role_derived`` is then true); ``line`` is where the row starts.
+    """
+
+    id: str
+    name: str
+    type: str
+    remit: str
+    stages: tuple[str, ...]
+    borough: str
+    role: str
+    role_derived: bool = False
+    target_groups: tuple[str, ...] = ()
+    genres: tuple[str, ...] = ()
+    age_min: int | None = None
+    age_max: int | None = None
+    postcode: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    website: str = ""
+    imd_decile: int | None = None
+    contact_email: str = ""
+    notes: str = ""
+    line: int | None = None
+
+    @property
+    def highest_level(self) -> int:
+        """Ladder position of the highest stage offered (0 = first_access ... 4 = professional)."""
+        return max(stage_level(s) for s in self.stages)
+
+    def to_dict(self, *, private: bool = False) -> dict[str, object]:
+        """Plain-data view; ``private=False`` leaves out contact_email and notes."""
+        d = asdict(self)
+        d.pop("line")
+        for key in ("stages", "target_groups", "genres"):
+            d[key] = list(d[key])
+        if not private:
+            for key in PRIVATE_FIELDS:
+                d.pop(key)
+        return d
+
+
+@dataclass(frozen=True)
+class Route:
+    """One row of ``referrals.csv`` after validation (ids resolved to the organisations' ids)."""
+
+    source: str
+    target: str
+    kind: str = "referral"
+    status: str = "active"
+    young_people_per_year: int | None = None
+    since: str = ""
+    notes: str = ""
+    line: int | None = None
+
+    def to_dict(self, *, private: bool = False) -> dict[str, object]:
+        d = asdict(self)
+        d.pop("line")
+        if not private:
+            d.pop("notes")
+        return d

@@ -1,0 +1,180 @@
+"""The :class:`Network`: validated organisations and routes plus a networkx ``DiGraph``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import Problem, UsageError
+from .model import Organisation, Route
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+
+    from .analysis.fragility import BridgeOrganisation
+
+__all__ = ["Network", "load"]
+
+
+class Network:
+    """A region's youth-music organisations (nodes) and their referral routes (edges).
+
+    ``graph`` is a :class:`networkx.DiGraph` with one node per organisation (its fields as
+    node attributes) and one edge per **active** route (kind, status, young_people_per_year,
+    since, notes as edge attributes). Lapsed and planned routes stay in ``routes`` but are
+    not in ``graph``, so analyses only count routes that are working now.
+
+    The object is treated as immutable: analyses are cached on it.
+
+    >>> import musicnet
+    >>> net = musicnet.load("data")
+    >>> len(net), net.graph.number_of_edges() > 0
+    (150, True)
+    """
+
+    def __init__(self, organisations: Iterable[Organisation], routes: Iterable[Route], *,
+                 source: str = "", warnings: Iterable[Problem] = ()):
+        import networkx as nx
+
+        self.orgs: dict[str, Organisation] = {o.id: o for o in organisations}
+        self.routes: tuple[Route, ...] = tuple(routes)
+        self.source = source
+        self.warnings: tuple[Problem, ...] = tuple(warnings)
+        self._by_key = {oid.casefold(): oid for oid in self.orgs}
+        self._cache: dict[str, Any] = {}
+        g = nx.DiGraph()
+        for o in self.orgs.values():
+            attrs = o.to_dict(private=True)
+            attrs.pop("id")
+            g.add_node(o.id, **attrs)
+        for r in self.routes:
+            if r.status == "active":
+                g.add_edge(r.source, r.target, kind=r.kind, status=r.status,
+                           young_people_per_year=r.young_people_per_year, since=r.since,
+                           notes=r.notes)
+        self.graph: nx.DiGraph = g
+
+    # -- lookups -------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.orgs)
+
+    def __contains__(self, org_id: object) -> bool:
+        return isinstance(org_id, str) and org_id.casefold() in self._by_key
+
+    def __repr__(self) -> str:
+        active = self.graph.number_of_edges()
+        return (f"<Network {len(self.orgs)} organisations, {active} active routes"
+                f"{f' from {self.source}' if self.source else ''}>")
+
+    def resolve(self, org_id: str) -> str:
+        """The canonical id for ``org_id`` (case and surrounding spaces ignored).
+
+        Raises :class:`~musicnet.errors.UsageError` with a did-you-mean for unknown ids.
+        """
+        key = org_id.strip().casefold()
+        if key in self._by_key:
+            return self._by_key[key]
+        from .loader import did_you_mean
+
+        guess = did_you_mean(org_id.strip(), self.orgs)
+        hint = f" Did you mean '{guess}'?" if guess else ""
+        raise UsageError(f"unknown organisation id '{org_id}'.{hint}")
+
+    def org(self, org_id: str) -> Organisation:
+        """The :class:`Organisation` with this id (case-insensitive)."""
+        return self.orgs[self.resolve(org_id)]
+
+    def name(self, org_id: str) -> str:
+        return self.orgs[org_id].name
+
+    # -- tables --------------------------------------------------------------------------
+    def organisations_frame(self, *, private: bool = False) -> Any:
+        """Organisations as a pandas DataFrame indexed by id (lists joined with ';')."""
+        import pandas as pd
+
+        rows = []
+        for o in self.orgs.values():
+            d = o.to_dict(private=private)
+            for key in ("stages", "target_groups", "genres"):
+                d[key] = ";".join(d[key])  # type: ignore[arg-type]
+            rows.append(d)
+        return pd.DataFrame(rows).set_index("id")
+
+    def routes_frame(self, *, private: bool = False) -> Any:
+        """All routes (any status) as a pandas DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame([r.to_dict(private=private) for r in self.routes])
+
+    # -- analyses (each defined in musicnet.analysis) ------------------------------------
+    def dead_ends(self) -> list[str]:
+        """See :func:`musicnet.analysis.dead_ends`."""
+        from .analysis import dead_ends
+
+        return dead_ends(self)
+
+    def isolated(self) -> list[str]:
+        """See :func:`musicnet.analysis.isolated`."""
+        from .analysis import isolated
+
+        return isolated(self)
+
+    def progression_gaps(self) -> list[str]:
+        """See :func:`musicnet.analysis.progression_gaps`."""
+        from .analysis import progression_gaps
+
+        return progression_gaps(self)
+
+    def bridges(self) -> list[tuple[str, str]]:
+        """See :func:`musicnet.analysis.bridges`."""
+        from .analysis import bridges
+
+        return bridges(self)
+
+    def bridge_organisations(self) -> list[BridgeOrganisation]:
+        """See :func:`musicnet.analysis.bridge_organisations`."""
+        from .analysis import bridge_organisations
+
+        return bridge_organisations(self)
+
+    def stage_reach(self) -> dict[str, Any]:
+        """See :func:`musicnet.analysis.stage_reach`."""
+        from .analysis import stage_reach
+
+        return stage_reach(self)
+
+    def borough_coverage(self) -> dict[str, Any]:
+        """See :func:`musicnet.analysis.borough_coverage`."""
+        from .analysis import borough_coverage
+
+        return borough_coverage(self)
+
+    def pathfinder_chains(self) -> dict[str, list[str]]:
+        """See :func:`musicnet.analysis.pathfinder_chains`."""
+        from .analysis import pathfinder_chains
+
+        return pathfinder_chains(self)
+
+    def analyse(self) -> dict[str, Any]:
+        """Every analysis as one JSON-ready dict; see :func:`musicnet.analysis.analyse`."""
+        from .analysis import analyse
+
+        return analyse(self)
+
+
+def load(path: str | Path = "data") -> Network:
+    """Load and validate a data folder (``organisations.csv`` + ``referrals.csv``).
+
+    Raises :class:`~musicnet.errors.DataError` listing every problem found; warnings
+    (e.g. a borough spelling variant) are kept on ``Network.warnings``.
+
+    >>> net = load("data")
+    >>> net.org("lewisham-music").borough
+    'Lewisham'
+    """
+    from .loader import read_tables
+
+    tables = read_tables(path)
+    return Network(tables.organisations, tables.routes, source=tables.source,
+                   warnings=tables.warnings)

@@ -1,0 +1,1 @@
+"""Renderers: the interactive map (and, later, reports and pictures)."""
