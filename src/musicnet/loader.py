@@ -319,9 +319,9 @@ def _read_organisations(r: _Reader, records: list[tuple[int, dict[str, str]]]
                       fld="age_max", code="range", suggestion="Swap the two values?")
         lat = _float(r, line, "lat", c.get("lat", ""), -90, 90)
         lon = _float(r, line, "lon", c.get("lon", ""), -180, 180)
-        if (lat is None) != (lon is None) and (c.get("lat") or c.get("lon")):
+        if bool(c.get("lat")) != bool(c.get("lon")):
             r.problem("give both lat and lon, or neither.", line=line,
-                      fld="lon" if lat is not None else "lat", code="required")
+                      fld="lat" if c.get("lon") else "lon", code="required")
         website = _website(r, line, c.get("website", ""))
         imd = _int(r, line, "imd_decile", c.get("imd_decile", ""), 1, 10)
         email = c.get("contact_email", "")

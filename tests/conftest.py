@@ -1,0 +1,64 @@
+"""Shared helpers: tiny networks built in code, sample data paths, a Chromium browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from musicnet import Network, Organisation, Route
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data"
+CHROMIUM = os.environ.get("MUSICNET_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+def org(oid: str, stages: str = "participation", *, remit: str = "minority_cc",
+        otype: str = "other", role: str | None = None, borough: str = "Lewisham",
+        **extra: object) -> Organisation:
+    """An organisation for tests; stages as 'first_access;developing'."""
+    from musicnet.schema import ROLE_BY_TYPE, STAGES
+
+    st = tuple(s for s in STAGES if s in stages.split(";"))
+    return Organisation(id=oid, name=extra.pop("name", f"Org {oid}"), type=otype,
+                        remit=remit, stages=st, borough=borough,
+                        role=role or ROLE_BY_TYPE[otype], role_derived=role is None,
+                        **extra)  # type: ignore[arg-type]
+
+
+def net_of(orgs: list[Organisation], routes: list[tuple[str, str]] | list[Route]) -> Network:
+    rs = [r if isinstance(r, Route) else Route(r[0], r[1]) for r in routes]
+    return Network(orgs, rs)
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped sample data."""
+    dst = tmp_path / "data"
+    shutil.copytree(SAMPLE, dst)
+    return dst
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless system Chromium driven by Playwright (installed by .ci/run)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `apt-get install -y chromium` "
+                    "(done by .ci/run).")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def sample_net():
+    import musicnet
+
+    return musicnet.load(SAMPLE)

@@ -1,0 +1,122 @@
+"""Hand-made networks with answers worked out on paper."""
+
+from __future__ import annotations
+
+from musicnet.analysis import (
+    bridge_organisations,
+    bridges,
+    borough_coverage,
+    dead_ends,
+    isolated,
+    pathfinder_chains,
+    progression_gaps,
+    stage_reach,
+)
+from musicnet.model import Route
+
+from .conftest import net_of, org
+
+
+def test_dead_end_docstring_example():
+    n = net_of([org("a"), org("b"), org("c", "participation")], [("a", "b"), ("b", "c")])
+    assert dead_ends(n) == ["c"]
+    n2 = net_of([org("a"), org("b"), org("c", "professional")], [("a", "b"), ("b", "c")])
+    assert dead_ends(n2) == []
+
+
+def test_only_active_routes_count():
+    n = net_of([org("a"), org("b"), org("c")],
+               [Route("a", "b", status="lapsed"), Route("b", "c", status="planned")])
+    assert isolated(n) == ["a", "b", "c"]
+    assert dead_ends(n) == []
+    assert n.graph.number_of_edges() == 0
+    assert len(n.routes) == 2
+
+
+def test_progression_gaps_docstring_example():
+    n = net_of([org("a", "participation"), org("b", "first_access"), org("c", "developing")],
+               [("a", "b"), ("b", "c")])
+    assert progression_gaps(n) == ["c"]
+
+
+def test_progression_gap_in_cycle_and_professional_never_gap():
+    n = net_of([org("a", "developing"), org("b", "participation"), org("p", "professional")],
+               [("a", "b"), ("b", "a")])
+    assert progression_gaps(n) == ["a"]  # b reaches a (developing); a reaches only lower
+    assert "p" not in progression_gaps(n)
+
+
+def test_bridges_docstring_example():
+    orgs = [org(x) for x in "abcd"]
+    n = net_of(orgs, [("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")])
+    assert bridges(n) == [("c", "d")]
+    n2 = net_of(orgs, [("a", "b"), ("b", "c"), ("c", "a"), ("c", "d"), ("d", "c")])
+    assert bridges(n2) == []
+
+
+def test_star_bridge_organisation_cut_off():
+    orgs = [org("hub"), org("a"), org("b"), org("c")]
+    n = net_of(orgs, [("hub", "a"), ("hub", "b"), ("c", "hub")])
+    assert [(b.id, b.cut_off) for b in bridge_organisations(n)] == [("hub", 2)]
+
+
+def test_chain_cut_off_counts_smaller_side():
+    # a - b - c - d - e: closing c leaves {a,b} and {d,e}: 2 cut off; b cuts off a only
+    orgs = [org(x) for x in "abcde"]
+    n = net_of(orgs, [("a", "b"), ("b", "c"), ("c", "d"), ("d", "e")])
+    got = {b.id: b.cut_off for b in bridge_organisations(n)}
+    assert got == {"b": 1, "c": 2, "d": 1}
+    assert [b.id for b in bridge_organisations(n)][0] == "c"
+
+
+def test_stage_reach_steps():
+    n = net_of([org("a", "first_access", remit="majority_cc"), org("b", "developing")],
+               [("a", "b")])
+    row = next(r for r in stage_reach(n)["organisations"] if r["id"] == "a")
+    assert row["steps"] == {"first_access": 0, "participation": None, "developing": 1,
+                            "advanced": None, "professional": None}
+    assert row["highest_stage_reachable"] == "developing"
+    assert stage_reach(n)["majority_cc"] == {
+        "organisations": 1,
+        "can_reach": {"first_access": 1, "participation": 0, "developing": 1, "advanced": 0,
+                      "professional": 0}}
+
+
+def test_pathfinder_chain_breaks():
+    orgs = [org("refugee-project", "first_access", otype="grassroots"),
+            org("youth-club", "first_access", otype="youth_service"),
+            org("community", "participation", otype="other"),
+            org("stuck-community", "participation", otype="other"),
+            org("hub", "developing", otype="music_education_hub")]
+    n = net_of(orgs, [("refugee-project", "youth-club"), ("community", "hub"),
+                      ("stuck-community", "refugee-project")])
+    got = pathfinder_chains(n)
+    assert got["grassroots_without_onward_route"] == ["refugee-project", "youth-club"]
+    assert got["intermediaries_without_next_step"] == ["stuck-community"]
+
+
+def test_borough_coverage_docstring_example():
+    orgs = [org("a", borough="Bexley"), org("b", borough="Bexley"),
+            org("x", "developing", borough="Camden")]
+    n = net_of(orgs, [("a", "b"), ("b", "a"), ("x", "a")])
+    cov = borough_coverage(n)
+    bex = next(b for b in cov["boroughs"] if b["borough"] == "Bexley")
+    rest = ["first_access", "developing", "advanced", "professional"]
+    assert bex["missing_stages"] == rest and bex["unreachable_stages"] == rest
+    assert bex["hub_area"] == "South East" and bex["organisations"] == 2
+    cam = next(b for b in cov["boroughs"] if b["borough"] == "Camden")
+    assert cam["unreachable_stages"] == ["first_access", "advanced", "professional"]
+    north = next(a for a in cov["hub_areas"] if a["hub_area"] == "North")
+    assert north["organisations"] == 1
+
+
+def test_sample_data_has_something_true_to_find(sample_net):
+    r = sample_net.analyse()
+    for key in ("dead_ends", "progression_gaps", "bridges", "bridge_organisations"):
+        assert r[key], key
+    majority_dead_ends = [o for o in r["dead_ends"] if o["remit"] == "majority_cc"]
+    assert majority_dead_ends
+    bexley = next(b for b in r["borough_coverage"]["boroughs"] if b["borough"] == "Bexley")
+    assert "developing" in bexley["unreachable_stages"]
+    advanced_ids = {v for v, o in sample_net.orgs.items() if o.highest_level == 3}
+    assert any(b["target"] in advanced_ids for b in r["bridges"])

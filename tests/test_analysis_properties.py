@@ -1,0 +1,195 @@
+"""Every analysis against an independent brute-force reference on random small networks."""
+
+from __future__ import annotations
+
+from collections import deque
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from musicnet.analysis import (
+    borough_coverage,
+    bridge_organisations,
+    bridges,
+    dead_ends,
+    isolated,
+    pathfinder_chains,
+    progression_gaps,
+    stage_reach,
+)
+from musicnet.model import Route
+from musicnet.schema import ROLES, STAGES, STATUSES
+
+from .conftest import net_of, org
+
+BOROUGHS = ("Lewisham", "Camden", "Bexley")
+
+
+@st.composite
+def networks(draw, max_nodes: int = 9):
+    n = draw(st.integers(1, max_nodes))
+    ids = [f"o{i}" for i in range(n)]
+    orgs = []
+    for v in ids:
+        stages = draw(st.sets(st.sampled_from(STAGES), min_size=1))
+        orgs.append(org(v, ";".join(stages), role=draw(st.sampled_from(tuple(ROLES))),
+                        remit=draw(st.sampled_from(("majority_cc", "minority_cc", "general"))),
+                        borough=draw(st.sampled_from(BOROUGHS))))
+    pairs = [(a, b) for a in ids for b in ids if a != b]
+    chosen = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=len(pairs))
+                  ) if pairs else []
+    routes = [Route(a, b, status=draw(st.sampled_from(STATUSES + ("active", "active"))))
+              for a, b in chosen]
+    return net_of(orgs, routes)
+
+
+def active(net):
+    return [(r.source, r.target) for r in net.routes if r.status == "active"]
+
+
+def reach_from(net, v):
+    """Organisations reachable from v by one or more active routes (v only via a cycle)."""
+    adj = {}
+    for a, b in active(net):
+        adj.setdefault(a, []).append(b)
+    seen, stack = set(), list(adj.get(v, []))
+    while stack:
+        w = stack.pop()
+        if w not in seen:
+            seen.add(w)
+            stack.extend(adj.get(w, []))
+    return seen
+
+
+def level(net, v):
+    return max(STAGES.index(s) for s in net.orgs[v].stages)
+
+
+def components(nodes, edges):
+    parent = {v: v for v in nodes}
+
+    def find(v):
+        while parent[v] != v:
+            parent[v] = parent[parent[v]]
+            v = parent[v]
+        return v
+
+    for a, b in edges:
+        if a in parent and b in parent:
+            parent[find(a)] = find(b)
+    groups = {}
+    for v in nodes:
+        groups.setdefault(find(v), set()).add(v)
+    return list(groups.values())
+
+
+SETTINGS = settings(max_examples=300, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(networks())
+def test_dead_ends_and_isolated(net):
+    edges = active(net)
+    outs = {a for a, _ in edges}
+    ins = {b for _, b in edges}
+    assert dead_ends(net) == sorted(v for v in net.orgs if v in ins and v not in outs
+                                    and "professional" not in net.orgs[v].stages)
+    assert isolated(net) == sorted(v for v in net.orgs if v not in ins and v not in outs)
+
+
+@SETTINGS
+@given(networks())
+def test_progression_gaps(net):
+    expected = sorted(
+        v for v in net.orgs
+        if level(net, v) < 4 and not any(level(net, w) > level(net, v)
+                                         for w in reach_from(net, v)))
+    assert progression_gaps(net) == expected
+
+
+@SETTINGS
+@given(networks())
+def test_bridges_by_removal(net):
+    edges = active(net)
+    pairs = {frozenset(e) for e in edges}
+    base = len(components(net.orgs, edges))
+    expected = []
+    for e in edges:
+        if sum(1 for f in edges if frozenset(f) == frozenset(e)) > 1:
+            continue  # two routes between the same pair are never a bridge
+        rest = [f for f in edges if f != e]
+        if len(components(net.orgs, rest)) > base:
+            expected.append(e)
+    assert bridges(net) == sorted(expected)
+    assert all(frozenset(b) in pairs for b in bridges(net))
+
+
+@SETTINGS
+@given(networks())
+def test_bridge_organisations_by_removal(net):
+    edges = active(net)
+    comps = components(net.orgs, edges)
+    expected = {}
+    for v in net.orgs:
+        comp = next(c for c in comps if v in c)
+        rest = comp - {v}
+        pieces = components(rest, [e for e in edges if v not in e])
+        if len(pieces) > 1:
+            expected[v] = len(comp) - 1 - max(len(p) for p in pieces)
+    got = bridge_organisations(net)
+    assert {b.id: b.cut_off for b in got} == expected
+    assert [b.id for b in got] == sorted(expected, key=lambda v: (-expected[v], v))
+
+
+@SETTINGS
+@given(networks())
+def test_stage_reach_steps_by_bfs(net):
+    adj = {}
+    for a, b in active(net):
+        adj.setdefault(a, []).append(b)
+    rows = {r["id"]: r for r in stage_reach(net)["organisations"]}
+    for v in net.orgs:
+        dist = {v: 0}
+        q = deque([v])
+        while q:
+            x = q.popleft()
+            for y in adj.get(x, []):
+                if y not in dist:
+                    dist[y] = dist[x] + 1
+                    q.append(y)
+        for s in STAGES:
+            ds = [d for w, d in dist.items() if s in net.orgs[w].stages]
+            assert rows[v]["steps"][s] == (min(ds) if ds else None)
+        reachable = [s for s in STAGES if rows[v]["steps"][s] is not None]
+        assert rows[v]["highest_stage_reachable"] == reachable[-1]
+
+
+@SETTINGS
+@given(networks())
+def test_pathfinder_chains_by_reachability(net):
+    got = pathfinder_chains(net)
+    roles = {v: net.orgs[v].role for v in net.orgs}
+    assert got["grassroots_without_onward_route"] == sorted(
+        v for v in net.orgs if roles[v] == "grassroots"
+        and not any(roles[w] in ("intermediary", "next_step") for w in reach_from(net, v)))
+    assert got["intermediaries_without_next_step"] == sorted(
+        v for v in net.orgs if roles[v] == "intermediary"
+        and not any(roles[w] == "next_step" for w in reach_from(net, v)))
+
+
+@SETTINGS
+@given(networks())
+def test_borough_coverage_by_reachability(net):
+    cov = {b["borough"]: b for b in borough_coverage(net)["boroughs"]}
+    for b in BOROUGHS:
+        members = [v for v in net.orgs if net.orgs[v].borough == b]
+        if not members:
+            assert b not in cov
+            continue
+        offered = {s for v in members for s in net.orgs[v].stages}
+        reached = offered | {s for v in members for w in reach_from(net, v)
+                             for s in net.orgs[w].stages}
+        assert cov[b]["missing_stages"] == [s for s in STAGES if s not in offered]
+        assert cov[b]["unreachable_stages"] == [s for s in STAGES if s not in reached]
+        assert cov[b]["organisations"] == len(members)
