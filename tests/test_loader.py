@@ -190,3 +190,25 @@ def test_synth_round_trip(tmp_path):
         o.to_dict(private=True) for o in orgs]
     assert [r.to_dict(private=True) for r in net.routes] == [
         r.to_dict(private=True) for r in routes]
+
+
+def test_docs_list_every_allowed_value():
+    from musicnet import schema
+
+    text = (Path(__file__).parent.parent / "docs" / "data.md").read_text()
+    values = [*schema.TYPES, *schema.REMITS, *schema.TARGET_GROUPS, *schema.STAGES,
+              *schema.ROLES, *schema.KINDS, *schema.STATUSES,
+              *(c.name for c in schema.ORGANISATION_COLUMNS + schema.REFERRAL_COLUMNS)]
+    missing = [v for v in values if f"`{v}`" not in text]
+    assert not missing
+    assert all(b in text for b in schema.BOROUGHS if schema.hub_area(b))
+
+
+def test_docs_minimal_example_loads(tmp_path):
+    import re
+
+    text = (Path(__file__).parent.parent / "docs" / "data.md").read_text()
+    orgs, refs = re.findall(r"```csv\n(.*?)```", text, re.S)
+    write(tmp_path, orgs, refs)
+    net = musicnet.load(tmp_path)
+    assert len(net) == 3 and net.graph.number_of_edges() == 2
