@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from musicnet.analysis import (
+    borough_coverage,
     bridge_organisations,
     bridges,
-    borough_coverage,
     dead_ends,
     isolated,
     pathfinder_chains,
@@ -66,7 +66,7 @@ def test_chain_cut_off_counts_smaller_side():
     n = net_of(orgs, [("a", "b"), ("b", "c"), ("c", "d"), ("d", "e")])
     got = {b.id: b.cut_off for b in bridge_organisations(n)}
     assert got == {"b": 1, "c": 2, "d": 1}
-    assert [b.id for b in bridge_organisations(n)][0] == "c"
+    assert next(b.id for b in bridge_organisations(n)) == "c"
 
 
 def test_stage_reach_steps():
@@ -120,3 +120,8 @@ def test_sample_data_has_something_true_to_find(sample_net):
     assert "developing" in bexley["unreachable_stages"]
     advanced_ids = {v for v, o in sample_net.orgs.items() if o.highest_level == 3}
     assert any(b["target"] in advanced_ids for b in r["bridges"])
+
+
+def test_isolated_docstring_example():
+    n = net_of([org("a"), org("b"), org("c")], [Route("a", "b"), Route("c", "a", status="lapsed")])
+    assert isolated(n) == ["c"]

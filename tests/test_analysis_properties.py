@@ -38,7 +38,7 @@ def networks(draw, max_nodes: int = 9):
     pairs = [(a, b) for a in ids for b in ids if a != b]
     chosen = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=len(pairs))
                   ) if pairs else []
-    routes = [Route(a, b, status=draw(st.sampled_from(STATUSES + ("active", "active"))))
+    routes = [Route(a, b, status=draw(st.sampled_from((*STATUSES, "active", "active"))))
               for a, b in chosen]
     return net_of(orgs, routes)
 

@@ -14,8 +14,8 @@ import random
 from pathlib import Path
 
 from musicnet import schema
-from musicnet.model import Organisation, Route
 from musicnet.loader import slugify
+from musicnet.model import Organisation, Route
 from musicnet.synth import GENRES, write_data
 
 rng = random.Random(20241)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Mapping
@@ -32,7 +33,5 @@ def write_outputs(files: Mapping[Path, str | bytes]) -> None:
         raise MusicnetError(f"cannot write {exc.filename or 'output'}: {exc.strerror}.") from exc
     finally:
         for tmp, _ in temps:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            except OSError:
-                pass

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 __all__ = [
     "BOROUGHS",
-    "BOROUGH_CENTROIDS",
     "BOROUGH_ALIASES",
+    "BOROUGH_CENTROIDS",
     "HUB_AREAS",
     "KINDS",
     "ORGANISATION_COLUMNS",

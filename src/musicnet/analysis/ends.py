@@ -31,9 +31,15 @@ def dead_ends(net: Network) -> list[str]:
 
 
 def isolated(net: Network) -> list[str]:
-    """Organisations with no active route at all, in or out (sorted ids).
+    """Organisations with no active route at all, in or out.
 
-    Example: an organisation whose only route is ``lapsed`` is isolated.
+    Definition: an organisation that is neither the source nor the target of any
+    **active** route. Lapsed and planned routes do not count, so a project whose only
+    relationship has lapsed shows up here: young people can neither arrive nor move on
+    through the network. Returns ids sorted alphabetically. O(V).
+
+    Example: with routes ``a -> b`` (active) and ``c -> a`` (lapsed), ``isolated`` is
+    ``["c"]``.
     """
     g = net.graph
     return sorted(v for v in net.orgs if g.degree(v) == 0)

@@ -125,7 +125,8 @@ def format_text(result: dict[str, Any], *, limit: int = 15) -> str:
             "reach: " + ", ".join(f"{st} {mcc['can_reach'][st]}" for st in STAGES) + ".")
     _section(lines, "Dead ends: young people arrive but no route leads on",
              [_label(r) for r in result["dead_ends"]],
-             "agree an onward referral route for each, to an organisation offering the next stage.", limit)
+             "agree an onward referral route for each, to an organisation offering the next "
+             "stage.", limit)
     _section(lines, "Progression gaps: no route to any higher stage",
              [f"{_label(r)}: stops at {r['highest_stage']}" for r in
               result["progression_gaps"]],

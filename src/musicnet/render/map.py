@@ -181,7 +181,7 @@ def render_map(net: Network, *, title: str | None = None, include_private: bool 
         "see them." if include_private else
         "Contact emails and notes are left out of this map so it can be shared.")
     csp = f"script-src {_csp_hash(vis_js)} {_csp_hash(map_js)}"
-    return env.get_template("map.html.j2").render(csp=csp, 
+    return env.get_template("map.html.j2").render(csp=csp,
         title=title or "Youth music progression network",
         stats_line=stats_line, privacy_line=privacy_line, data=data, version=__version__,
         css=_asset("map.css"), vis_js=vis_js, map_js=map_js,

@@ -288,17 +288,19 @@
     panelEmpty.hidden = true;
     panel.appendChild(el("h2", {id: "panel-name"}, n.name));
     var dl = el("dl");
-    function row(k, v) {
+    // vocabulary values are shown with spaces for underscores; free text exactly as given
+    function row(k, v, vocab) {
       if (v === null || v === undefined || v === "" || (Array.isArray(v) && !v.length)) return;
+      var show = vocab ? pretty : String;
       dl.appendChild(el("dt", null, k));
-      dl.appendChild(el("dd", null, Array.isArray(v) ? v.map(pretty).join(", ") : pretty(v)));
+      dl.appendChild(el("dd", null, Array.isArray(v) ? v.map(show).join(", ") : show(v)));
     }
     row("Id", n.id);
-    row("Type", n.type);
+    row("Type", n.type, true);
     row("Remit", DATA.remit_labels[n.remit]);
-    row("Pathfinders role", n.role);
-    row("Stages", n.stages);
-    row("Target groups", n.target_groups);
+    row("Pathfinders role", n.role, true);
+    row("Stages", n.stages, true);
+    row("Target groups", n.target_groups, true);
     row("Genres", n.genres);
     row("Borough", n.borough + (n.hub_area ? " (" + n.hub_area + " hub area)" : ""));
     if (n.age_min !== null || n.age_max !== null) {
