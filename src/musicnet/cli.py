@@ -129,6 +129,12 @@ def _title_option(f: F) -> F:
                         "network').")(f)
 
 
+def _date_option(f: F) -> F:
+    return click.option("--date", "data_date", default=None, metavar="TEXT",
+                        help="When the data was collected, shown in the header "
+                        "(e.g. 'March 2026').")(f)
+
+
 def _private_option(f: F) -> F:
     return click.option("--include-private", is_flag=True,
                         help="Include contact emails and notes (not for sharing).")(f)
@@ -139,10 +145,11 @@ def _private_option(f: F) -> F:
 @click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path), default="output",
               show_default=True, help="Folder to write into.")
 @_title_option
+@_date_option
 @_private_option
 @quiet_option
-def build(data_dir: Path, out_dir: Path, title: str | None, include_private: bool,
-          quiet: bool) -> None:
+def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | None,
+          include_private: bool, quiet: bool) -> None:
     """Check, analyse and write analysis.json and map.html.
 
     Nothing is written unless the data is valid. Example:
@@ -156,7 +163,8 @@ def build(data_dir: Path, out_dir: Path, title: str | None, include_private: boo
     result = net.analyse()
     files = {
         out_dir / "analysis.json": json.dumps(result, indent=2, ensure_ascii=False) + "\n",
-        out_dir / "map.html": render_map(net, title=title, include_private=include_private),
+        out_dir / "map.html": render_map(net, title=title, include_private=include_private,
+                                         data_date=data_date),
     }
     write_outputs(files)
     if not quiet:
@@ -172,22 +180,42 @@ def build(data_dir: Path, out_dir: Path, title: str | None, include_private: boo
 
 @cli.command(name="map")
 @data_argument
-@click.option("--output", "-o", "out", type=click.Path(path_type=Path),
-              default=Path("output/map.html"), show_default=True, help="File to write.")
+@click.option("--output", "-o", "out", type=click.Path(path_type=Path), default=None,
+              help="File to write [default: output/map.html, or output/map.svg/.png].")
+@click.option("--format", "fmt", type=click.Choice(["html", "svg", "png"]), default="html",
+              show_default=True,
+              help="html: the interactive map; svg/png: a static picture of the same layout.")
+@click.option("--view", type=click.Choice(["ladder", "geo"]), default="ladder",
+              show_default=True, help="Layout of the static picture.")
 @_title_option
+@_date_option
 @_private_option
 @quiet_option
-def map_command(data_dir: Path, out: Path, title: str | None, include_private: bool,
-                quiet: bool) -> None:
+def map_command(data_dir: Path, out: Path | None, fmt: str, view: str, title: str | None,
+                data_date: str | None, include_private: bool, quiet: bool) -> None:
     """Write the interactive network map (one HTML file that works offline).
 
-    Example: musicnet map data/ -o lewisham.html --title "Lewisham pathways"
+    Examples:
+
+        musicnet map data/ -o lewisham.html --title "Lewisham pathways"
+
+        musicnet map data/ --format svg -o network.svg
     """
     from ._files import write_outputs
-    from .render.map import render_map
 
     net = _load(data_dir, quiet)
-    write_outputs({out: render_map(net, title=title, include_private=include_private)})
+    out = out or Path("output") / f"map.{fmt}"
+    content: str | bytes
+    if fmt == "html":
+        from .render.map import render_map
+
+        content = render_map(net, title=title, include_private=include_private,
+                             data_date=data_date)
+    else:
+        from .render.picture import render_picture
+
+        content = render_picture(net, fmt=fmt, view=view, title=title)
+    write_outputs({out: content})
     if not quiet:
         click.echo(f"wrote {out}")
 

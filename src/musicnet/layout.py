@@ -23,7 +23,7 @@ from .schema import BOROUGH_CENTROIDS, BOROUGHS, HUB_AREAS, ROLES, STAGES, hub_a
 if TYPE_CHECKING:  # pragma: no cover
     from .network import Network
 
-__all__ = ["geo_layout", "ladder_layout"]
+__all__ = ["geo_layout", "geo_point", "ladder_layout", "view_labels"]
 
 _LONDON = (51.507, -0.128)
 _SPACING = 42.0
@@ -49,8 +49,8 @@ def ladder_layout(net: Network) -> dict[str, tuple[float, float]]:
         bands[o.highest_level].append(v)
     tallest = max((len(b) for b in bands.values()), default=1)
     # enough columns per band that the map is about as wide as it is tall
-    cols = max(1, math.ceil(math.sqrt(tallest / 12)))
-    band_width = cols * _SPACING * 1.6 + 250
+    cols = max(1, math.ceil(math.sqrt(tallest / 30)))
+    band_width = cols * _SPACING * 3 + 250
     pos: dict[str, tuple[float, float]] = {}
     for level, members in bands.items():
         members.sort(key=lambda v: (*_area_rank(net.orgs[v].borough),
@@ -59,7 +59,7 @@ def ladder_layout(net: Network) -> dict[str, tuple[float, float]]:
         x0 = level * band_width
         for k, v in enumerate(members):
             row, col = divmod(k, cols)
-            x = x0 + (col - (cols - 1) / 2) * _SPACING * 1.6 + (row % 2) * _SPACING * 0.4
+            x = x0 + (col - (cols - 1) / 2) * _SPACING * 3 + (row % 2) * _SPACING * 0.8
             y = (row - (rows - 1) / 2) * _SPACING
             pos[v] = (round(x, 2), round(y, 2))
     return pos
@@ -72,9 +72,37 @@ def _jitter(v: str) -> tuple[float, float]:
     return math.cos(angle) * radius, math.sin(angle) * radius
 
 
-def geo_layout(net: Network, *, scale: float = 12000.0) -> dict[str, tuple[float, float]]:
+_GEO_SCALE = 12000.0
+_COS0 = math.cos(math.radians(_LONDON[0]))
+
+
+def geo_point(lat: float, lon: float) -> tuple[float, float]:
+    """Map coordinates of a latitude/longitude (equirectangular around central London)."""
+    return (round((lon - _LONDON[1]) * _COS0 * _GEO_SCALE, 2),
+            round(-(lat - _LONDON[0]) * _GEO_SCALE, 2))
+
+
+def view_labels(net: Network, ladder: dict[str, tuple[float, float]]
+                ) -> dict[str, list[dict[str, object]]]:
+    """Background labels: stage names above the ladder bands, borough names on the map."""
+    ladder_labels: list[dict[str, object]] = []
+    if ladder:
+        top = min(y for _, y in ladder.values()) - 90
+        for level, stage in enumerate(STAGES):
+            xs = [ladder[v][0] for v, o in net.orgs.items() if o.highest_level == level]
+            if xs:
+                ladder_labels.append({"text": stage.replace("_", " ").capitalize(),
+                                      "x": round((min(xs) + max(xs)) / 2, 2), "y": top})
+    geo_labels: list[dict[str, object]] = []
+    for b in sorted({o.borough for o in net.orgs.values()}):
+        if b in BOROUGH_CENTROIDS:
+            x, y = geo_point(*BOROUGH_CENTROIDS[b])
+            geo_labels.append({"text": b, "x": x, "y": y})
+    return {"ladder": ladder_labels, "geo": geo_labels}
+
+
+def geo_layout(net: Network) -> dict[str, tuple[float, float]]:
     """Positions from lat/lon (or borough centroid), equirectangular around London."""
-    cos0 = math.cos(math.radians(_LONDON[0]))
     pos: dict[str, tuple[float, float]] = {}
     for v, o in net.orgs.items():
         if o.lat is not None and o.lon is not None:
@@ -86,7 +114,5 @@ def geo_layout(net: Network, *, scale: float = 12000.0) -> dict[str, tuple[float
             if o.borough == "Outside London":
                 lat, lon = _LONDON[0] + 0.2, _LONDON[1] + 0.35
         dx, dy = _jitter(v)
-        x = (lon - _LONDON[1] + dx * spread / cos0) * cos0 * scale
-        y = -(lat - _LONDON[0] + dy * spread) * scale
-        pos[v] = (round(x, 2), round(y, 2))
+        pos[v] = geo_point(lat + dy * spread, lon + dx * spread / _COS0)
     return pos

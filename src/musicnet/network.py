@@ -88,6 +88,17 @@ class Network:
     def name(self, org_id: str) -> str:
         return self.orgs[org_id].name
 
+    def _repr_html_(self) -> str:
+        """The interactive map, inline in a notebook (in a sandboxed iframe)."""
+        import html
+
+        from .render.map import render_map
+
+        page = render_map(self)
+        return (f'<iframe srcdoc="{html.escape(page, quote=True)}" '
+                'sandbox="allow-scripts" style="width:100%;height:720px;border:1px solid #ddd" '
+                'title="musicnet map"></iframe>')
+
     # -- tables --------------------------------------------------------------------------
     def organisations_frame(self, *, private: bool = False) -> Any:
         """Organisations as a pandas DataFrame indexed by id (lists joined with ';')."""

@@ -82,7 +82,7 @@ def map_data(net: Network, *, include_private: bool = False,
     the page) and any ``proposed`` routes, drawn dashed.
     """
     from ..analysis import bridge_organisations, bridges, dead_ends, isolated, progression_gaps
-    from ..layout import geo_layout, ladder_layout
+    from ..layout import geo_layout, ladder_layout, view_labels
 
     ladder = ladder_layout(net)
     geo = geo_layout(net)
@@ -125,6 +125,7 @@ def map_data(net: Network, *, include_private: bool = False,
     return {
         "nodes": nodes,
         "edges": edges,
+        "view_labels": view_labels(net, ladder),
         "stages": list(STAGES),
         "kinds": list(KINDS),
         "counts": counts,
@@ -151,7 +152,7 @@ def map_data(net: Network, *, include_private: bool = False,
 
 
 def render_map(net: Network, *, title: str | None = None, include_private: bool = False,
-               proposed: Iterable[Route] = ()) -> str:
+               proposed: Iterable[Route] = (), data_date: str | None = None) -> str:
     """The interactive map as one HTML document (a string); see the module docstring.
 
     >>> import musicnet
@@ -172,7 +173,8 @@ def render_map(net: Network, *, title: str | None = None, include_private: bool 
     c = data["counts"]
     active = net.graph.number_of_edges()
     majority = sum(o.remit == "majority_cc" for o in net.orgs.values())
-    stats_line = (f"{len(net.orgs)} organisations · {active} active routes · {majority} "
+    dated = f"Data: {data_date} · " if data_date else ""
+    stats_line = (f"{dated}{len(net.orgs)} organisations · {active} active routes · {majority} "
                   f"majority-CC organisations · {c['dead_end']} dead ends · {c['gap']} "
                   f"progression gaps · {c['bridge']} fragile routes · {c['bridge_org']} "
                   "single points of failure")

@@ -149,11 +149,34 @@
     interaction: {hover: false, tooltipDelay: 0, hideEdgesOnDrag: big, hideEdgesOnZoom: big,
                   keyboard: {enabled: true, bindToWindow: false}, multiselect: false}
   });
+  network.on("beforeDrawing", function (ctx) {
+    var labels = DATA.view_labels[state.view] || [];
+    ctx.save();
+    ctx.font = state.view === "geo" ? "bold 22px sans-serif" : "bold 34px sans-serif";
+    ctx.fillStyle = "rgba(31, 42, 68, 0.35)";
+    ctx.textAlign = "center";
+    labels.forEach(function (l) { ctx.fillText(l.text, l.x, l.y); });
+    ctx.restore();
+  });
   network.once("afterDrawing", function () { document.body.dataset.ready = "true"; });
 
+  // Only items whose style changed are sent to vis (a full update is slow at 10,000+).
+  var lastNode = DATA.nodes.map(function (n) { return JSON.stringify(nodeStyle(n)); });
+  var lastEdge = DATA.edges.map(function (e, i) { return JSON.stringify(edgeStyle(e, i)); });
+  function changed(items, styleOf, last) {
+    var out = [];
+    items.forEach(function (item, i) {
+      var style = styleOf(item, i);
+      var key = JSON.stringify(style);
+      if (key !== last[i]) { last[i] = key; out.push(style); }
+    });
+    return out;
+  }
   function restyle() {
-    nodes.update(DATA.nodes.map(nodeStyle));
-    edges.update(DATA.edges.map(edgeStyle));
+    var n = changed(DATA.nodes, nodeStyle, lastNode);
+    var e = changed(DATA.edges, edgeStyle, lastEdge);
+    if (n.length) nodes.update(n);
+    if (e.length) edges.update(e);
   }
   function refilter() {
     computeVisible();

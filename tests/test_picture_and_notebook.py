@@ -1,0 +1,71 @@
+"""Static pictures, the notebook view and the map header."""
+
+from __future__ import annotations
+
+import html
+import xml.etree.ElementTree as ET
+
+import pytest
+
+import musicnet
+from musicnet.render.map import render_map
+from musicnet.render.picture import render_picture
+
+from .conftest import net_of, org
+
+
+def test_svg_is_valid_deterministic_and_escaped():
+    net = net_of([org("a", name="<b>Tom & Jerry's</b>"), org("b", "developing")], [("a", "b")])
+    svg = render_picture(net, fmt="svg")
+    assert svg == render_picture(net, fmt="svg")
+    root = ET.fromstring(svg)  # well-formed XML: the name cannot break out
+    texts = "".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
+    assert "<b>Tom & Jerry's</b>" in texts
+    assert b"<b>" not in svg
+
+
+def test_png_of_sample(sample_net):
+    png = render_picture(sample_net, fmt="png", view="geo")
+    assert png.startswith(b"\x89PNG") and len(png) > 10_000
+    assert png == render_picture(sample_net, fmt="png", view="geo")
+
+
+def test_unknown_picture_format():
+    with pytest.raises(ValueError):
+        render_picture(net_of([org("a")], []), fmt="gif")
+
+
+def test_notebook_repr_is_a_sandboxed_iframe(sample_net):
+    out = sample_net._repr_html_()
+    assert out.startswith("<iframe srcdoc=") and 'sandbox="allow-scripts"' in out
+    page = html.unescape(out.split('srcdoc="', 1)[1].split('" sandbox=', 1)[0])
+    assert page == render_map(sample_net)
+
+
+def test_header_shows_title_date_and_stats(browser, tmp_path, sample_net):
+    path = tmp_path / "m.html"
+    path.write_text(render_map(sample_net, title="Lewisham <pathways>", data_date="May 2026"))
+    page = browser.new_page(viewport={"width": 768, "height": 1024})  # a tablet
+    page.goto(path.as_uri())
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.locator("#title").text_content() == "Lewisham <pathways>"
+    stats = page.locator("#stats").text_content()
+    assert "May 2026" in stats and f"{len(sample_net)} organisations" in stats
+    # on a tablet the controls stack above the map and nothing overflows sideways
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768
+    assert page.locator("#map").bounding_box()["height"] > 300
+    page.close()
+
+
+def test_map_cli_formats(tmp_path):
+    from click.testing import CliRunner
+
+    from musicnet.cli import cli
+
+    runner = CliRunner()
+    for fmt in ("svg", "png"):
+        out = tmp_path / f"n.{fmt}"
+        res = runner.invoke(cli, ["map", "data", "--format", fmt, "-o", str(out), "-q"])
+        assert res.exit_code == 0, res.output
+        assert out.stat().st_size > 1000
+    assert musicnet.load("data")  # inputs still load
