@@ -191,3 +191,35 @@ def test_private_fields_left_out_by_default(tmp_path):
     assert "hello@" not in html
     html_private = render_map(net, include_private=True)
     assert "hello@" in html_private
+
+
+def test_keyboard_only_use(browser, sample_map, sample_net):
+    page = open_map(browser, sample_map)
+    page.focus("#search")
+    page.keyboard.type("bexley")  # no name matches: falls back to nothing found
+    page.keyboard.press("Enter")
+    assert "No organisation" in page.locator("#search-status").text_content()
+    page.fill("#search", "")
+    target = sorted(sample_net.orgs)[0]
+    page.keyboard.type(target)
+    page.keyboard.press("Enter")
+    assert page.locator("body").get_attribute("data-selected") == target
+    # tab order reaches the view switch and the highlight toggles, and space toggles them
+    page.focus("#hl-gap")
+    page.keyboard.press("Space")
+    assert page.is_checked("#hl-gap")
+    page.focus("#relax")
+    page.keyboard.press("Enter")
+    assert page.get_attribute("#relax", "aria-pressed") == "true"
+    assert page.evaluate("window.musicnetMap.network.physics.options.enabled") is True
+    page.close()
+
+
+def test_geo_view_moves_nodes(browser, sample_map):
+    page = open_map(browser, sample_map)
+    first = "window.musicnetMap.data.nodes[0].id"
+    before = page.evaluate(f"window.musicnetMap.network.getPositions([{first}])")
+    page.check("input[value=geo]")
+    after = page.evaluate(f"window.musicnetMap.network.getPositions([{first}])")
+    assert before != after
+    page.close()
