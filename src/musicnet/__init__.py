@@ -13,11 +13,13 @@ points of failure.
 from .errors import DataError, MusicnetError, Problem, UsageError
 from .model import Organisation, Route
 from .network import Network, load
+from .whatif import Diff, compare
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DataError",
+    "Diff",
     "MusicnetError",
     "Network",
     "Organisation",
@@ -25,5 +27,6 @@ __all__ = [
     "Route",
     "UsageError",
     "__version__",
+    "compare",
     "load",
 ]

@@ -17,6 +17,9 @@ import click
 
 from . import __version__
 from .errors import DataError, MusicnetError
+from .schema import STAGES
+
+STAGE_CHOICES = list(STAGES)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .network import Network
@@ -218,6 +221,146 @@ def map_command(data_dir: Path, out: Path | None, fmt: str, view: str, title: st
     write_outputs({out: content})
     if not quiet:
         click.echo(f"wrote {out}")
+
+
+def _data_and_org(args: tuple[str, ...]) -> tuple[Path, str]:
+    if len(args) == 1:
+        return Path("data"), args[0]
+    if len(args) == 2:
+        return Path(args[0]), args[1]
+    raise click.UsageError("give [DATA_DIR] ORG, e.g. musicnet path data kite-street")
+
+
+def _format_option(f: F) -> F:
+    return click.option("--format", "fmt", type=click.Choice(["text", "json"]),
+                        default="text", show_default=True, help="Readable text, or JSON.")(f)
+
+
+@cli.command()
+@click.argument("args", nargs=-1, metavar="[DATA_DIR] ORG")
+@click.option("--to-stage", type=click.Choice(STAGE_CHOICES), default=None,
+              help="Only routes to this stage.")
+@click.option("--genre", default=None, help="Only destinations offering this genre.")
+@_format_option
+@quiet_option
+def path(args: tuple[str, ...], to_stage: str | None, genre: str | None, fmt: str,
+         quiet: bool) -> None:
+    """Where can a young person go from ORG? The shortest routes to each higher stage.
+
+    Example: musicnet path data kite-street-alternative-provision --genre grime
+    """
+    data_dir, org = _data_and_org(args)
+    net = _load(data_dir, quiet)
+    result = net.pathways(org, to_stage=to_stage, genre=genre)
+    click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if fmt == "json"
+               else str(result))
+
+
+def _pairs(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    from .whatif import parse_pair
+
+    return [parse_pair(v) for v in values]
+
+
+@cli.command()
+@data_argument
+@click.option("--add", multiple=True, metavar="SRC:TGT", help="Add a route (repeatable).")
+@click.option("--remove", multiple=True, metavar="SRC:TGT",
+              help="Remove an active route (repeatable).")
+@click.option("--close", multiple=True, metavar="ORG",
+              help="Close an organisation and all its routes (repeatable).")
+@click.option("--routes", "routes_file", type=click.Path(path_type=Path, dir_okay=False),
+              default=None, help="Add every route in this CSV (referrals.csv format).")
+@click.option("--include-planned", is_flag=True, help="Switch on the planned routes.")
+@click.option("--map", "map_file", type=click.Path(path_type=Path), default=None,
+              help="Also write the map, with added routes drawn dashed.")
+@_format_option
+@quiet_option
+def whatif(data_dir: Path, add: tuple[str, ...], remove: tuple[str, ...],
+           close: tuple[str, ...], routes_file: Path | None, include_planned: bool,
+           map_file: Path | None, fmt: str, quiet: bool) -> None:
+    """What would change if routes were added, removed or an organisation closed?
+
+    Examples:
+
+        musicnet whatif data --add ashdown-primary-school:marigold-song-studio
+
+        musicnet whatif data --close open-doors-music-network-london-wide --format json
+    """
+    from .whatif import compare
+
+    net = _load(data_dir, quiet)
+    added: list[object] = list(_pairs(add))
+    if routes_file is not None:
+        added.extend(_routes_csv(routes_file, net))
+    if not (added or remove or close or include_planned):
+        raise click.UsageError("say what changes: --add, --remove, --close, --routes or "
+                               "--include-planned.")
+    after = net.with_routes(add=added, remove=_pairs(remove), close=close,
+                            include_planned=include_planned)
+    diff = compare(net, after)
+    if map_file is not None:
+        from ._files import write_outputs
+        from .render.map import render_map
+
+        write_outputs({map_file: render_map(after, title="What if: proposed routes")})
+    click.echo(json.dumps(diff.to_dict(), indent=2, ensure_ascii=False) if fmt == "json"
+               else str(diff))
+    if map_file is not None and not quiet and fmt == "text":
+        click.echo(f"wrote {map_file}")
+
+
+def _routes_csv(path: Path, net: Network) -> list[object]:
+    """Routes from a CSV in the referrals.csv format, validated like referrals.csv."""
+    from .loader import read_routes_file
+
+    return list(read_routes_file(path, net))
+
+
+@cli.command()
+@data_argument
+@click.option("--top", type=click.IntRange(1), default=10, show_default=True,
+              help="How many suggestions.")
+@click.option("--for", "for_org", default=None, metavar="ORG",
+              help="Only routes from this organisation.")
+@click.option("--borough", default=None, help="Only routes from organisations in a borough.")
+@click.option("--greedy", type=click.IntRange(1), default=None, metavar="K",
+              help="Choose K routes one after another, each measured with the earlier ones "
+              "added.")
+@_format_option
+@quiet_option
+def suggest(data_dir: Path, top: int, for_org: str | None, borough: str | None,
+            greedy: int | None, fmt: str, quiet: bool) -> None:
+    """Suggest the missing links that would most improve progression.
+
+    Each suggestion says why it fits and its exact impact (as `musicnet whatif` measures).
+
+    Example: musicnet suggest data --top 5 --borough Lewisham
+    """
+    net = _load(data_dir, quiet)
+    show_bar = not quiet and fmt == "text" and len(net) > 3000 and sys.stderr.isatty()
+    if show_bar:
+        with click.progressbar(length=1, label="Scoring candidate routes",
+                               file=sys.stderr) as bar:
+            def progress(done: int, total: int) -> None:
+                bar.length = max(total, 1)
+                bar.update(done - bar.pos)
+
+            result = net.suggest_links(top=top, for_org=for_org, borough=borough,
+                                       greedy=greedy, progress=progress)
+    else:
+        result = net.suggest_links(top=top, for_org=for_org, borough=borough, greedy=greedy)
+    if fmt == "json":
+        click.echo(json.dumps([s.to_dict() for s in result], indent=2, ensure_ascii=False))
+        return
+    if not result:
+        click.echo("No suggestions: every organisation considered can already reach every "
+                   "stage above its own.")
+        return
+    label = "Plan, in order" if greedy else "Suggested new routes, best first"
+    click.echo(f"{label}:")
+    for i, sug in enumerate(result, 1):
+        click.echo(f"{i}. {sug}")
 
 
 @cli.command()

@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from . import schema
@@ -92,7 +93,13 @@ def did_you_mean(value: str, choices: Iterable[str], *, cutoff: float = 0.6) -> 
     for c in choices:
         lowered.setdefault(c.lower(), c)
     match = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=cutoff)
-    return lowered[match[0]] if match else None
+    if match:
+        return lowered[match[0]]
+    if len(value) >= 3:  # a short form of a long id: 'ashdown' for 'ashdown-primary-school'
+        starts = sorted(c for c in lowered if c.startswith(value.lower()))
+        if starts:
+            return lowered[starts[0]]
+    return None
 
 
 def _suggest(value: str, choices: Iterable[str], *, listing: bool = True) -> str:
@@ -546,3 +553,18 @@ def read_tables(path: str | Path = "data") -> Tables:
     if any(p.severity == "error" for p in problems):
         raise DataError(problems)
     return Tables(orgs, routes, str(folder), problems)
+
+
+def read_routes_file(path: str | Path, net: Any) -> list[Route]:
+    """Routes from one CSV in the ``referrals.csv`` format, checked against ``net``'s
+    organisations (for ``whatif --routes``). Raises DataError listing every problem."""
+    reader = _Reader(Path(path), str(path), schema.REFERRAL_COLUMNS)
+    records = reader.read()
+    routes: list[Route] = []
+    if records is not None:
+        if not records:
+            reader.problem("has a header row but no routes.", line=2, code="no-rows")
+        routes = _read_routes(reader, records, list(net.orgs.values()), net.orgs)
+    if any(p.severity == "error" for p in reader.problems):
+        raise DataError(reader.problems)
+    return routes

@@ -13,6 +13,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
     from .analysis.fragility import BridgeOrganisation
+    from .analysis.pathways import Pathways
+    from .suggest import Suggestion
 
 __all__ = ["Network", "load"]
 
@@ -34,25 +36,26 @@ class Network:
     """
 
     def __init__(self, organisations: Iterable[Organisation], routes: Iterable[Route], *,
-                 source: str = "", warnings: Iterable[Problem] = ()):
+                 source: str = "", warnings: Iterable[Problem] = (),
+                 proposed: Iterable[tuple[str, str]] = ()):
         import networkx as nx
 
         self.orgs: dict[str, Organisation] = {o.id: o for o in organisations}
         self.routes: tuple[Route, ...] = tuple(routes)
         self.source = source
         self.warnings: tuple[Problem, ...] = tuple(warnings)
+        #: routes added by :meth:`with_routes` (drawn dashed as "proposed" on the map)
+        self.proposed: frozenset[tuple[str, str]] = frozenset(proposed)
         self._by_key = {oid.casefold(): oid for oid in self.orgs}
         self._cache: dict[str, Any] = {}
         g = nx.DiGraph()
-        for o in self.orgs.values():
-            attrs = o.to_dict(private=True)
-            attrs.pop("id")
-            g.add_node(o.id, **attrs)
-        for r in self.routes:
-            if r.status == "active":
-                g.add_edge(r.source, r.target, kind=r.kind, status=r.status,
-                           young_people_per_year=r.young_people_per_year, since=r.since,
-                           notes=r.notes)
+        g.add_nodes_from((o.id, {k: v for k, v in o.to_dict(private=True).items() if k != "id"})
+                         for o in self.orgs.values())
+        g.add_edges_from(
+            (r.source, r.target, {"kind": r.kind, "status": r.status,
+                                  "young_people_per_year": r.young_people_per_year,
+                                  "since": r.since, "notes": r.notes})
+            for r in self.routes if r.status == "active")
         self.graph: nx.DiGraph = g
 
     # -- lookups -------------------------------------------------------------------------
@@ -166,6 +169,28 @@ class Network:
         from .analysis import pathfinder_chains
 
         return pathfinder_chains(self)
+
+    # -- what-if, pathways, suggestions -------------------------------------------------
+    def with_routes(self, *, add: Any = None, remove: Any = None, close: Iterable[str] = (),
+                    include_planned: bool = False) -> Network:
+        """A new network with routes added/removed; see :func:`musicnet.whatif.with_routes`."""
+        from .whatif import with_routes
+
+        return with_routes(self, add=add, remove=remove, close=close,
+                           include_planned=include_planned)
+
+    def pathways(self, org: str, *, to_stage: str | None = None, genre: str | None = None
+                 ) -> Pathways:
+        """Onward routes from ``org``; see :func:`musicnet.analysis.pathways`."""
+        from .analysis import pathways
+
+        return pathways(self, org, to_stage=to_stage, genre=genre)
+
+    def suggest_links(self, top: int = 10, **options: Any) -> list[Suggestion]:
+        """Ranked missing links; see :func:`musicnet.suggest.suggest_links`."""
+        from .suggest import suggest_links
+
+        return suggest_links(self, top=top, **options)
 
     def analyse(self) -> dict[str, Any]:
         """Every analysis as one JSON-ready dict; see :func:`musicnet.analysis.analyse`."""

@@ -8,11 +8,13 @@ from .chains import pathfinder_chains
 from .coverage import borough_coverage
 from .ends import dead_ends, isolated
 from .fragility import BridgeOrganisation, bridge_organisations, bridges
+from .pathways import Pathways, pathways
 from .progression import progression_gaps, stage_reach
 from .summary import analyse, format_text
 
 __all__ = [
     "BridgeOrganisation",
+    "Pathways",
     "analyse",
     "borough_coverage",
     "bridge_organisations",
@@ -21,6 +23,7 @@ __all__ = [
     "format_text",
     "isolated",
     "pathfinder_chains",
+    "pathways",
     "progression_gaps",
     "stage_reach",
 ]

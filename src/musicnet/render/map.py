@@ -115,7 +115,8 @@ def map_data(net: Network, *, include_private: bool = False,
         nodes.append(d)
     edges = []
     for r in (*net.routes, *proposed):
-        edges.append({"from": r.source, "to": r.target, "kind": r.kind, "status": r.status,
+        status = "proposed" if (r.source, r.target) in net.proposed else r.status
+        edges.append({"from": r.source, "to": r.target, "kind": r.kind, "status": status,
                       "people": r.young_people_per_year,
                       "bridge": r.status == "active" and (r.source, r.target) in bridge_set})
     present = {o.type for o in net.orgs.values()}

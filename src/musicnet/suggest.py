@@ -1,0 +1,414 @@
+"""Missing-link suggestions: new routes that would most improve progression.
+
+How a suggestion is scored (documented in ``docs/whatif.md`` too):
+
+**Fit** (why the two organisations suit each other):
+
+- +3 the target offers the next stage above the source's highest stage
+  (+1 if it offers only stages further up);
+- +1 for each shared genre, at most +2;
+- +2 same borough, otherwise +1 same Music Hub area or within 5 km (lat/lon, or the
+  borough's centre when an organisation has none);
+- +2 the target works with one of the source's target groups, otherwise +1 if the target
+  has a majority or minority challenging-circumstances remit (inclusive);
+- +1 both give an age range and the ranges overlap.
+
+**Impact** (measured exactly, as ``musicnet whatif --add SOURCE:TARGET`` reports it):
+
+- +5 if it resolves a dead end, -5 if it creates one;
+- +3 per progression gap closed;
+- +1 per organisation that can newly reach a stage above its own highest;
+- +2 per majority-CC organisation helped;
+- +2 per fragile route (bridge) made safe.
+
+``score = fit + impact``; ties are broken by source id, then target id, so the ranking is
+deterministic.
+
+Only routes that lead **up** the ladder are considered: the target's highest stage must be
+above the source's. Existing active routes and self-routes are never suggested; a lapsed or
+planned route can be (reviving it is often the cheapest fix).
+
+Algorithm, so it stays fast at national scale: candidate sources are organisations that
+cannot reach every stage above their own; candidate targets are pruned by fit to the
+organisations in the same borough, hub area or London-wide (all organisations for
+``for_org``), keeping the best ``per_source`` per source. Every remaining candidate's
+impact is computed exactly but incrementally: adding ``s -> t`` gives every organisation
+that can reach ``s`` exactly the stages ``t`` offers or reaches, so with ancestor bitsets
+on the condensation (strongly connected components) and one bitset per "lacks stage k"
+each candidate costs a few big-integer operations; fragile routes made safe are the
+bridges on the path between ``s`` and ``t`` in the bridge tree. The top ``top`` are then
+re-measured with :func:`musicnet.compare` itself, and that result is what is reported.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .errors import UsageError
+from .schema import BOROUGH_CENTROIDS, BOROUGHS, STAGES, TARGET_GROUPS, hub_area
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .network import Network
+    from .whatif import Diff
+
+__all__ = ["Suggestion", "impact_score", "suggest_links"]
+
+NEARBY_KM = 5.0
+WEIGHTS = {"dead_end_resolved": 5, "dead_end_created": -5, "gap_closed": 3,
+           "higher_stage_gained": 1, "majority_cc_helped": 2, "bridge_made_safe": 2}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One suggested route, why it fits, and its exact measured impact."""
+
+    source: str
+    target: str
+    score: int
+    fit: int
+    reasons: list[str]
+    impact: dict[str, Any] = field(repr=False)
+    source_name: str = ""
+    target_name: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "target": self.target,
+                "source_name": self.source_name, "target_name": self.target_name,
+                "score": self.score, "fit": self.fit, "reasons": self.reasons,
+                "impact": self.impact}
+
+    def __str__(self) -> str:
+        head = (f"{self.source_name} ({self.source}) -> {self.target_name} ({self.target}): "
+                f"score {self.score}")
+        return "\n".join([head, *(f"  - {r}" for r in self.reasons)])
+
+
+def impact_score(diff: Diff) -> int:
+    """The impact part of the score, from an exact :class:`~musicnet.whatif.Diff`."""
+    w = WEIGHTS
+    return (w["dead_end_resolved"] * len(diff.dead_ends_resolved)
+            + w["dead_end_created"] * len(diff.dead_ends_created)
+            + w["gap_closed"] * len(diff.progression_gaps_closed)
+            + w["higher_stage_gained"] * len(diff.higher_stage_gained)
+            + w["majority_cc_helped"] * len(diff.majority_cc_helped)
+            + w["bridge_made_safe"] * len(diff.bridges_lost))
+
+
+def _impact_reasons(diff: Diff) -> list[str]:
+    out = []
+    if diff.dead_ends_resolved:
+        out.append("resolves a dead end")
+    if diff.dead_ends_created:
+        out.append("but the target becomes a dead end (it has no onward route)")
+    if diff.progression_gaps_closed:
+        n = len(diff.progression_gaps_closed)
+        out.append(f"closes {n} progression gap{'s' if n != 1 else ''}")
+    if diff.higher_stage_gained:
+        n = len(diff.higher_stage_gained)
+        m = len(diff.majority_cc_helped)
+        out.append(f"gives {n} organisation{'s' if n != 1 else ''} a route to a higher stage"
+                   + (f" ({m} majority-CC helped)" if m else ""))
+    if diff.bridges_lost:
+        n = len(diff.bridges_lost)
+        out.append(f"makes {n} fragile route{'s' if n != 1 else ''} safe")
+    return out
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (math.sin((lat2 - lat1) / 2) ** 2
+         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+class _Context:
+    """Everything computed once per network for scoring candidates."""
+
+    def __init__(self, net: Network):
+        import networkx as nx
+
+        from .analysis import bridges, dead_ends, progression_gaps
+        from .whatif import reach_masks
+
+        self.net = net
+        g = net.graph
+        self.ids = list(net.orgs)
+        self.index = {v: i for i, v in enumerate(self.ids)}
+        self.level = {v: o.highest_level for v, o in net.orgs.items()}
+        self.reach = reach_masks(net)
+        self.dead = set(dead_ends(net))
+        full = (1 << len(STAGES)) - 1
+        lacks = [0] * len(STAGES)        # nodes lacking stage k, k above their own highest
+        lacks_any = [0] * len(STAGES)    # nodes lacking stage k at all
+        gap_bits = mcc_bits = 0
+        gaps = set(progression_gaps(net))
+        for v, i in self.index.items():
+            bit = 1 << i
+            for k in range(len(STAGES)):
+                if not self.reach[v] >> k & 1:
+                    lacks_any[k] |= bit
+                    if k > self.level[v]:
+                        lacks[k] |= bit
+            if v in gaps:
+                gap_bits |= bit
+            if net.orgs[v].remit == "majority_cc":
+                mcc_bits |= bit
+        self.gap_bits, self.mcc_bits = gap_bits, mcc_bits
+        self.lacks_higher = [self._or(lacks, m) for m in range(full + 1)]
+        self.lacks_any = [self._or(lacks_any, m) for m in range(full + 1)]
+        # ancestors (as node bitsets, including the SCC's own members) on the condensation
+        cond = nx.condensation(g)
+        self.scc = cond.graph["mapping"]
+        member_bits = {c: sum(1 << self.index[v] for v in ms)
+                       for c, ms in cond.nodes(data="members")}
+        anc: dict[int, int] = {}
+        for c in nx.topological_sort(cond):
+            a = member_bits[c]
+            for p in cond.predecessors(c):
+                a |= anc[p]
+            anc[c] = a
+        self.anc = anc
+        # bridge tree: 2-edge-connected components joined by bridges
+        self.bridge_list = bridges(net)
+        und = nx.Graph()
+        und.add_nodes_from(g)
+        und.add_edges_from(g.edges())
+        und.remove_edges_from(self.bridge_list)
+        self.two_ecc: dict[str, int] = {}
+        for k, comp in enumerate(nx.connected_components(und)):
+            for v in comp:
+                self.two_ecc[v] = k
+        tree: dict[int, list[int]] = {}
+        for s, t in self.bridge_list:
+            a, b = self.two_ecc[s], self.two_ecc[t]
+            tree.setdefault(a, []).append(b)
+            tree.setdefault(b, []).append(a)
+        self.parent: dict[int, int | None] = {}
+        self.depth: dict[int, int] = {}
+        self.tree_root: dict[int, int] = {}
+        for k in sorted(set(self.two_ecc.values())):
+            if k in self.depth:
+                continue
+            self.parent[k], self.depth[k], self.tree_root[k] = None, 0, k
+            queue = deque([k])
+            while queue:
+                x = queue.popleft()
+                for y in tree.get(x, ()):
+                    if y not in self.depth:
+                        self.parent[y], self.depth[y], self.tree_root[y] = x, self.depth[x] + 1, k
+                        queue.append(y)
+        self.position = {v: self._where(v) for v in net.orgs}
+
+    @staticmethod
+    def _or(parts: list[int], mask: int) -> int:
+        out = 0
+        for k, p in enumerate(parts):
+            if mask >> k & 1:
+                out |= p
+        return out
+
+    def _where(self, v: str) -> tuple[float, float] | None:
+        o = self.net.orgs[v]
+        if o.lat is not None and o.lon is not None:
+            return (o.lat, o.lon)
+        return BOROUGH_CENTROIDS.get(o.borough)
+
+    def bridges_made_safe(self, s: str, t: str) -> int:
+        a, b = self.two_ecc[s], self.two_ecc[t]
+        if self.tree_root[a] != self.tree_root[b]:
+            return 0
+        n = 0
+        while a != b:
+            if self.depth[a] < self.depth[b]:
+                a, b = b, a
+            a = self.parent[a]  # type: ignore[assignment]
+            n += 1
+        return n
+
+    def impact(self, s: str, t: str) -> tuple[int, list[int]]:
+        """Incremental exact impact score of adding s -> t, and the counts behind it."""
+        g = self.net.graph
+        ancestors = self.anc[self.scc[s]]
+        gained_higher = ancestors & self.lacks_higher[self.reach[t]]
+        gained_any = ancestors & self.lacks_any[self.reach[t]]
+        dead_resolved = 1 if s in self.dead else 0
+        t_org = self.net.orgs[t]
+        dead_created = 1 if (g.in_degree(t) == 0 and g.out_degree(t) == 0
+                             and "professional" not in t_org.stages) else 0
+        gaps = (gained_higher & self.gap_bits).bit_count()
+        higher = gained_higher.bit_count()
+        helped_bits = gained_any | (1 << self.index[s] if dead_resolved else 0)
+        helped = (helped_bits & self.mcc_bits).bit_count()
+        safe = self.bridges_made_safe(s, t)
+        w = WEIGHTS
+        score = (w["dead_end_resolved"] * dead_resolved + w["dead_end_created"] * dead_created
+                 + w["gap_closed"] * gaps + w["higher_stage_gained"] * higher
+                 + w["majority_cc_helped"] * helped + w["bridge_made_safe"] * safe)
+        return score, [dead_resolved, dead_created, gaps, higher, helped, safe]
+
+
+def _fit(ctx: _Context, s: str, t: str) -> tuple[int, list[str]]:
+    net = ctx.net
+    so, to = net.orgs[s], net.orgs[t]
+    points, reasons = 0, []
+    nxt = so.highest_level + 1
+    offered_up = [st for st in to.stages if STAGES.index(st) > so.highest_level]
+    if nxt < len(STAGES) and STAGES[nxt] in to.stages:
+        points += 3
+        reasons.append(f"offers {STAGES[nxt].replace('_', ' ')}, the next stage after "
+                       f"{STAGES[so.highest_level].replace('_', ' ')}")
+    else:
+        points += 1
+        reasons.append(f"offers {', '.join(x.replace('_', ' ') for x in offered_up)}")
+    shared = [gn for gn in so.genres if gn in to.genres]
+    if shared:
+        points += min(2, len(shared))
+        reasons.append(f"shares genres: {', '.join(shared)}")
+    if so.borough == to.borough:
+        points += 2
+        reasons.append(f"same borough ({so.borough})")
+    else:
+        a, b = ctx.position[s], ctx.position[t]
+        km = _km(a, b) if a and b else None
+        if km is not None and km <= NEARBY_KM:
+            points += 1
+            reasons.append(f"nearby ({km:.1f} km)")
+        elif hub_area(so.borough) and hub_area(so.borough) == hub_area(to.borough):
+            points += 1
+            reasons.append(f"same hub area ({hub_area(so.borough)})")
+    groups = [tg for tg in so.target_groups if tg in to.target_groups]
+    if groups:
+        points += 2
+        reasons.append("works with " + ", ".join(TARGET_GROUPS[tg] for tg in groups))
+    elif to.remit in ("majority_cc", "minority_cc"):
+        points += 1
+        reasons.append("inclusive remit (" + to.remit.replace("_", " ").replace(
+            "cc", "challenging circumstances") + ")")
+    if None not in (so.age_min, so.age_max, to.age_min, to.age_max) and (
+            so.age_min <= to.age_max and to.age_min <= so.age_max):  # type: ignore[operator]
+        points += 1
+        reasons.append(f"ages overlap ({so.age_min}-{so.age_max} and {to.age_min}-"
+                       f"{to.age_max})")
+    return points, reasons
+
+
+def _resolve_borough(name: str) -> str:
+    for b in BOROUGHS:
+        if b.lower() == name.strip().lower():
+            return b
+    from .loader import did_you_mean
+
+    guess = did_you_mean(name, BOROUGHS)
+    raise UsageError(f"unknown borough '{name}'." + (f" Did you mean '{guess}'?"
+                                                      if guess else ""))
+
+
+def _candidates(ctx: _Context, sources: list[str], per_source: int, everywhere: bool,
+                progress: Callable[[int, int], None] | None) -> list[tuple[int, int, str, str]]:
+    net = ctx.net
+    g = net.graph
+    by_area: dict[str | None, list[str]] = {}
+    for v, o in net.orgs.items():
+        by_area.setdefault(hub_area(o.borough) or o.borough, []).append(v)
+    wide = by_area.get("London-wide", [])
+    scored = []
+    for n, s in enumerate(sources):
+        if progress:
+            progress(n, len(sources))
+        so = net.orgs[s]
+        area = hub_area(so.borough) or so.borough
+        pool = list(net.orgs) if everywhere or area in ("London-wide", "Outside London") else (
+            by_area.get(area, []) + wide)
+        fits = []
+        for t in pool:
+            if t == s or ctx.level[t] <= so.highest_level or g.has_edge(s, t):
+                continue
+            fits.append((-_fit(ctx, s, t)[0], t))
+        fits.sort()
+        for negfit, t in fits[:per_source]:
+            impact, _ = ctx.impact(s, t)
+            scored.append((impact - negfit, -negfit, s, t))
+    if progress:
+        progress(len(sources), len(sources))
+    scored.sort(key=lambda x: (-x[0], x[2], x[3]))
+    return scored
+
+
+def _rank(net: Network, *, top: int, for_org: str | None, borough: str | None,
+          per_source: int, max_per_source: int,
+          progress: Callable[[int, int], None] | None) -> list[Suggestion]:
+    from .whatif import compare
+
+    ctx = _Context(net)
+    if for_org is not None:
+        sources = [net.resolve(for_org)]
+    else:
+        sources = []
+        want = _resolve_borough(borough) if borough else None
+        for v, o in net.orgs.items():
+            above = ((1 << len(STAGES)) - 1) >> (o.highest_level + 1) << (o.highest_level + 1)
+            if above & ~ctx.reach[v] and (want is None or o.borough == want):
+                sources.append(v)
+    ranked = _candidates(ctx, sorted(sources), per_source, for_org is not None, progress)
+    chosen: list[tuple[int, str, str]] = []
+    per: dict[str, int] = {}
+    for _, fit, s, t in ranked:
+        if len(chosen) == top:
+            break
+        if per.get(s, 0) < max_per_source:
+            per[s] = per.get(s, 0) + 1
+            chosen.append((fit, s, t))
+    out = []
+    for fit, s, t in chosen:
+        diff = compare(net, net.with_routes(add=[(s, t)]))
+        _, fit_reasons = _fit(ctx, s, t)
+        reasons = fit_reasons + _impact_reasons(diff)
+        if any(r.source == s and r.target == t and r.status != "active" for r in net.routes):
+            status = next(r.status for r in net.routes if (r.source, r.target) == (s, t))
+            reasons.append(f"revives a {status} route")
+        out.append(Suggestion(s, t, fit + impact_score(diff), fit, reasons, diff.to_dict(),
+                              net.orgs[s].name, net.orgs[t].name))
+    out.sort(key=lambda x: (-x.score, x.source, x.target))
+    return out
+
+
+def suggest_links(net: Network, top: int = 10, *, for_org: str | None = None,
+                  borough: str | None = None, greedy: int | None = None,
+                  per_source: int = 15, max_per_source: int = 2,
+                  progress: Callable[[int, int], None] | None = None) -> list[Suggestion]:
+    """Ranked new routes that would most improve progression (see the module docstring).
+
+    - ``top``: how many suggestions;
+    - ``for_org``: only routes from this organisation (targets anywhere);
+    - ``borough``: only routes from organisations in this borough;
+    - ``greedy``: instead, choose this many routes one after another, each measured on
+      the network with the earlier ones already added (a plan, in order);
+    - ``per_source``: targets kept per source after pruning by fit;
+    - ``max_per_source``: at most this many suggestions from one organisation, so the list
+      covers more of the network (``for_org`` lifts it).
+
+    Each :class:`Suggestion`'s ``impact`` is exactly :func:`musicnet.compare` of the network
+    before and after adding that route (``musicnet whatif --add S:T --format json``).
+
+    >>> import musicnet
+    >>> best = musicnet.load("data").suggest_links(top=1)[0]
+    >>> best.impact["dead_ends_resolved"] != [] or best.impact["progression_gaps_closed"] != []
+    True
+    """
+    if greedy is None:
+        return _rank(net, top=top, for_org=for_org, borough=borough, per_source=per_source,
+                     max_per_source=top if for_org else max_per_source, progress=progress)
+    plan: list[Suggestion] = []
+    current = net
+    for _ in range(greedy):
+        best = _rank(current, top=1, for_org=for_org, borough=borough,
+                     per_source=per_source, max_per_source=1, progress=progress)
+        if not best:
+            break
+        plan.append(best[0])
+        current = current.with_routes(add=[(best[0].source, best[0].target)])
+    return plan

@@ -1,0 +1,304 @@
+"""What-if: change a network's routes and see exactly what changes.
+
+``net.with_routes(...)`` returns a new :class:`~musicnet.network.Network` (the original is
+untouched) and :func:`compare` reports the differences between two networks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from .errors import UsageError
+from .model import Route
+from .schema import STAGES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .network import Network
+
+__all__ = ["Diff", "compare", "parse_pair", "with_routes"]
+
+Pair = tuple[str, str]
+
+
+def parse_pair(text: str) -> Pair:
+    """``'SRC:TGT'`` (or ``'SRC->TGT'``) as a pair of ids.
+
+    >>> parse_pair("kite-street:amber-lane")
+    ('kite-street', 'amber-lane')
+    """
+    for sep in ("->", ":", ","):
+        if sep in text:
+            a, b = text.split(sep, 1)
+            if a.strip() and b.strip():
+                return a.strip(), b.strip()
+    raise UsageError(f"'{text}' is not a route: write SOURCE:TARGET, e.g. kite-street:hub.")
+
+
+def _routes_from(items: Any, what: str) -> list[Route]:
+    """Pairs, Route objects or a DataFrame in the referrals.csv format, as Routes."""
+    if items is None:
+        return []
+    if hasattr(items, "to_dict") and hasattr(items, "columns"):  # a pandas DataFrame
+        cols = {str(c).strip().lower(): c for c in items.columns}
+        if "source" not in cols or "target" not in cols:
+            raise UsageError(f"the {what} table needs 'source' and 'target' columns.")
+        out = []
+        for rec in items.to_dict("records"):
+            kind = str(rec.get(cols.get("kind", ""), "") or "referral").strip().lower()
+            people = rec.get(cols.get("young_people_per_year", ""))
+            try:
+                people = None if people is None or people != people or people == "" else int(
+                    people)
+            except (TypeError, ValueError):
+                raise UsageError(f"young_people_per_year '{people}' is not a whole number."
+                                 ) from None
+            out.append(Route(str(rec[cols["source"]]).strip(), str(rec[cols["target"]]).strip(),
+                             kind=kind if kind in ("referral", "signposting", "partnership")
+                             else "referral", young_people_per_year=people))
+        return out
+    out = []
+    for item in items:
+        if isinstance(item, Route):
+            out.append(item)
+        elif isinstance(item, str):
+            out.append(Route(*parse_pair(item)))
+        else:
+            s, t = item
+            out.append(Route(str(s), str(t)))
+    return out
+
+
+def with_routes(net: Network, *, add: Any = None, remove: Any = None,
+                close: Iterable[str] = (), include_planned: bool = False) -> Network:
+    """A new network with routes added or removed and organisations closed.
+
+    - ``add``: routes to add as active, given as ``(source, target)`` pairs,
+      ``"SOURCE:TARGET"`` strings, :class:`~musicnet.model.Route` objects or a pandas
+      DataFrame in the ``referrals.csv`` format. A lapsed or planned route may be added:
+      it becomes active. Added routes are remembered in ``Network.proposed`` (the map
+      draws them dashed).
+    - ``remove``: active routes to take away (same forms).
+    - ``close``: organisations that close: they and all their routes leave the network.
+    - ``include_planned``: treat every ``planned`` route as active.
+
+    Raises :class:`~musicnet.errors.UsageError` for an unknown id (with a did-you-mean), a
+    route that already exists and is active, a route from an organisation to itself, or
+    a route to remove that is not there.
+
+    >>> import musicnet
+    >>> net = musicnet.load("data")
+    >>> after = net.with_routes(add=[("ashdown-primary-school", "marigold-song-studio")])
+    >>> after.graph.number_of_edges() - net.graph.number_of_edges()
+    1
+    """
+    from .network import Network
+
+    closing = {net.resolve(c) for c in close}
+    by_pair: dict[Pair, Route] = {(r.source, r.target): r for r in net.routes}
+    if include_planned:
+        by_pair = {p: replace(r, status="active") if r.status == "planned" else r
+                   for p, r in by_pair.items()}
+    problems: list[str] = []
+    removed: set[Pair] = set()
+    for r in _routes_from(remove, "remove"):
+        try:
+            pair = (net.resolve(r.source), net.resolve(r.target))
+        except UsageError as exc:
+            problems.append(str(exc))
+            continue
+        if pair not in by_pair or by_pair[pair].status != "active":
+            problems.append(f"there is no active route {pair[0]} -> {pair[1]} to remove.")
+            continue
+        removed.add(pair)
+    proposed: set[Pair] = set(net.proposed)
+    added: dict[Pair, Route] = {}
+    for r in _routes_from(add, "add"):
+        try:
+            pair = (net.resolve(r.source), net.resolve(r.target))
+        except UsageError as exc:
+            problems.append(str(exc))
+            continue
+        if pair[0] == pair[1]:
+            problems.append(f"a route from '{pair[0]}' to itself is not a route.")
+        elif pair in closing or pair[0] in closing or pair[1] in closing:
+            problems.append(f"route {pair[0]} -> {pair[1]} involves an organisation that "
+                            "closes.")
+        elif pair in added or (pair in by_pair and by_pair[pair].status == "active"
+                                and pair not in removed):
+            problems.append(f"route {pair[0]} -> {pair[1]} already exists.")
+        else:
+            old = by_pair.get(pair)
+            added[pair] = replace(old or r, source=pair[0], target=pair[1], status="active",
+                                  line=None)
+            proposed.add(pair)
+    if problems:
+        raise UsageError(problems[0] if len(problems) == 1 else
+                         "\n".join(["the changes cannot be made:", *problems]))
+    routes = [by_pair[p] for p in by_pair if p not in removed and p not in added
+              and p[0] not in closing and p[1] not in closing]
+    routes.extend(added.values())
+    orgs = [o for v, o in net.orgs.items() if v not in closing]
+    return Network(orgs, routes, source=net.source, warnings=net.warnings,
+                   proposed={p for p in proposed if p not in removed
+                             and p[0] not in closing and p[1] not in closing})
+
+
+@dataclass(frozen=True)
+class Diff:
+    """What changed between two networks (``before`` -> ``after``).
+
+    Organisation lists are sorted ids; route lists are sorted ``(source, target)`` pairs.
+    ``reach_gained``/``reach_lost`` map an organisation id to the stages it can newly reach
+    (or no longer reach), counting its own stages and every organisation reachable from it
+    along active routes. ``majority_cc_helped`` lists majority-CC organisations with a dead
+    end resolved, a gap closed or new reach; ``majority_cc_harmed`` the reverse.
+    """
+
+    dead_ends_resolved: list[str]
+    dead_ends_created: list[str]
+    progression_gaps_closed: list[str]
+    progression_gaps_opened: list[str]
+    bridges_gained: list[Pair]
+    bridges_lost: list[Pair]
+    bridge_organisations_gained: list[str]
+    bridge_organisations_lost: list[str]
+    reach_gained: dict[str, list[str]]
+    reach_lost: dict[str, list[str]]
+    majority_cc_helped: list[str]
+    majority_cc_harmed: list[str]
+    higher_stage_gained: list[str] = field(default_factory=list)
+    routes_added: list[Pair] = field(default_factory=list)
+    routes_removed: list[Pair] = field(default_factory=list)
+    organisations_closed: list[str] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, stable keys (the ``whatif --format json`` shape)."""
+        def pairs(ps: list[Pair]) -> list[dict[str, str]]:
+            return [{"source": s, "target": t} for s, t in ps]
+
+        return {
+            "routes_added": pairs(self.routes_added),
+            "routes_removed": pairs(self.routes_removed),
+            "organisations_closed": self.organisations_closed,
+            "dead_ends_resolved": self.dead_ends_resolved,
+            "dead_ends_created": self.dead_ends_created,
+            "progression_gaps_closed": self.progression_gaps_closed,
+            "progression_gaps_opened": self.progression_gaps_opened,
+            "bridges_gained": pairs(self.bridges_gained),
+            "bridges_lost": pairs(self.bridges_lost),
+            "bridge_organisations_gained": self.bridge_organisations_gained,
+            "bridge_organisations_lost": self.bridge_organisations_lost,
+            "higher_stage_gained": self.higher_stage_gained,
+            "reach_gained": self.reach_gained,
+            "reach_lost": self.reach_lost,
+            "majority_cc_helped": self.majority_cc_helped,
+            "majority_cc_harmed": self.majority_cc_harmed,
+        }
+
+    def _n(self, v: str) -> str:
+        return f"{self.names.get(v, v)} ({v})" if v in self.names else v
+
+    def __str__(self) -> str:
+        lines: list[str] = []
+
+        def section(title: str, items: list[str]) -> None:
+            if items:
+                lines.append(f"{title} ({len(items)}):")
+                lines.extend(f"  - {i}" for i in items)
+
+        section("Routes added", [f"{self._n(s)} -> {self._n(t)}" for s, t in self.routes_added])
+        section("Routes removed", [f"{self._n(s)} -> {self._n(t)}"
+                                   for s, t in self.routes_removed])
+        section("Organisations closed", [self._n(v) for v in self.organisations_closed])
+        section("Dead ends resolved", [self._n(v) for v in self.dead_ends_resolved])
+        section("New dead ends", [self._n(v) for v in self.dead_ends_created])
+        section("Progression gaps closed", [self._n(v) for v in self.progression_gaps_closed])
+        section("New progression gaps", [self._n(v) for v in self.progression_gaps_opened])
+        gone = set(self.routes_removed)
+        section("Fragile routes made safe (no longer bridges)",
+                [f"{self._n(s)} -> {self._n(t)}" for s, t in self.bridges_lost
+                 if (s, t) not in gone])
+        section("Fragile routes removed",
+                [f"{self._n(s)} -> {self._n(t)}" for s, t in self.bridges_lost
+                 if (s, t) in gone])
+        section("New fragile routes (bridges)",
+                [f"{self._n(s)} -> {self._n(t)}" for s, t in self.bridges_gained])
+        section("No longer single points of failure",
+                [self._n(v) for v in self.bridge_organisations_lost])
+        section("New single points of failure",
+                [self._n(v) for v in self.bridge_organisations_gained])
+        section("Can now reach more stages",
+                [f"{self._n(v)}: {', '.join(st)}" for v, st in self.reach_gained.items()])
+        section("Can no longer reach",
+                [f"{self._n(v)}: {', '.join(st)}" for v, st in self.reach_lost.items()])
+        if self.majority_cc_helped:
+            lines.append(f"Majority-CC organisations helped: {len(self.majority_cc_helped)} "
+                         f"({', '.join(self.majority_cc_helped)}).")
+        if self.majority_cc_harmed:
+            lines.append(f"Majority-CC organisations made worse off: "
+                         f"{len(self.majority_cc_harmed)} "
+                         f"({', '.join(self.majority_cc_harmed)}).")
+        return "\n".join(lines) if lines else "No change to progression in the network."
+
+
+def reach_masks(net: Network) -> dict[str, int]:
+    """Stage bitset each organisation offers or can reach (own stages | descendants')."""
+    from .analysis._reach import descendant_masks, stage_bits
+
+    desc = descendant_masks(net, stage_bits, "stages")
+    return {v: stage_bits(o) | desc[v] for v, o in net.orgs.items()}
+
+
+def _stages(mask: int) -> list[str]:
+    return [s for i, s in enumerate(STAGES) if mask >> i & 1]
+
+
+def compare(before: Network, after: Network) -> Diff:
+    """Exactly what changes in progression from ``before`` to ``after``.
+
+    Uses the same analyses as ``musicnet analyse`` on both networks. Organisations only in
+    one network (closed or new) are not counted as resolving or creating anything; they
+    are listed in ``organisations_closed``.
+
+    >>> import musicnet
+    >>> net = musicnet.load("data")
+    >>> diff = musicnet.compare(net, net.with_routes(
+    ...     add=[("ashdown-primary-school", "marigold-song-studio")]))
+    >>> diff.dead_ends_resolved
+    ['ashdown-primary-school']
+    """
+    from .analysis import bridge_organisations, bridges, dead_ends, progression_gaps
+
+    both = before.orgs.keys() & after.orgs.keys()
+
+    def changed(a: Iterable[str], b: Iterable[str]) -> tuple[list[str], list[str]]:
+        sa, sb = set(a) & both, set(b) & both
+        return sorted(sa - sb), sorted(sb - sa)
+
+    de_res, de_new = changed(dead_ends(before), dead_ends(after))
+    gap_closed, gap_opened = changed(progression_gaps(before), progression_gaps(after))
+    bo_lost, bo_gained = changed((b.id for b in bridge_organisations(before)),
+                                 (b.id for b in bridge_organisations(after)))
+    br_before, br_after = set(bridges(before)), set(bridges(after))
+    rb, ra = reach_masks(before), reach_masks(after)
+    gained = {v: _stages(ra[v] & ~rb[v]) for v in sorted(both) if ra[v] & ~rb[v]}
+    lost = {v: _stages(rb[v] & ~ra[v]) for v in sorted(both) if rb[v] & ~ra[v]}
+    higher = sorted(v for v in gained if (ra[v] & ~rb[v]) >> (after.orgs[v].highest_level + 1))
+    mcc = {v for v in both if after.orgs[v].remit == "majority_cc"}
+    helped = sorted(mcc & (set(de_res) | set(gap_closed) | set(gained)))
+    harmed = sorted(mcc & (set(de_new) | set(gap_opened) | set(lost)))
+    eb, ea = set(before.graph.edges()), set(after.graph.edges())
+    return Diff(
+        dead_ends_resolved=de_res, dead_ends_created=de_new,
+        progression_gaps_closed=gap_closed, progression_gaps_opened=gap_opened,
+        bridges_gained=sorted(br_after - br_before), bridges_lost=sorted(br_before - br_after),
+        bridge_organisations_gained=bo_gained, bridge_organisations_lost=bo_lost,
+        reach_gained=gained, reach_lost=lost,
+        majority_cc_helped=helped, majority_cc_harmed=harmed, higher_stage_gained=higher,
+        routes_added=sorted(ea - eb), routes_removed=sorted(eb - ea),
+        organisations_closed=sorted(before.orgs.keys() - after.orgs.keys()),
+        names={v: o.name for v, o in {**before.orgs, **after.orgs}.items()},
+    )

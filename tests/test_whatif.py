@@ -1,0 +1,219 @@
+"""What-if, pathways and missing-link suggestions."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import musicnet
+from musicnet import UsageError
+from musicnet.suggest import _Context, impact_score
+from musicnet.whatif import compare
+
+from .conftest import ROOT, SAMPLE, net_of, org
+from .test_analysis_properties import networks
+
+
+def test_with_routes_leaves_original_untouched(sample_net):
+    before_edges = set(sample_net.graph.edges())
+    after = sample_net.with_routes(add=[("ashdown-primary-school", "marigold-song-studio")],
+                                   remove=[next(iter(before_edges))])
+    assert set(sample_net.graph.edges()) == before_edges
+    assert after.graph.has_edge("ashdown-primary-school", "marigold-song-studio")
+    assert after.proposed == {("ashdown-primary-school", "marigold-song-studio")}
+    assert after.graph.number_of_edges() == len(before_edges)
+
+
+def test_with_routes_accepts_a_dataframe(sample_net):
+    df = pd.DataFrame({"Source": ["ashdown-primary-school"], "target": ["MARIGOLD-SONG-STUDIO"],
+                       "kind": ["signposting"]})
+    after = sample_net.with_routes(add=df)
+    assert after.graph.edges["ashdown-primary-school", "marigold-song-studio"]["kind"] == \
+        "signposting"
+
+
+def test_with_routes_errors(sample_net):
+    existing = next(iter(sample_net.graph.edges()))
+    with pytest.raises(UsageError, match="already exists"):
+        sample_net.with_routes(add=[existing])
+    with pytest.raises(UsageError, match="itself"):
+        sample_net.with_routes(add=[(existing[0], existing[0])])
+    with pytest.raises(UsageError, match="Did you mean 'marigold-song-studio'"):
+        sample_net.with_routes(add=[("ashdown-primary-school", "marigold-song-stuio")])
+    with pytest.raises(UsageError, match="no active route"):
+        sample_net.with_routes(remove=[("ashdown-primary-school", "marigold-song-studio")])
+
+
+def test_close_and_include_planned(sample_net):
+    planned = [r for r in sample_net.routes if r.status == "planned"]
+    after = sample_net.with_routes(include_planned=True)
+    assert all(after.graph.has_edge(r.source, r.target) for r in planned)
+    hub = "open-doors-music-network-london-wide"
+    closed = sample_net.with_routes(close=[hub])
+    assert hub not in closed.orgs and hub in sample_net.orgs
+    diff = compare(sample_net, closed)
+    assert diff.organisations_closed == [hub]
+    assert len(diff.routes_removed) == sample_net.graph.degree(hub)
+
+
+def test_compare_known_answer():
+    n = net_of([org("a", "first_access", remit="majority_cc"), org("b", "participation"),
+                org("c", "developing")], [("a", "b")])
+    after = n.with_routes(add=[("b", "c")])
+    d = compare(n, after)
+    assert d.dead_ends_resolved == ["b"] and d.dead_ends_created == ["c"]
+    assert d.progression_gaps_closed == ["b"]  # a already reached participation
+    assert d.reach_gained == {"a": ["developing"], "b": ["developing"]}
+    assert d.majority_cc_helped == ["a"]
+    assert d.bridges_gained == [("b", "c")]
+    assert "Dead ends resolved (1)" in str(d)
+    back = compare(after, n)
+    assert back.reach_lost == d.reach_gained and back.progression_gaps_opened == ["b"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(networks(max_nodes=8), st.data())
+def test_incremental_impact_equals_compare(net, data):
+    """The fast scoring used to rank suggestions agrees exactly with compare()."""
+    ctx = _Context(net)
+    pairs = [(s, t) for s in net.orgs for t in net.orgs
+             if s != t and not net.graph.has_edge(s, t)]
+    if not pairs:
+        return
+    for s, t in data.draw(st.lists(st.sampled_from(pairs), min_size=1, max_size=4,
+                                   unique=True)):
+        exact = compare(net, net.with_routes(add=[(s, t)]))
+        score, counts = ctx.impact(s, t)
+        assert counts == [len(exact.dead_ends_resolved), len(exact.dead_ends_created),
+                          len(exact.progression_gaps_closed), len(exact.higher_stage_gained),
+                          len(exact.majority_cc_helped), len(exact.bridges_lost)]
+        assert score == impact_score(exact)
+
+
+def test_suggestions_rules_and_exact_impact(sample_net):
+    sugs = sample_net.suggest_links(top=10)
+    assert len(sugs) == 10
+    assert [s.score for s in sugs] == sorted((s.score for s in sugs), reverse=True)
+    for s in sugs:
+        assert s.source != s.target
+        assert not sample_net.graph.has_edge(s.source, s.target)
+        assert sample_net.orgs[s.target].highest_level > sample_net.orgs[s.source].highest_level
+        exact = compare(sample_net, sample_net.with_routes(add=[(s.source, s.target)]))
+        assert s.impact == exact.to_dict()
+        assert s.score == s.fit + impact_score(exact)
+        assert s.reasons
+    assert sample_net.suggest_links(top=10) == sugs  # deterministic
+
+
+def test_greedy_plan_is_sequential(sample_net):
+    plan = sample_net.suggest_links(greedy=3)
+    assert len(plan) == 3
+    current = sample_net
+    for s in plan:
+        exact = compare(current, current.with_routes(add=[(s.source, s.target)]))
+        assert s.impact == exact.to_dict()
+        current = current.with_routes(add=[(s.source, s.target)])
+
+
+def test_suggest_for_one_org_and_borough(sample_net):
+    sugs = sample_net.suggest_links(top=3, for_org="ashdown-primary-school")
+    assert sugs and all(s.source == "ashdown-primary-school" for s in sugs)
+    bex = sample_net.suggest_links(top=5, borough="bexley")
+    assert bex and all(sample_net.orgs[s.source].borough == "Bexley" for s in bex)
+    with pytest.raises(UsageError, match="Did you mean 'Bexley'"):
+        sample_net.suggest_links(borough="Bexly")
+
+
+def test_pathways(sample_net):
+    n = net_of([org("a", "first_access", genres=("grime",)), org("b", "participation"),
+                org("c", "developing", genres=("grime",)), org("d", "developing")],
+               [("a", "b"), ("b", "c"), ("a", "d")])
+    p = n.pathways("a")
+    assert [[step["id"] for step in r] for r in p.routes["developing"]] == [["a", "d"]]
+    assert p.unreachable_stages == ["advanced", "professional"]
+    g = n.pathways("a", genre="Grime")
+    assert [[step["id"] for step in r] for r in g.routes["developing"]] == [["a", "b", "c"]]
+    assert g.routes["developing"][0][1]["kind"] == "referral"
+    assert n.pathways("d").genres_unreachable == []
+    assert n.pathways("b").reachable_organisations == 1
+    with pytest.raises(UsageError, match="Did you mean 'advanced'"):
+        n.pathways("a", to_stage="advnced")
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "musicnet.cli", *args], capture_output=True,
+                          text=True, cwd=ROOT, timeout=120)
+
+
+def test_suggest_json_impact_equals_whatif_json():
+    res = cli("suggest", str(SAMPLE), "--top", "3", "--format", "json")
+    assert res.returncode == 0, res.stderr
+    sugs = json.loads(res.stdout)
+    assert {"source", "target", "score", "reasons", "impact"} <= set(sugs[0])
+    for s in sugs:
+        w = cli("whatif", str(SAMPLE), "--add", f"{s['source']}:{s['target']}",
+                "--format", "json")
+        assert w.returncode == 0, w.stderr
+        assert json.loads(w.stdout) == s["impact"]
+    keys = {"dead_ends_resolved", "dead_ends_created", "progression_gaps_closed",
+            "progression_gaps_opened", "bridges_gained", "bridges_lost", "reach_gained"}
+    assert keys <= set(sugs[0]["impact"])
+
+
+def test_whatif_cli_errors_and_map(tmp_path):
+    res = cli("whatif", str(SAMPLE), "--add", "ashdown-primary-school:ashdown-primary-school")
+    assert res.returncode == 1 and "itself" in res.stderr and "Traceback" not in res.stderr
+    res = cli("whatif", str(SAMPLE), "--add", "nope")
+    assert res.returncode == 1 and "SOURCE:TARGET" in res.stderr
+    assert cli("whatif", str(SAMPLE)).returncode == 2
+    out = tmp_path / "w.html"
+    res = cli("whatif", str(SAMPLE), "--add", "ashdown-primary-school:marigold-song-studio",
+              "--map", str(out))
+    assert res.returncode == 0 and "Dead ends resolved" in res.stdout
+    html = out.read_text()
+    assert '"status": "proposed"' in html
+
+
+def test_whatif_routes_file(tmp_path):
+    f = tmp_path / "new.csv"
+    f.write_text("source,target,kind\nashdown-primary-school,marigold-song-studio,signposting\n"
+                 "cedar-yard-youth-cafe,nowhere,\n")
+    res = cli("whatif", str(SAMPLE), "--routes", str(f))
+    assert res.returncode == 1 and "new.csv, line 3, column 2 (target)" in res.stderr
+    f.write_text("source,target\nashdown-primary-school,marigold-song-studio\n")
+    assert cli("whatif", str(SAMPLE), "--routes", str(f)).returncode == 0
+
+
+def test_path_cli():
+    res = cli("path", str(SAMPLE), "kite-street-alternative-provision", "--format", "json")
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert data["id"] == "kite-street-alternative-provision" and data["routes"]
+    res = cli("path", "ashdown")
+    assert res.returncode == 1 and "Did you mean" in res.stderr
+
+
+def test_proposed_routes_drawn_dashed(browser, tmp_path, sample_net):
+    from musicnet.render.map import render_map
+
+    after = sample_net.with_routes(add=[("ashdown-primary-school", "marigold-song-studio")])
+    path = tmp_path / "w.html"
+    path.write_text(render_map(after))
+    page = browser.new_page()
+    page.goto(path.as_uri())
+    page.wait_for_selector("body[data-ready=true]")
+    dashed = page.evaluate("""window.musicnetMap.edges.get().filter(e =>
+        e.from === 'ashdown-primary-school' && e.to === 'marigold-song-studio')
+        .map(e => [e.dashes, e.color.color])""")
+    assert dashed == [[[10, 6], "#1b9e3e"]]
+    page.close()
+
+
+def test_api_round_trip_from_top_level():
+    assert musicnet.compare is compare
