@@ -19,12 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _common import chromium, page_ready_seconds, save, table, timed  # noqa: E402
+from _common import chromium, page_ready_seconds, save, table, timed
 
-import musicnet  # noqa: E402
-from musicnet.layout import geo_layout, ladder_layout  # noqa: E402
-from musicnet.render.map import render_map  # noqa: E402
-from musicnet.synth import generate  # noqa: E402
+import musicnet
+from musicnet.layout import geo_layout, ladder_layout
+from musicnet.render.map import render_map
+from musicnet.synth import generate
 
 
 def pyvis_baseline(net: musicnet.Network, folder: Path, browser) -> float | None:

@@ -14,7 +14,7 @@ from .conftest import ROOT
 
 def test_ruff_clean():
     ruff = shutil.which("ruff") or f"{sys.executable} -m ruff"
-    res = subprocess.run([*ruff.split(), "check", "src", "tests", "tools", "benchmarks"],
+    res = subprocess.run([*ruff.split(), "check", "src", "tests", "tools", "benchmarks", "examples"],
                          cwd=ROOT, capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr
 

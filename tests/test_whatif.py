@@ -217,3 +217,28 @@ def test_proposed_routes_drawn_dashed(browser, tmp_path, sample_net):
 
 def test_api_round_trip_from_top_level():
     assert musicnet.compare is compare
+
+
+def test_fit_points_match_reasoned_fit(sample_net):
+    from musicnet.suggest import _fit, _fit_points
+
+    ctx = _Context(sample_net)
+    ids = sorted(sample_net.orgs)
+    for s in ids[::7]:
+        for t in ids[::5]:
+            if s != t:
+                assert _fit_points(ctx, s, t) == _fit(ctx, s, t)[0]
+
+
+def test_docs_output_is_current():
+    """Every `$ musicnet ...` block in docs/whatif.md shows what the command prints today."""
+    import re
+    import shlex
+
+    text = (ROOT / "docs" / "whatif.md").read_text()
+    blocks = re.findall(r"```text\n\$ (musicnet [^\n]+)\n(.*?)```", text, re.S)
+    assert len(blocks) >= 5
+    for command, shown in blocks:
+        res = cli(*shlex.split(command)[1:])
+        assert res.returncode == 0, command
+        assert res.stdout.rstrip().splitlines()[:40] == shown.rstrip().splitlines()[:40], command

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .errors import MusicnetError
 
-__all__ = ["write_outputs"]
+__all__ = ["safe_cell", "write_outputs"]
 
 
 def write_outputs(files: Mapping[Path, str | bytes]) -> None:
@@ -35,3 +35,22 @@ def write_outputs(files: Mapping[Path, str | bytes]) -> None:
         for tmp, _ in temps:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """A value that a spreadsheet will not run as a formula.
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading
+    apostrophe (OWASP's advice on CSV injection); numbers are left alone.
+
+    >>> safe_cell("=HYPERLINK(\"x\")")
+    '\'=HYPERLINK("x")'
+    >>> safe_cell(-3)
+    -3
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

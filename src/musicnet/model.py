@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 from .schema import stage_level
 
@@ -47,14 +47,11 @@ class Organisation:
         return max(stage_level(s) for s in self.stages)
 
     def to_dict(self, *, private: bool = False) -> dict[str, object]:
-        """Plain-data view; ``private=False`` leaves out contact_email and notes."""
-        d = asdict(self)
-        d.pop("line")
+        """Plain-data view (lists for the ``;`` fields); ``private=False`` leaves out
+        contact_email and notes."""
+        d = {f: getattr(self, f) for f in _ORG_FIELDS if private or f not in PRIVATE_FIELDS}
         for key in ("stages", "target_groups", "genres"):
             d[key] = list(d[key])
-        if not private:
-            for key in PRIVATE_FIELDS:
-                d.pop(key)
         return d
 
 
@@ -72,8 +69,8 @@ class Route:
     line: int | None = None
 
     def to_dict(self, *, private: bool = False) -> dict[str, object]:
-        d = asdict(self)
-        d.pop("line")
-        if not private:
-            d.pop("notes")
-        return d
+        return {f: getattr(self, f) for f in _ROUTE_FIELDS if private or f != "notes"}
+
+
+_ORG_FIELDS = tuple(f.name for f in fields(Organisation) if f.name != "line")
+_ROUTE_FIELDS = tuple(f.name for f in fields(Route) if f.name != "line")

@@ -22,7 +22,8 @@ How a suggestion is scored (documented in ``docs/whatif.md`` too):
 - +2 per fragile route (bridge) made safe.
 
 ``score = fit + impact``; ties are broken by source id, then target id, so the ranking is
-deterministic.
+deterministic. At most two suggestions come from one organisation (unless ``--for`` names
+it), so the list covers more of the network.
 
 Only routes that lead **up** the ladder are considered: the target's highest stage must be
 above the source's. Existing active routes and self-routes are never suggested; a lapsed or
@@ -202,6 +203,8 @@ class _Context:
                         self.parent[y], self.depth[y], self.tree_root[y] = x, self.depth[x] + 1, k
                         queue.append(y)
         self.position = {v: self._where(v) for v in net.orgs}
+        self.genres = {v: frozenset(o.genres) for v, o in net.orgs.items()}
+        self.groups = {v: frozenset(o.target_groups) for v, o in net.orgs.items()}
 
     @staticmethod
     def _or(parts: list[int], mask: int) -> int:
@@ -249,6 +252,29 @@ class _Context:
                  + w["gap_closed"] * gaps + w["higher_stage_gained"] * higher
                  + w["majority_cc_helped"] * helped + w["bridge_made_safe"] * safe)
         return score, [dead_resolved, dead_created, gaps, higher, helped, safe]
+
+
+def _fit_points(ctx: _Context, s: str, t: str) -> int:
+    """The fit score alone (the same rules as :func:`_fit`, without the words)."""
+    so, to = ctx.net.orgs[s], ctx.net.orgs[t]
+    nxt = STAGES[so.highest_level + 1] if so.highest_level + 1 < len(STAGES) else None
+    points = 3 if nxt in to.stages else 1
+    points += min(2, len(ctx.genres[s] & ctx.genres[t]))
+    if so.borough == to.borough:
+        points += 2
+    else:
+        a, b = ctx.position[s], ctx.position[t]
+        if (a and b and _km(a, b) <= NEARBY_KM) or (
+                hub_area(so.borough) and hub_area(so.borough) == hub_area(to.borough)):
+            points += 1
+    if ctx.groups[s] & ctx.groups[t]:
+        points += 2
+    elif to.remit in ("majority_cc", "minority_cc"):
+        points += 1
+    if None not in (so.age_min, so.age_max, to.age_min, to.age_max) and (
+            so.age_min <= to.age_max and to.age_min <= so.age_max):  # type: ignore[operator]
+        points += 1
+    return points
 
 
 def _fit(ctx: _Context, s: str, t: str) -> tuple[int, list[str]]:
@@ -327,7 +353,7 @@ def _candidates(ctx: _Context, sources: list[str], per_source: int, everywhere: 
         for t in pool:
             if t == s or ctx.level[t] <= so.highest_level or g.has_edge(s, t):
                 continue
-            fits.append((-_fit(ctx, s, t)[0], t))
+            fits.append((-_fit_points(ctx, s, t), t))
         fits.sort()
         for negfit, t in fits[:per_source]:
             impact, _ = ctx.impact(s, t)
