@@ -139,6 +139,9 @@ def _date_option(f: F) -> F:
 
 
 def _private_option(f: F) -> F:
+    f = click.option("--suppress-below", type=click.IntRange(0), default=5, show_default=True,
+                     metavar="N", help="Show counts of young people below N as 'fewer than "
+                     "N' (0 to show all).")(f)
     return click.option("--include-private", is_flag=True,
                         help="Include contact emails and notes (not for sharing).")(f)
 
@@ -152,8 +155,8 @@ def _private_option(f: F) -> F:
 @_private_option
 @quiet_option
 def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | None,
-          include_private: bool, quiet: bool) -> None:
-    """Check, analyse and write analysis.json and map.html.
+          include_private: bool, suppress_below: int, quiet: bool) -> None:
+    """Check, analyse and write analysis.json, map.html and report.html.
 
     Nothing is written unless the data is valid. Example:
 
@@ -161,13 +164,17 @@ def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | Non
     """
     from ._files import write_outputs
     from .render.map import render_map
+    from .render.report import render_report
 
     net = _load(data_dir, quiet)
     result = net.analyse()
     files = {
         out_dir / "analysis.json": json.dumps(result, indent=2, ensure_ascii=False) + "\n",
         out_dir / "map.html": render_map(net, title=title, include_private=include_private,
-                                         data_date=data_date),
+                                         data_date=data_date, suppress_below=suppress_below),
+        out_dir / "report.html": render_report(net, title=title, data_date=data_date,
+                                               include_private=include_private,
+                                               suppress_below=suppress_below),
     }
     write_outputs(files)
     if not quiet:
@@ -195,7 +202,8 @@ def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | Non
 @_private_option
 @quiet_option
 def map_command(data_dir: Path, out: Path | None, fmt: str, view: str, title: str | None,
-                data_date: str | None, include_private: bool, quiet: bool) -> None:
+                data_date: str | None, include_private: bool, suppress_below: int,
+                quiet: bool) -> None:
     """Write the interactive network map (one HTML file that works offline).
 
     Examples:
@@ -213,12 +221,47 @@ def map_command(data_dir: Path, out: Path | None, fmt: str, view: str, title: st
         from .render.map import render_map
 
         content = render_map(net, title=title, include_private=include_private,
-                             data_date=data_date)
+                             data_date=data_date, suppress_below=suppress_below)
     else:
         from .render.picture import render_picture
 
         content = render_picture(net, fmt=fmt, view=view, title=title)
     write_outputs({out: content})
+    if not quiet:
+        click.echo(f"wrote {out}")
+
+
+@cli.command()
+@data_argument
+@click.option("--output", "-o", "out", type=click.Path(path_type=Path), default=None,
+              help="File to write [default: output/report.html or output/report.md].")
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html",
+              show_default=True, help="A printable web page, or Markdown.")
+@click.option("--suggestions", type=click.IntRange(0), default=5, show_default=True,
+              help="How many suggested missing links to include.")
+@_title_option
+@_date_option
+@_private_option
+@quiet_option
+def report(data_dir: Path, out: Path | None, fmt: str, suggestions: int, title: str | None,
+           data_date: str | None, include_private: bool, suppress_below: int,
+           quiet: bool) -> None:
+    """Write the coordinator's report: findings in plain English, charts, cold spots.
+
+    Examples:
+
+        musicnet report data -o report.html --title "Lewisham network review"
+
+        musicnet report data --format md -o report.md
+    """
+    from ._files import write_outputs
+    from .render.report import render_report
+
+    net = _load(data_dir, quiet)
+    out = out or Path("output") / f"report.{fmt}"
+    write_outputs({out: render_report(net, fmt=fmt, suggestions=suggestions, title=title,
+                                      data_date=data_date, include_private=include_private,
+                                      suppress_below=suppress_below)})
     if not quiet:
         click.echo(f"wrote {out}")
 

@@ -5,7 +5,7 @@ the map and the JSON output share. Only **active** routes count.
 """
 
 from .chains import pathfinder_chains
-from .coverage import borough_coverage
+from .coverage import borough_coverage, cold_spots
 from .ends import dead_ends, isolated
 from .fragility import BridgeOrganisation, bridge_organisations, bridges
 from .pathways import Pathways, pathways
@@ -19,6 +19,7 @@ __all__ = [
     "borough_coverage",
     "bridge_organisations",
     "bridges",
+    "cold_spots",
     "dead_ends",
     "format_text",
     "isolated",

@@ -10,7 +10,7 @@ from ._reach import stage_steps
 if TYPE_CHECKING:  # pragma: no cover
     from ..network import Network
 
-__all__ = ["borough_coverage"]
+__all__ = ["borough_coverage", "cold_spots"]
 
 
 def _area_row(net: Network, ids: list[str], steps: dict[str, dict[str, int | None]]
@@ -64,3 +64,53 @@ def borough_coverage(net: Network) -> dict[str, Any]:
         ids = [v for b in members for v in by_borough.get(b, [])]
         areas.append({"hub_area": area, **_area_row(net, sorted(ids), steps)})
     return {"boroughs": boroughs, "hub_areas": areas}
+
+
+def cold_spots(net: Network, *, most_deprived: int = 3) -> dict[str, Any]:
+    """Deprived places where progression is missing (a modelling choice, see below).
+
+    Uses each organisation's ``imd_decile`` (Index of Multiple Deprivation decile of its
+    area; 1 = most deprived 10%). An organisation is *deprived* when its decile is at most
+    ``most_deprived`` (default 3, the most deprived 30% of areas).
+
+    - ``organisations``: deprived organisations that neither offer nor reach any stage
+      above participation (no route beyond participation from where they are);
+    - ``boroughs``: boroughs with at least one deprived organisation and either no
+      targeted provision (no majority-CC organisation and no grassroots setting) or no
+      route beyond participation from any of their organisations. Each row gives its
+      ``reasons``.
+
+    Organisations without an ``imd_decile`` are never counted as deprived.
+
+    Example: a borough whose only organisation has ``imd_decile`` 2, a general remit and
+    role ``next_step``, offering only participation with no routes, is a cold spot for both
+    reasons.
+    """
+    steps = stage_steps(net)
+
+    def stuck(v: str) -> bool:  # offers and reaches nothing above participation
+        return all(steps[v][s] is None for s in STAGES[2:])
+
+    deprived = [v for v in sorted(net.orgs) if net.orgs[v].imd_decile is not None
+                and net.orgs[v].imd_decile <= most_deprived]  # type: ignore[operator]
+    orgs = [{"id": v, "name": net.orgs[v].name, "borough": net.orgs[v].borough,
+             "imd_decile": net.orgs[v].imd_decile}
+            for v in deprived if stuck(v)]
+    boroughs = []
+    for b in BOROUGHS:
+        members = [v for v in sorted(net.orgs) if net.orgs[v].borough == b]
+        poor = [v for v in members if v in set(deprived)]
+        if not poor:
+            continue
+        reasons = []
+        if not any(net.orgs[v].remit == "majority_cc" or net.orgs[v].role == "grassroots"
+                   for v in members):
+            reasons.append("no targeted provision (no majority-CC organisation or "
+                           "grassroots setting)")
+        if all(stuck(v) for v in members):
+            reasons.append("no route beyond participation")
+        if reasons:
+            boroughs.append({"borough": b, "hub_area": hub_area(b),
+                             "deprived_organisations": len(poor), "reasons": reasons})
+    return {"most_deprived_decile": most_deprived, "organisations": orgs,
+            "boroughs": boroughs}

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..schema import HUB_AREAS, REMITS, ROLES, STAGES, STATUSES, TYPES, hub_area
 from .chains import pathfinder_chains
-from .coverage import borough_coverage
+from .coverage import borough_coverage, cold_spots
 from .ends import dead_ends, isolated
 from .fragility import bridge_organisations, bridges
 from .progression import progression_gaps, stage_reach
@@ -53,7 +53,8 @@ def analyse(net: Network) -> dict[str, Any]:
 
     Keys: ``summary``, ``dead_ends``, ``progression_gaps``, ``bridges`` (list of
     ``{"source", "target"}``), ``bridge_organisations`` (list of ``{"id", "cut_off"}``),
-    ``isolated``, ``stage_reach``, ``borough_coverage``, ``pathfinder_chains``.
+    ``isolated``, ``stage_reach``, ``borough_coverage``, ``pathfinder_chains``,
+    ``cold_spots``.
     Organisation lists hold objects with ``id``, ``name``, ``borough`` and ``remit``.
     """
     reach = stage_reach(net)
@@ -78,6 +79,7 @@ def analyse(net: Network) -> dict[str, Any]:
         "stage_reach": reach,
         "borough_coverage": borough_coverage(net),
         "pathfinder_chains": {k: [_org(net, v) for v in ids] for k, ids in chains.items()},
+        "cold_spots": cold_spots(net),
     }
     s = result["summary"]
     for key in ("dead_ends", "progression_gaps", "bridges", "bridge_organisations",

@@ -74,7 +74,7 @@ def _csp_hash(script: str) -> str:
 
 
 def map_data(net: Network, *, include_private: bool = False,
-             proposed: Iterable[Route] = ()) -> dict[str, Any]:
+             proposed: Iterable[Route] = (), suppress_below: int = 5) -> dict[str, Any]:
     """Everything the map page needs, as JSON-ready data (deterministic order).
 
     Nodes carry positions for both views, analysis flags and (when ``include_private``)
@@ -83,6 +83,7 @@ def map_data(net: Network, *, include_private: bool = False,
     """
     from ..analysis import bridge_organisations, bridges, dead_ends, isolated, progression_gaps
     from ..layout import geo_layout, ladder_layout, view_labels
+    from ..privacy import suppressed
 
     ladder = ladder_layout(net)
     geo = geo_layout(net)
@@ -117,7 +118,7 @@ def map_data(net: Network, *, include_private: bool = False,
     for r in (*net.routes, *proposed):
         status = "proposed" if (r.source, r.target) in net.proposed else r.status
         edges.append({"from": r.source, "to": r.target, "kind": r.kind, "status": status,
-                      "people": r.young_people_per_year,
+                      "people": suppressed(r.young_people_per_year, suppress_below),
                       "bridge": r.status == "active" and (r.source, r.target) in bridge_set})
     present = {o.type for o in net.orgs.values()}
     boroughs = sorted({o.borough for o in net.orgs.values()})
@@ -153,7 +154,8 @@ def map_data(net: Network, *, include_private: bool = False,
 
 
 def render_map(net: Network, *, title: str | None = None, include_private: bool = False,
-               proposed: Iterable[Route] = (), data_date: str | None = None) -> str:
+               proposed: Iterable[Route] = (), data_date: str | None = None,
+               suppress_below: int = 5) -> str:
     """The interactive map as one HTML document (a string); see the module docstring.
 
     >>> import musicnet
@@ -164,8 +166,10 @@ def render_map(net: Network, *, title: str | None = None, include_private: bool 
     import jinja2
 
     from .. import __version__
+    from ..privacy import privacy_line
 
-    data = map_data(net, include_private=include_private, proposed=proposed)
+    data = map_data(net, include_private=include_private, proposed=proposed,
+                    suppress_below=suppress_below)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(_HERE / "templates"),
         autoescape=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
@@ -179,13 +183,10 @@ def render_map(net: Network, *, title: str | None = None, include_private: bool 
                   f"majority-CC organisations · {c['dead_end']} dead ends · {c['gap']} "
                   f"progression gaps · {c['bridge']} fragile routes · {c['bridge_org']} "
                   "single points of failure")
-    privacy_line = (
-        "This map includes contact emails and notes: share it only with people allowed to "
-        "see them." if include_private else
-        "Contact emails and notes are left out of this map so it can be shared.")
+    privacy = privacy_line(include_private, suppress_below)
     csp = f"script-src {_csp_hash(vis_js)} {_csp_hash(map_js)}"
     return env.get_template("map.html.j2").render(csp=csp,
         title=title or "Youth music progression network",
-        stats_line=stats_line, privacy_line=privacy_line, data=data, version=__version__,
+        stats_line=stats_line, privacy_line=privacy, data=data, version=__version__,
         css=_asset("map.css"), vis_js=vis_js, map_js=map_js,
     )

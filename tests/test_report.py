@@ -1,0 +1,105 @@
+"""The coordinator's report, in real Chromium and as Markdown."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import musicnet
+from musicnet.model import Organisation, Route
+from musicnet.render.report import md_escape, render_report
+
+from .conftest import net_of, org
+from .test_map_browser import PAYLOADS
+
+SECTIONS = ["key-stats", "findings", "dead-ends", "progression-gaps", "bridges",
+            "bridge-organisations", "isolated", "chains-grassroots", "chains-intermediaries",
+            "suggestions", "stage-chart", "coverage", "cold-spots", "network-picture",
+            "privacy"]
+
+
+@pytest.fixture(scope="module")
+def sample_report(tmp_path_factory):
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    path.write_text(render_report(musicnet.load("data")), encoding="utf-8")
+    return path
+
+
+def test_report_in_chromium_shows_every_section_offline(browser, sample_report, sample_net):
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(sample_report.as_uri())
+    assert [u for u in requests if u != sample_report.as_uri()] == []
+    for section in SECTIONS:
+        assert page.locator(f"#{section}").is_visible(), section
+    dead = page.locator("#dead-ends").text_content()
+    for v in sample_net.dead_ends():
+        assert sample_net.name(v) in dead
+    assert "What to do" in dead
+    assert page.locator("#stage-chart svg").count() == 1
+    assert page.locator("#network-picture svg").count() == 1
+    assert page.locator("#suggestions tr").count() == 6  # header + 5
+    assert "Bexley" in page.locator("#cold-spots").text_content()
+    assert "left out" in page.locator("#privacy").text_content()
+    assert page.evaluate("document.scripts.length") == 0
+    pdf = page.pdf(format="A4")  # the print stylesheet renders to PDF
+    assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
+    page.close()
+
+
+def test_hostile_names_are_text_in_report(browser, tmp_path):
+    orgs = [Organisation(id=f"p{i}", name=p, type="other", remit="majority_cc",
+                         stages=("participation",), borough="Lewisham", role="intermediary",
+                         notes=p, imd_decile=1)
+            for i, p in enumerate(PAYLOADS)]
+    net = musicnet.Network(orgs, [Route(f"p{i}", f"p{i + 1}") for i in range(3)])
+    html = render_report(net, title="<script>window.__xss=7</script>")
+    assert "<script" not in html.lower().replace("&lt;script", "")
+    path = tmp_path / "r.html"
+    path.write_text(html, encoding="utf-8")
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("dialog", lambda d: (errors.append(d.message), d.dismiss()))
+    page.goto(path.as_uri())
+    text = page.locator("body").text_content()
+    for p in PAYLOADS[:5]:
+        assert p in text
+    assert page.evaluate("window.__xss") is None and errors == []
+    assert page.locator("img").count() == 0
+    page.close()
+
+
+def test_private_fields_and_small_counts():
+    n = net_of([org("a", "first_access", contact_email="secret@x.org", notes="secret note"),
+                org("b", "developing")],
+               [Route("a", "b", young_people_per_year=3)])
+    html = render_report(n, suggestions=0)
+    assert "secret" not in html
+    assert "fewer than 5" in html
+    assert ">3<" not in html
+    assert "fewer than 5" not in render_report(n, suggestions=0, suppress_below=0)
+
+
+def test_markdown_report(sample_net):
+    md = render_report(sample_net, fmt="md")
+    assert md.startswith("# ")
+    for heading in ("## Key figures", "## Where journeys stop", "## Suggested missing links",
+                    "## Cold spots"):
+        assert heading in md
+    # every table row has the same number of cells as its header
+    for table in re.findall(r"((?:^\|.*\|\n)+)", md, re.M):
+        rows = table.strip().splitlines()
+        widths = {len(re.findall(r"(?<!\\)\|", r)) for r in rows}
+        assert len(widths) == 1, rows[:3]
+
+
+def test_md_escape_neutralises_markup():
+    s = md_escape("<img src=x onerror=alert(1)> | [link](javascript:x) *b* `c`\nnext")
+    assert "<" not in s and "\n" not in s
+    assert "\\|" in s and "\\[link\\]" in s
+
+
+def test_report_is_deterministic(sample_net):
+    assert render_report(sample_net) == render_report(sample_net)
