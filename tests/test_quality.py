@@ -14,8 +14,9 @@ from .conftest import ROOT
 
 def test_ruff_clean():
     ruff = shutil.which("ruff") or f"{sys.executable} -m ruff"
-    res = subprocess.run([*ruff.split(), "check", "src", "tests", "tools", "benchmarks", "examples"],
-                         cwd=ROOT, capture_output=True, text=True)
+    paths = ["src", "tests", "tools", "benchmarks", "examples"]
+    res = subprocess.run([*ruff.split(), "check", *paths], cwd=ROOT, capture_output=True,
+                         text=True)
     assert res.returncode == 0, res.stdout + res.stderr
 
 

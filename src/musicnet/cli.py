@@ -266,6 +266,61 @@ def report(data_dir: Path, out: Path | None, fmt: str, suggestions: int, title: 
         click.echo(f"wrote {out}")
 
 
+@cli.command()
+@data_argument
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["graphml", "gexf", "json", "kumu", "csv"]),
+              help="graphml/gexf: Gephi, yEd, Cytoscape; kumu: an Excel workbook for Kumu; "
+              "json: node-link; csv: a folder of tables, one per analysis.")
+@click.option("--output", "-o", "out", type=click.Path(path_type=Path), required=True,
+              help="File to write (a folder for csv).")
+@_private_option
+@quiet_option
+def export(data_dir: Path, fmt: str, out: Path, include_private: bool, suppress_below: int,
+           quiet: bool) -> None:
+    """Export the network with analysis flags and layout for Gephi, Kumu or Excel.
+
+    Examples:
+
+        musicnet export data --format graphml -o network.graphml
+
+        musicnet export data --format kumu -o kumu.xlsx
+
+        musicnet export data --format csv -o tables/
+    """
+    from ._files import write_outputs
+    from .export import export_files
+
+    net = _load(data_dir, quiet)
+    files = export_files(net, fmt, out, include_private=include_private,
+                         suppress_below=suppress_below)
+    write_outputs(files)
+    if not quiet:
+        names = ", ".join(p.name for p in files)
+        click.echo(f"wrote {out}" if len(files) == 1 else f"wrote {len(files)} files to "
+                   f"{out}/: {names}")
+
+
+@cli.command()
+@click.option("--output", "-o", "out", type=click.Path(path_type=Path, dir_okay=False),
+              default=Path("musicnet-template.xlsx"), show_default=True,
+              help="Workbook to write.")
+@quiet_option
+def template(out: Path, quiet: bool) -> None:
+    """Write an empty Excel workbook to fill in: headers, drop-downs, a read-me sheet.
+
+    Give the filled-in workbook to any command instead of a data folder. Example:
+
+        musicnet template -o my-network.xlsx && musicnet build my-network.xlsx
+    """
+    from ._files import write_outputs
+    from .export import template_workbook
+
+    write_outputs({out: template_workbook()})
+    if not quiet:
+        click.echo(f"wrote {out}")
+
+
 def _data_and_org(args: tuple[str, ...]) -> tuple[Path, str]:
     if len(args) == 1:
         return Path("data"), args[0]

@@ -189,16 +189,8 @@ class _Reader:
 
     def _parse(self, text: str) -> list[tuple[int, dict[str, str]]] | None:
         reader = csv.reader(io.StringIO(text, newline=""))
-        try:
-            header = next(reader)
-        except csv.Error as exc:
-            self.problem(f"the header row cannot be read ({exc}).", line=1, code="csv")
-            return None
-        if not self._header(header):
-            return None
-        records: list[tuple[int, dict[str, str]]] = []
-        ncols = len(header)
-        line = reader.line_num + 1
+        rows: list[tuple[int, list[str]]] = []
+        line = 1
         while True:
             try:
                 row = next(reader)
@@ -214,9 +206,28 @@ class _Reader:
                     self.problem(f"this row cannot be read as CSV ({msg}).", line=line,
                                  code="csv")
                 return None
-            start, line = line, reader.line_num + 1
+            rows.append((line, row))
+            line = reader.line_num + 1
+        return self.records(rows)
+
+    def records(self, rows: list[tuple[int, list[str]]]
+                ) -> list[tuple[int, dict[str, str]]] | None:
+        """Validate the header (the first row) and turn the other rows into records."""
+        if not rows:
+            self.problem("is empty.", code="empty")
+            return None
+        header = rows[0][1]
+        if not self._header(header):
+            return None
+        records: list[tuple[int, dict[str, str]]] = []
+        ncols = len(header)
+        for start, row in rows[1:]:
             if not any(cell.strip() for cell in row):
                 continue  # blank rows, e.g. trailing rows Excel leaves behind
+            if any(len(cell) > MAX_CELL_CHARS for cell in row):
+                self.problem(f"a cell is longer than {MAX_CELL_CHARS:,} characters.",
+                             line=start, code="cell-too-long")
+                continue
             if len(row) > ncols and any(c.strip() for c in row[ncols:]):
                 self.problem(f"has {len(row)} cells but the header has {ncols} columns.",
                              line=start, code="extra-cells",
@@ -515,16 +526,75 @@ def _read_routes(r: _Reader, records: list[tuple[int, dict[str, str]]],
     return routes
 
 
+def _cell_text(value: object) -> str:
+    """A spreadsheet cell as the text a CSV export would hold."""
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_workbook(path: Path) -> tuple[_Reader, _Reader, list | None, list | None]:
+    """The two sheets of a workbook as readers and records (like the two CSV files)."""
+    org_reader = _Reader(path, f"{path} [organisations]", schema.ORGANISATION_COLUMNS)
+    ref_reader = _Reader(path, f"{path} [referrals]", schema.REFERRAL_COLUMNS)
+    if path.stat().st_size > MAX_FILE_BYTES:
+        org_reader.problem(f"is {path.stat().st_size / 1e6:.0f} MB; the largest file "
+                           f"accepted is {MAX_FILE_BYTES / 1e6:.0f} MB.", code="too-large")
+        return org_reader, ref_reader, None, None
+    try:
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        org_reader.problem(f"cannot be read as an Excel workbook ({type(exc).__name__}).",
+                           suggestion="Save it from Excel as .xlsx, or export the two sheets "
+                           "as CSV UTF-8.", code="bad-workbook")
+        return org_reader, ref_reader, None, None
+    sheets = {name.strip().lower(): name for name in wb.sheetnames}
+    out: list[list | None] = []
+    for reader, want in ((org_reader, "organisations"), (ref_reader, "referrals")):
+        name = sheets.get(want)
+        if name is None:
+            guess = did_you_mean(want, wb.sheetnames)
+            reader.problem(f"the workbook has no sheet named '{want}'.",
+                           suggestion=(f"Is '{guess}' meant to be '{want}'? " if guess else "")
+                           + "Sheets found: " + ", ".join(wb.sheetnames) + ".",
+                           code="missing-sheet")
+            out.append(None)
+            continue
+        rows = [(i, [_cell_text(c) for c in row])
+                for i, row in enumerate(wb[name].iter_rows(values_only=True), start=1)]
+        while rows and not any(c.strip() for c in rows[0][1]):
+            rows.pop(0)  # blank rows above the header
+        out.append(reader.records(rows))
+    wb.close()
+    return org_reader, ref_reader, out[0], out[1]
+
+
 def read_tables(path: str | Path = "data") -> Tables:
-    """Read and validate a data folder holding ``organisations.csv`` and ``referrals.csv``.
+    """Read and validate a data folder holding ``organisations.csv`` and ``referrals.csv``,
+    or an ``.xlsx`` workbook with ``organisations`` and ``referrals`` sheets.
 
     Raises :class:`~musicnet.errors.DataError` listing every problem if any is an error.
     """
     folder = Path(path)
+    if folder.is_file() and folder.suffix.lower() in (".xlsx", ".xlsm"):
+        org_reader, ref_reader, org_records, ref_records = _read_workbook(folder)
+        return _validate(folder, org_reader, ref_reader, org_records, ref_records)
     if folder.is_file():
         raise DataError([Problem(str(folder), "is a file; give the folder that holds "
-                                 f"{ORGANISATIONS_FILE} and {REFERRALS_FILE}.",
-                                 code="not-a-folder")])
+                                 f"{ORGANISATIONS_FILE} and {REFERRALS_FILE}, or an .xlsx "
+                                 "workbook.", code="not-a-folder")])
     if not folder.exists():
         raise DataError([Problem(str(folder), "folder not found.", code="missing-folder",
                                  suggestion="Give the folder that holds "
@@ -533,8 +603,11 @@ def read_tables(path: str | Path = "data") -> Tables:
                          schema.ORGANISATION_COLUMNS)
     ref_reader = _Reader(folder / REFERRALS_FILE, str(folder / REFERRALS_FILE),
                          schema.REFERRAL_COLUMNS)
-    org_records = org_reader.read()
-    ref_records = ref_reader.read()
+    return _validate(folder, org_reader, ref_reader, org_reader.read(), ref_reader.read())
+
+
+def _validate(source: Path, org_reader: _Reader, ref_reader: _Reader,
+              org_records: list | None, ref_records: list | None) -> Tables:
     orgs: list[Organisation] = []
     routes: list[Route] = []
     if org_records is not None:
@@ -552,7 +625,7 @@ def read_tables(path: str | Path = "data") -> Tables:
     problems = org_reader.problems + ref_reader.problems
     if any(p.severity == "error" for p in problems):
         raise DataError(problems)
-    return Tables(orgs, routes, str(folder), problems)
+    return Tables(orgs, routes, str(source), problems)
 
 
 def read_routes_file(path: str | Path, net: Any) -> list[Route]:
