@@ -69,3 +69,9 @@ def test_map_cli_formats(tmp_path):
         assert res.exit_code == 0, res.output
         assert out.stat().st_size > 1000
     assert musicnet.load("data")  # inputs still load
+
+
+def test_dollar_signs_are_not_maths():
+    net = net_of([org("a", name="$$ \\frac{1}{0} $"), org("b", "developing")], [("a", "b")])
+    svg = render_picture(net, fmt="svg", title="$x$")
+    assert b"$$ \\frac{1}{0} $" in svg

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from .errors import MusicnetError
 
-__all__ = ["safe_cell", "write_outputs"]
+__all__ = ["safe_cell", "write_outputs", "xml_safe"]
 
 
 def write_outputs(files: Mapping[Path, str | bytes]) -> None:
@@ -54,3 +55,16 @@ def safe_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+# characters XML 1.0 (GraphML, GEXF, SVG, xlsx) cannot hold
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(value: object) -> object:
+    """Text with the characters XML 1.0 cannot hold removed; other values unchanged.
+
+    >>> xml_safe("bad\x00name")
+    'badname'
+    """
+    return _NOT_XML.sub("", value) if isinstance(value, str) else value

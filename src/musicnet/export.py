@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._files import safe_cell
+from ._files import safe_cell, xml_safe
 from .privacy import privacy_line, suppressed
 from .schema import STAGES, hub_area
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["FORMATS", "export_files", "export_graph"]
 
 FORMATS = ("graphml", "gexf", "json", "kumu", "csv")
+_clean = xml_safe
 _FIXED_TIME = "2000-01-01T00:00:00Z"
 
 
@@ -52,9 +53,9 @@ def export_graph(net: Network, *, include_private: bool = False, suppress_below:
         for key, value in o.to_dict(private=include_private).items():
             if key in ("id", "role_derived") or value is None or value == "":
                 continue
-            attrs[key] = ";".join(value) if isinstance(value, list) else value
+            attrs[key] = _clean(";".join(value) if isinstance(value, list) else value)
         attrs.update(
-            label=o.name, hub_area=hub_area(o.borough) or "", highest_stage=STAGES[
+            label=_clean(o.name), hub_area=hub_area(o.borough) or "", highest_stage=STAGES[
                 o.highest_level], dead_end=v in dead, progression_gap=v in gaps,
             bridge_organisation=v in cut, cut_off=cut.get(v, 0), isolated=v in iso,
             x=float(pos[v][0]), y=float(pos[v][1]))
@@ -68,9 +69,9 @@ def export_graph(net: Network, *, include_private: bool = False, suppress_below:
             if not people.startswith("fewer"):
                 e["young_people_per_year"] = r.young_people_per_year
         if r.since:
-            e["since"] = r.since
+            e["since"] = _clean(r.since)
         if include_private and r.notes:
-            e["notes"] = r.notes
+            e["notes"] = _clean(r.notes)
         g.add_edge(r.source, r.target, **e)
     return g
 
@@ -120,11 +121,11 @@ def _deterministic_zip(data: bytes) -> bytes:
 
 
 def _unique_labels(net: Network) -> dict[str, str]:
+    names = {v: _clean(o.name) for v, o in net.orgs.items()}
     counts: dict[str, int] = {}
-    for o in net.orgs.values():
-        counts[o.name] = counts.get(o.name, 0) + 1
-    return {v: o.name if counts[o.name] == 1 else f"{o.name} ({v})"
-            for v, o in net.orgs.items()}
+    for name in names.values():
+        counts[name] = counts.get(name, 0) + 1
+    return {v: name if counts[name] == 1 else f"{name} ({v})" for v, name in names.items()}
 
 
 def _kumu(net: Network, g: nx.DiGraph) -> bytes:
@@ -156,7 +157,7 @@ def _kumu(net: Network, g: nx.DiGraph) -> bytes:
                d["hub_area"], ";".join(o.target_groups), ";".join(o.genres), o.age_min,
                o.age_max, o.website, o.imd_decile, d["dead_end"], d["progression_gap"],
                d["bridge_organisation"], d["cut_off"], d["isolated"]]
-        ws.append([safe_cell(c) for c in row])
+        ws.append([safe_cell(_clean(c)) for c in row])
     wc = wb.create_sheet("Connections")
     wc.append(["From", "To", "Type", "Status", "Fragile Route", "Young People", "Since"])
     for s, t, e in g.edges(data=True):

@@ -29,13 +29,14 @@ def render_picture(net: Network, *, fmt: str = "svg", view: str = "ladder",
     >>> render_picture(musicnet.load("data"))[:5]
     b'<?xml'
     """
-    import matplotlib
+    import warnings
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib
     from matplotlib.collections import LineCollection
+    from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
+    from .._files import xml_safe
     from ..analysis import bridges, dead_ends, progression_gaps
     from ..layout import geo_layout, ladder_layout, view_labels
     from .map import FLAG_COLOURS, TYPE_COLOURS
@@ -45,7 +46,8 @@ def render_picture(net: Network, *, fmt: str = "svg", view: str = "ladder",
     pos = ladder_layout(net) if view == "ladder" else geo_layout(net)
     with matplotlib.rc_context({"svg.hashsalt": "musicnet", "svg.fonttype": "none",
                                 "font.family": "DejaVu Sans"}):
-        fig, ax = plt.subplots(figsize=(14, 9), dpi=100)
+        fig = Figure(figsize=(14, 9), dpi=100)  # no pyplot: no global state to leak
+        ax = fig.subplots()
         ax.set_axis_off()
         ax.invert_yaxis()
         g = net.graph
@@ -72,15 +74,17 @@ def render_picture(net: Network, *, fmt: str = "svg", view: str = "ladder",
         if labels if labels is not None else len(net) <= 200:
             for v, o in net.orgs.items():
                 x, y = pos[v]
-                ax.annotate(o.name[:40], (x, y), xytext=(0, 7), textcoords="offset points",
-                            ha="center", fontsize=5, color="#333333", zorder=4)
+                ax.annotate(str(xml_safe(o.name))[:40], (x, y), xytext=(0, 7),
+                            textcoords="offset points", ha="center", fontsize=5,
+                            color="#333333", zorder=4, parse_math=False)
         if view == "ladder":
             for lab in view_labels(net, pos)["ladder"]:
                 ax.text(lab["x"], lab["y"], lab["text"], ha="center", fontsize=11,  # type: ignore[arg-type]
                         color="#1f2a44", weight="bold")
         ax.autoscale_view()
         ax.margins(0.03)
-        ax.set_title(title or "Youth music progression network", loc="left", fontsize=13)
+        ax.set_title(str(xml_safe(title or "Youth music progression network")), loc="left",
+                     fontsize=13, parse_math=False)
         legend = [
             Line2D([], [], marker="D", ls="", color="#bbbbbb", mec="#333333",
                    label="majority challenging circumstances"),
@@ -97,6 +101,7 @@ def render_picture(net: Network, *, fmt: str = "svg", view: str = "ladder",
         ax.legend(handles=legend, loc="lower right", fontsize=8, frameon=True)
         buf = io.BytesIO()
         meta = {"Date": None} if fmt == "svg" else {"Software": None}
-        fig.savefig(buf, format=fmt, metadata=meta, bbox_inches="tight")
-        plt.close(fig)
+        with warnings.catch_warnings():  # names in scripts the font lacks: drawn as boxes
+            warnings.filterwarnings("ignore", message="Glyph .* missing")
+            fig.savefig(buf, format=fmt, metadata=meta, bbox_inches="tight")
     return buf.getvalue()

@@ -51,9 +51,7 @@ def _svg(fig: Any) -> str:
 def stage_chart_svg(reach: dict[str, Any]) -> str:
     """Bar chart: organisations (all, and majority-CC) that can reach each stage."""
     import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     labels = [s.replace("_", " ") for s in STAGES]
     everyone = reach["all"]
@@ -63,7 +61,8 @@ def stage_chart_svg(reach: dict[str, Any]) -> str:
     pct_mcc = [100 * mcc["can_reach"][s] / max(mcc["organisations"], 1) for s in STAGES]
     with matplotlib.rc_context({"svg.hashsalt": "musicnet", "svg.fonttype": "none",
                                 "font.family": "DejaVu Sans"}):
-        fig, ax = plt.subplots(figsize=(7.5, 3.2), dpi=100)
+        fig = Figure(figsize=(7.5, 3.2), dpi=100)
+        ax = fig.subplots()
         xs = range(len(STAGES))
         ax.bar([x - 0.2 for x in xs], pct_all, width=0.4, color="#3b528b",
                label=f"all organisations ({everyone['organisations']})")
@@ -75,9 +74,7 @@ def stage_chart_svg(reach: dict[str, Any]) -> str:
         ax.spines[["top", "right"]].set_visible(False)
         ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 1.2),
                   ncol=2)
-        svg = _svg(fig)
-        plt.close(fig)
-    return svg
+        return _svg(fig)
 
 
 def report_context(net: Network, *, include_private: bool = False, suppress_below: int = 5,
