@@ -145,3 +145,24 @@ def test_outputs_are_deterministic(tmp_path):
         assert run("build", str(SAMPLE), "--out", str(tmp_path / name), "-q").returncode == 0
     for f in ("analysis.json", "map.html", "report.html"):
         assert (tmp_path / "one" / f).read_bytes() == (tmp_path / "two" / f).read_bytes()
+
+
+def test_rich_output_shows_names_literally(capsys):
+    from musicnet.analysis import analyse, format_text
+    from musicnet.cli import _rich_findings
+
+    from .conftest import net_of, org
+
+    n = net_of([org("a", name="[bold red]Evil[/] [link=http://x]y[/link]"),
+                org("b", "participation")], [("a", "b")])
+    result = analyse(n)
+    _rich_findings(result, format_text(result))
+    out = capsys.readouterr().out
+    assert "[bold red]Evil[/] [link=http://x]y[/link]" in out
+    assert "Where journeys stop" in out and "Dead ends" in out
+
+
+def test_no_color_flag_and_plain_output_when_piped():
+    res = run("--no-color", "analyse", str(SAMPLE))
+    assert res.returncode == 0 and "\x1b[" not in res.stdout
+    assert "\x1b[" not in run("analyse", str(SAMPLE)).stdout

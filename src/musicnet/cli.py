@@ -8,6 +8,7 @@ Heavy libraries (networkx, pandas, pyvis, jinja2) are imported inside commands s
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -64,10 +65,23 @@ def quiet_option(f: F) -> F:
                         help="Print nothing but errors.")(f)
 
 
+def _status(message: str, quiet: bool) -> Any:
+    """A spinner on stderr while something slow runs (terminals only, not with --quiet)."""
+    import contextlib
+
+    if quiet or not sys.stderr.isatty() or not click.get_current_context().find_root().obj.get(
+            "color"):
+        return contextlib.nullcontext()
+    from rich.console import Console
+
+    return Console(stderr=True).status(message)
+
+
 def _load(data_dir: Path, quiet: bool) -> Network:
     from .network import load
 
-    net = load(data_dir)
+    with _status(f"Reading and checking {data_dir}...", quiet):
+        net = load(data_dir)
     if not quiet:
         for w in net.warnings:
             click.echo(f"warning: {w}", err=True)
@@ -77,7 +91,9 @@ def _load(data_dir: Path, quiet: bool) -> Network:
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="musicnet")
 @click.option("--debug", is_flag=True, help="Show full Python tracebacks (for bug reports).")
-def cli(debug: bool) -> None:
+@click.option("--no-color", is_flag=True, help="Plain text, no colours or tables.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, no_color: bool) -> None:
     """Find where young people's musical journeys stop.
 
     musicnet reads a folder with organisations.csv (one row per organisation) and
@@ -88,6 +104,8 @@ def cli(debug: bool) -> None:
 
         musicnet build          # check, analyse, write output/map.html and analysis.json
     """
+    ctx.obj = {"color": not no_color and "NO_COLOR" not in os.environ
+               and sys.stdout.isatty()}
 
 
 @cli.command()
@@ -123,7 +141,39 @@ def analyse(data_dir: Path, fmt: str, limit: int, quiet: bool) -> None:
     else:
         from .analysis import format_text
 
-        click.echo(format_text(result, limit=limit))
+        text = format_text(result, limit=limit)
+        if click.get_current_context().find_root().obj.get("color"):
+            _rich_findings(result, text)
+        else:
+            click.echo(text)
+
+
+def _rich_findings(result: dict[str, object], text: str) -> None:
+    """The text summary with a table of counts and coloured headings (terminals only).
+    Data text is passed as rich Text objects, never as markup, so names cannot style it."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    s = result["summary"]
+    table = Table(title="Where journeys stop", title_justify="left")
+    table.add_column("Finding")
+    table.add_column("Count", justify="right")
+    for key, label in (("dead_ends", "Dead ends"), ("progression_gaps", "Progression gaps"),
+                       ("bridges", "Fragile routes"),
+                       ("bridge_organisations", "Single points of failure"),
+                       ("isolated", "Isolated organisations")):
+        n = s[key]  # type: ignore[index]
+        table.add_row(label, Text(str(n), style="bold red" if n else "green"))
+    console.print(table)
+    for line in text.splitlines():
+        if line and not line.startswith(" "):
+            console.print(Text(line, style="bold cyan"))
+        elif line.startswith("  What to do:"):
+            console.print(Text(line, style="yellow"))
+        else:
+            console.print(Text(line))
 
 
 def _title_option(f: F) -> F:
@@ -167,14 +217,19 @@ def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | Non
     from .render.report import render_report
 
     net = _load(data_dir, quiet)
-    result = net.analyse()
+    with _status("Analysing...", quiet):
+        result = net.analyse()
+    with _status("Drawing the map...", quiet):
+        page = render_map(net, title=title, include_private=include_private,
+                          data_date=data_date, suppress_below=suppress_below)
+    with _status("Writing the report (with suggested links)...", quiet):
+        report_page = render_report(net, title=title, data_date=data_date,
+                                    include_private=include_private,
+                                    suppress_below=suppress_below)
     files = {
         out_dir / "analysis.json": json.dumps(result, indent=2, ensure_ascii=False) + "\n",
-        out_dir / "map.html": render_map(net, title=title, include_private=include_private,
-                                         data_date=data_date, suppress_below=suppress_below),
-        out_dir / "report.html": render_report(net, title=title, data_date=data_date,
-                                               include_private=include_private,
-                                               suppress_below=suppress_below),
+        out_dir / "map.html": page,
+        out_dir / "report.html": report_page,
     }
     write_outputs(files)
     if not quiet:
