@@ -212,3 +212,33 @@ def test_docs_minimal_example_loads(tmp_path):
     write(tmp_path, orgs, refs)
     net = musicnet.load(tmp_path)
     assert len(net) == 3 and net.graph.number_of_edges() == 2
+
+
+def test_negative_and_non_numeric_counts(tmp_path):
+    orgs = HEADER_O + "".join(GOOD_O)
+    refs = "source,target,young_people_per_year\na,b,-3\nb,c,lots\n"
+    found = problems(write(tmp_path, orgs, refs))
+    assert [(p.line, p.field) for p in found] == [(2, "young_people_per_year"),
+                                                  (3, "young_people_per_year")]
+    assert "out of range" in str(found[0]) and "not a whole number" in str(found[1])
+
+
+def test_too_large_file_is_refused_before_reading(tmp_path, monkeypatch):
+    import musicnet.loader as loader
+
+    write(tmp_path, HEADER_O + "".join(GOOD_O), HEADER_R + "".join(GOOD_R))
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 100)
+    found = problems(tmp_path)
+    assert any("the largest file accepted" in str(p) for p in found)
+
+
+def test_list_separators_and_trailing_columns(tmp_path):
+    orgs = ("id,name,type,remit,target_groups,stages,borough,genres,,\n"
+            'a,A,grassroots,majority_cc,"send|pru",first_access|participation,Lewisham,'
+            '"Grime, Hip-Hop;  R&B ",,\n'
+            "b,B,other,general,,developing,Lewisham,,,\n,,,,,,,,,\n")
+    net = musicnet.load(write(tmp_path, orgs, HEADER_R + "A ,  B,,\n"))
+    a = net.org("a")
+    assert a.target_groups == ("send", "pru")
+    assert a.stages == ("first_access", "participation")
+    assert a.genres == ("grime", "hip-hop", "r&b")
