@@ -101,25 +101,26 @@ def with_routes(net: Network, *, add: Any = None, remove: Any = None,
         by_pair = {p: replace(r, status="active") if r.status == "planned" else r
                    for p, r in by_pair.items()}
     problems: list[str] = []
+
+    def resolved(items: Any, what: str) -> list[tuple[Pair, Route]]:
+        """Routes with both ends resolved to canonical ids; unknown ids become problems."""
+        out = []
+        for r in _routes_from(items, what):
+            try:
+                out.append(((net.resolve(r.source), net.resolve(r.target)), r))
+            except UsageError as exc:
+                problems.append(str(exc))
+        return out
+
     removed: set[Pair] = set()
-    for r in _routes_from(remove, "remove"):
-        try:
-            pair = (net.resolve(r.source), net.resolve(r.target))
-        except UsageError as exc:
-            problems.append(str(exc))
-            continue
+    for pair, _ in resolved(remove, "remove"):
         if pair not in by_pair or by_pair[pair].status != "active":
             problems.append(f"there is no active route {pair[0]} -> {pair[1]} to remove.")
             continue
         removed.add(pair)
     proposed: set[Pair] = set(net.proposed)
     added: dict[Pair, Route] = {}
-    for r in _routes_from(add, "add"):
-        try:
-            pair = (net.resolve(r.source), net.resolve(r.target))
-        except UsageError as exc:
-            problems.append(str(exc))
-            continue
+    for pair, r in resolved(add, "add"):
         if pair[0] == pair[1]:
             problems.append(f"a route from '{pair[0]}' to itself is not a route.")
         elif pair in closing or pair[0] in closing or pair[1] in closing:
