@@ -193,3 +193,46 @@ def test_borough_coverage_by_reachability(net):
         assert cov[b]["missing_stages"] == [s for s in STAGES if s not in offered]
         assert cov[b]["unreachable_stages"] == [s for s in STAGES if s not in reached]
         assert cov[b]["organisations"] == len(members)
+
+
+@SETTINGS
+@given(networks(), st.data())
+def test_cold_spots_by_reachability(net, data):
+    from dataclasses import replace
+
+    from musicnet.analysis import cold_spots
+    from musicnet.network import Network
+
+    orgs = [replace(o, imd_decile=data.draw(st.one_of(st.none(), st.integers(1, 10))))
+            for o in net.orgs.values()]
+    net = Network(orgs, net.routes)
+    got = cold_spots(net)
+
+    def stuck(v):
+        return all(STAGES.index(s) < 2 for w in {v, *reach_from(net, v)}
+                   for s in net.orgs[w].stages)
+
+    poor = {v for v, o in net.orgs.items() if o.imd_decile is not None and o.imd_decile <= 3}
+    assert [o["id"] for o in got["organisations"]] == sorted(v for v in poor if stuck(v))
+    expected = []
+    for b in BOROUGHS:
+        members = [v for v in net.orgs if net.orgs[v].borough == b]
+        if not any(v in poor for v in members):
+            continue
+        reasons = []
+        if not any(net.orgs[v].remit == "majority_cc" or net.orgs[v].role == "grassroots"
+                   for v in members):
+            reasons.append("targeted")
+        if all(stuck(v) for v in members):
+            reasons.append("participation")
+        if reasons:
+            expected.append((b, len(reasons)))
+    order = {b: i for i, b in enumerate(musicnet_boroughs())}
+    assert [(r["borough"], len(r["reasons"])) for r in got["boroughs"]] == sorted(
+        expected, key=lambda x: order[x[0]])
+
+
+def musicnet_boroughs():
+    from musicnet.schema import BOROUGHS as ALL
+
+    return ALL

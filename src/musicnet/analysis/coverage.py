@@ -96,10 +96,14 @@ def cold_spots(net: Network, *, most_deprived: int = 3) -> dict[str, Any]:
     orgs = [{"id": v, "name": net.orgs[v].name, "borough": net.orgs[v].borough,
              "imd_decile": net.orgs[v].imd_decile}
             for v in deprived if stuck(v)]
+    deprived_set = set(deprived)
+    by_borough: dict[str, list[str]] = {}
+    for v in sorted(net.orgs):
+        by_borough.setdefault(net.orgs[v].borough, []).append(v)
     boroughs = []
     for b in BOROUGHS:
-        members = [v for v in sorted(net.orgs) if net.orgs[v].borough == b]
-        poor = [v for v in members if v in set(deprived)]
+        members = by_borough.get(b, [])
+        poor = [v for v in members if v in deprived_set]
         if not poor:
             continue
         reasons = []
