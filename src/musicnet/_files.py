@@ -42,12 +42,12 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: object) -> object:
-    """A value that a spreadsheet will not run as a formula.
+    r"""A value that a spreadsheet will not run as a formula.
 
     Text starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading
     apostrophe (OWASP's advice on CSV injection); numbers are left alone.
 
-    >>> safe_cell("=HYPERLINK(\"x\")")
+    >>> safe_cell('=HYPERLINK("x")')
     '\'=HYPERLINK("x")'
     >>> safe_cell(-3)
     -3
@@ -62,7 +62,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_safe(value: object) -> object:
-    """Text with the characters XML 1.0 cannot hold removed; other values unchanged.
+    r"""Text with the characters XML 1.0 cannot hold removed; other values unchanged.
 
     >>> xml_safe("bad\x00name")
     'badname'

@@ -32,7 +32,7 @@ class Network:
     >>> import musicnet
     >>> net = musicnet.load("data")
     >>> len(net), net.graph.number_of_edges() > 0
-    (150, True)
+    (135, True)
     """
 
     def __init__(self, organisations: Iterable[Organisation], routes: Iterable[Route], *,
@@ -206,8 +206,8 @@ def load(path: str | Path = "data") -> Network:
     (e.g. a borough spelling variant) are kept on ``Network.warnings``.
 
     >>> net = load("data")
-    >>> net.org("lewisham-music").borough
-    'Lewisham'
+    >>> net.org("Kite-Street-Alternative-Provision").borough
+    'Camden'
     """
     from .loader import read_tables
 
