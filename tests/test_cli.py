@@ -166,3 +166,21 @@ def test_no_color_flag_and_plain_output_when_piped():
     res = run("--no-color", "analyse", str(SAMPLE))
     assert res.returncode == 0 and "\x1b[" not in res.stdout
     assert "\x1b[" not in run("analyse", str(SAMPLE)).stdout
+
+
+def test_exports_and_synth_identical_across_processes(tmp_path):
+    """Separate processes get different hash seeds: outputs must not depend on them."""
+    for fmt, name in (("graphml", "n.graphml"), ("gexf", "n.gexf"), ("kumu", "k.xlsx"),
+                      ("json", "n.json")):
+        for run_no in ("1", "2"):
+            res = run("export", str(SAMPLE), "--format", fmt, "-o",
+                      str(tmp_path / run_no / name), "-q")
+            assert res.returncode == 0, res.stderr
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes()
+    for run_no in ("a", "b"):
+        assert run("synth", str(tmp_path / run_no), "--orgs", "80", "--seed", "3",
+                   "-q").returncode == 0
+    for f in ("organisations.csv", "referrals.csv"):
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
+    res = run("suggest", str(SAMPLE), "--format", "json")
+    assert res.stdout == run("suggest", str(SAMPLE), "--format", "json").stdout

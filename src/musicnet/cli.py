@@ -314,9 +314,11 @@ def report(data_dir: Path, out: Path | None, fmt: str, suggestions: int, title: 
 
     net = _load(data_dir, quiet)
     out = out or Path("output") / f"report.{fmt}"
-    write_outputs({out: render_report(net, fmt=fmt, suggestions=suggestions, title=title,
-                                      data_date=data_date, include_private=include_private,
-                                      suppress_below=suppress_below)})
+    with _status("Writing the report...", quiet):
+        page = render_report(net, fmt=fmt, suggestions=suggestions, title=title,
+                             data_date=data_date, include_private=include_private,
+                             suppress_below=suppress_below)
+    write_outputs({out: page})
     if not quiet:
         click.echo(f"wrote {out}")
 
@@ -347,8 +349,9 @@ def export(data_dir: Path, fmt: str, out: Path, include_private: bool, suppress_
     from .export import export_files
 
     net = _load(data_dir, quiet)
-    files = export_files(net, fmt, out, include_private=include_private,
-                         suppress_below=suppress_below)
+    with _status(f"Exporting {fmt}...", quiet):
+        files = export_files(net, fmt, out, include_private=include_private,
+                             suppress_below=suppress_below)
     write_outputs(files)
     if not quiet:
         names = ", ".join(p.name for p in files)
