@@ -13,6 +13,14 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["borough_coverage", "cold_spots"]
 
 
+def _by_borough(net: Network) -> dict[str, list[str]]:
+    """Organisation ids (sorted) grouped by borough."""
+    out: dict[str, list[str]] = {}
+    for v in sorted(net.orgs):
+        out.setdefault(net.orgs[v].borough, []).append(v)
+    return out
+
+
 def _area_row(net: Network, ids: list[str], steps: dict[str, dict[str, int | None]]
               ) -> dict[str, Any]:
     by_stage = dict.fromkeys(STAGES, 0)
@@ -51,9 +59,7 @@ def borough_coverage(net: Network) -> dict[str, Any]:
     ``["first_access", "developing", "advanced", "professional"]``.
     """
     steps = stage_steps(net)
-    by_borough: dict[str, list[str]] = {}
-    for v in sorted(net.orgs):
-        by_borough.setdefault(net.orgs[v].borough, []).append(v)
+    by_borough = _by_borough(net)
     boroughs = []
     for b in BOROUGHS:
         if b in by_borough:
@@ -97,9 +103,7 @@ def cold_spots(net: Network, *, most_deprived: int = 3) -> dict[str, Any]:
              "imd_decile": net.orgs[v].imd_decile}
             for v in deprived if stuck(v)]
     deprived_set = set(deprived)
-    by_borough: dict[str, list[str]] = {}
-    for v in sorted(net.orgs):
-        by_borough.setdefault(net.orgs[v].borough, []).append(v)
+    by_borough = _by_borough(net)
     boroughs = []
     for b in BOROUGHS:
         members = by_borough.get(b, [])
