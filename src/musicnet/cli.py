@@ -225,7 +225,7 @@ def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | Non
     with _status("Writing the report (with suggested links)...", quiet):
         report_page = render_report(net, title=title, data_date=data_date,
                                     include_private=include_private,
-                                    suppress_below=suppress_below)
+                                    suppress_below=suppress_below, result=result)
     files = {
         out_dir / "analysis.json": json.dumps(result, indent=2, ensure_ascii=False) + "\n",
         out_dir / "map.html": page,

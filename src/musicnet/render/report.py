@@ -79,9 +79,12 @@ def stage_chart_svg(reach: dict[str, Any]) -> str:
 
 def report_context(net: Network, *, include_private: bool = False, suppress_below: int = 5,
                    suggestions: int = 5, title: str | None = None,
-                   data_date: str | None = None) -> dict[str, Any]:
-    """Everything the report shows, as plain data (shared by HTML and Markdown)."""
-    result = net.analyse()
+                   data_date: str | None = None,
+                   result: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything the report shows, as plain data (shared by HTML and Markdown).
+
+    ``result`` is ``net.analyse()`` when the caller already has it (``build`` does)."""
+    result = result if result is not None else net.analyse()
     s = result["summary"]
     people = s["young_people_per_year"]
     coverage = result["borough_coverage"]
@@ -162,7 +165,7 @@ def md_escape(text: object) -> str:
 
 def render_report(net: Network, *, fmt: str = "html", include_private: bool = False,
                   suppress_below: int = 5, suggestions: int = 5, title: str | None = None,
-                  data_date: str | None = None) -> str:
+                  data_date: str | None = None, result: dict[str, Any] | None = None) -> str:
     """The report as an HTML page or a Markdown document (a string).
 
     >>> import musicnet
@@ -176,7 +179,8 @@ def render_report(net: Network, *, fmt: str = "html", include_private: bool = Fa
     if fmt not in ("html", "md"):
         raise ValueError(f"unknown report format {fmt!r}: use html or md")
     ctx = report_context(net, include_private=include_private, suppress_below=suppress_below,
-                         suggestions=suggestions, title=title, data_date=data_date)
+                         suggestions=suggestions, title=title, data_date=data_date,
+                         result=result)
     from pathlib import Path
 
     env = jinja2.Environment(
