@@ -128,13 +128,28 @@ def check(data_dir: Path, quiet: bool) -> None:
               show_default=True, help="Readable summary, or every result as JSON.")
 @click.option("--limit", type=click.IntRange(1), default=15, show_default=True,
               help="Organisations listed per finding in text output.")
+@click.option("--min-evidence", type=click.Choice(["any", "both"]), default="any",
+              show_default=True,
+              help="both: only routes confirmed by both organisations in a survey (routes "
+              "recorded directly are kept; one-sided ones are left out).")
 @quiet_option
-def analyse(data_dir: Path, fmt: str, limit: int, quiet: bool) -> None:
+def analyse(data_dir: Path, fmt: str, limit: int, min_evidence: str, quiet: bool) -> None:
     """Analyse the network and print the findings.
 
-    Example: musicnet analyse data/ --format json > analysis.json
+    Examples:
+
+        musicnet analyse data/ --format json > analysis.json
+
+        musicnet analyse survey-data/ --min-evidence both
     """
     net = _load(data_dir, quiet)
+    if min_evidence != "any":
+        confirmed = net.with_min_evidence(min_evidence)
+        if not quiet:
+            left_out = len(net.routes) - len(confirmed.routes)
+            click.echo(f"Only confirmed routes: {left_out} one-sided route"
+                       f"{'' if left_out == 1 else 's'} left out.", err=True)
+        net = confirmed
     result = net.analyse()
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))

@@ -70,6 +70,8 @@ def export_graph(net: Network, *, include_private: bool = False, suppress_below:
                 e["young_people_per_year"] = r.young_people_per_year
         if r.since:
             e["since"] = _clean(r.since)
+        if r.evidence:
+            e["evidence"] = r.evidence
         if include_private and r.notes:
             e["notes"] = _clean(r.notes)
         g.add_edge(r.source, r.target, **e)

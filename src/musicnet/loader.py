@@ -41,6 +41,8 @@ _MAX_ID_SUGGESTIONS = 50
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 _LIST_SPLIT = re.compile(r"[;|,]")
+#: Aliases are names, which may hold commas: only ';', '|' and new lines separate them.
+_ALIAS_SPLIT = re.compile(r"[;|\n]")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 _TARGET_GROUP_ALIASES = {
@@ -346,6 +348,9 @@ def _read_organisations(r: _Reader, records: list[tuple[int, dict[str, str]]]
         if email and not _EMAIL_RE.match(email):
             r.problem(f"'{email}' is not an email address.", line=line, fld="contact_email",
                       code="bad-email", suggestion="Use the form name@example.org.")
+        aliases = tuple(dict.fromkeys(
+            a for a in (" ".join(x.split()) for x in _ALIAS_SPLIT.split(c.get("aliases", "")))
+            if a))
         if not (otype and remit and borough) or any(
                 p.severity == "error" for p in r.problems[before:]):
             continue
@@ -355,8 +360,28 @@ def _read_organisations(r: _Reader, records: list[tuple[int, dict[str, str]]]
             role_derived=role is None, target_groups=targets, genres=genres,
             age_min=age_min, age_max=age_max, postcode=c.get("postcode", "").upper(),
             lat=lat, lon=lon, website=website, imd_decile=imd, contact_email=email,
-            notes=c.get("notes", ""), line=line))
+            notes=c.get("notes", ""), line=line, aliases=aliases))
+    _check_aliases(r, orgs)
     return orgs
+
+
+def _check_aliases(r: _Reader, orgs: list[Organisation]) -> None:
+    """Warn when an alias is also another organisation's name or alias: survey answers
+    using it cannot be matched automatically and will go to review."""
+    from .names import normalise_name
+
+    owner: dict[str, Organisation] = {}
+    for o in orgs:
+        for text in (o.name, *o.aliases):
+            owner.setdefault(normalise_name(text), o)
+    for o in orgs:
+        for alias in o.aliases:
+            other = owner[normalise_name(alias)]
+            if other.id != o.id:
+                r.problem(f"alias '{alias}' is also used by '{other.id}' (line {other.line}).",
+                          line=o.line, fld="aliases", code="shared-alias", severity="warning",
+                          suggestion="Survey answers naming it will go to review; remove it "
+                          "from one of the two if it belongs to only one.")
 
 
 def _enum(r: _Reader, line: int, fld: str, value: str, allowed: tuple[str, ...]) -> str | None:
@@ -506,6 +531,8 @@ def _read_routes(r: _Reader, records: list[tuple[int, dict[str, str]]],
         status = _enum(r, line, "status", c.get("status", ""), schema.STATUSES) or "active"
         people = _int(r, line, "young_people_per_year", c.get("young_people_per_year", ""),
                       0, 10_000_000)
+        evidence = _enum(r, line, "evidence", c.get("evidence", ""),
+                         tuple(schema.EVIDENCE)) or ""
         if src and tgt and src == tgt:
             r.problem(f"route from '{src}' to itself.", line=line, fld="target",
                       code="self-route", suggestion="A route must lead to another organisation.")
@@ -522,7 +549,7 @@ def _read_routes(r: _Reader, records: list[tuple[int, dict[str, str]]],
         if not (src and tgt) or any(p.severity == "error" for p in r.problems[before:]):
             continue
         routes.append(Route(src, tgt, kind, status, people, c.get("since", ""),
-                            c.get("notes", ""), line))
+                            c.get("notes", ""), line, evidence=evidence))
     return routes
 
 

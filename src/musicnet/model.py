@@ -6,10 +6,12 @@ from dataclasses import dataclass, fields
 
 from .schema import stage_level
 
-__all__ = ["PRIVATE_FIELDS", "Organisation", "Route"]
+__all__ = ["LIST_FIELDS", "PRIVATE_FIELDS", "Organisation", "Route"]
 
 #: Fields left out of shared outputs (maps, reports, exports) unless asked for.
 PRIVATE_FIELDS: frozenset[str] = frozenset({"contact_email", "notes"})
+#: Organisation fields holding several values (';'-separated in the files).
+LIST_FIELDS: tuple[str, ...] = ("stages", "target_groups", "genres", "aliases")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class Organisation:
     contact_email: str = ""
     notes: str = ""
     line: int | None = None
+    #: other names people use for the organisation (for matching survey answers)
+    aliases: tuple[str, ...] = ()
 
     @property
     def highest_level(self) -> int:
@@ -50,7 +54,7 @@ class Organisation:
         """Plain-data view (lists for the ``;`` fields); ``private=False`` leaves out
         contact_email and notes."""
         d = {f: getattr(self, f) for f in _ORG_FIELDS if private or f not in PRIVATE_FIELDS}
-        for key in ("stages", "target_groups", "genres"):
+        for key in LIST_FIELDS:
             d[key] = list(d[key])
         return d
 
@@ -67,6 +71,8 @@ class Route:
     since: str = ""
     notes: str = ""
     line: int | None = None
+    #: who says the route exists: ``both``, ``source``, ``target``, or empty (not surveyed)
+    evidence: str = ""
 
     def to_dict(self, *, private: bool = False) -> dict[str, object]:
         return {f: getattr(self, f) for f in _ROUTE_FIELDS if private or f != "notes"}

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import Problem, UsageError
-from .model import Organisation, Route
+from .model import LIST_FIELDS, Organisation, Route
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -54,7 +54,8 @@ class Network:
         g.add_edges_from(
             (r.source, r.target, {"kind": r.kind, "status": r.status,
                                   "young_people_per_year": r.young_people_per_year,
-                                  "since": r.since, "notes": r.notes})
+                                  "since": r.since, "notes": r.notes,
+                                  "evidence": r.evidence})
             for r in self.routes if r.status == "active")
         self.graph: nx.DiGraph = g
 
@@ -110,7 +111,7 @@ class Network:
         rows = []
         for o in self.orgs.values():
             d = o.to_dict(private=private)
-            for key in ("stages", "target_groups", "genres"):
+            for key in LIST_FIELDS:
                 d[key] = ";".join(d[key])  # type: ignore[arg-type]
             rows.append(d)
         return pd.DataFrame(rows).set_index("id")
@@ -178,6 +179,30 @@ class Network:
 
         return with_routes(self, add=add, remove=remove, close=close,
                            include_planned=include_planned)
+
+    def with_min_evidence(self, level: str = "any") -> Network:
+        """The network with only the routes whose evidence is at least ``level``.
+
+        ``"any"`` keeps every route (returns this network). ``"both"`` leaves out
+        one-sided routes: those whose ``evidence`` is ``source`` or ``target`` (only one
+        of the two organisations said so in a survey). Routes with no evidence recorded
+        (entered directly, not from a survey) are kept.
+
+        >>> from musicnet import Organisation, Route
+        >>> o = [Organisation(v, v, "other", "general", ("participation",), "Lewisham",
+        ...                   "intermediary") for v in "abc"]
+        >>> net = Network(o, [Route("a", "b", evidence="both"), Route("b", "c",
+        ...               evidence="source"), Route("a", "c")])
+        >>> sorted(net.with_min_evidence("both").graph.edges)
+        [('a', 'b'), ('a', 'c')]
+        """
+        if level == "any":
+            return self
+        if level != "both":
+            raise UsageError(f"unknown evidence level '{level}': use 'any' or 'both'.")
+        kept = [r for r in self.routes if r.evidence not in ("source", "target")]
+        return Network(self.orgs.values(), kept, source=self.source, warnings=self.warnings,
+                       proposed=self.proposed)
 
     def pathways(self, org: str, *, to_stage: str | None = None, genre: str | None = None
                  ) -> Pathways:

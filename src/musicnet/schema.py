@@ -12,6 +12,7 @@ __all__ = [
     "BOROUGHS",
     "BOROUGH_ALIASES",
     "BOROUGH_CENTROIDS",
+    "EVIDENCE",
     "HUB_AREAS",
     "KINDS",
     "ORGANISATION_COLUMNS",
@@ -130,6 +131,15 @@ ROLE_BY_TYPE: dict[str, str] = {
 KINDS: tuple[str, ...] = ("referral", "signposting", "partnership")
 STATUSES: tuple[str, ...] = ("active", "lapsed", "planned")
 
+#: Who says a route exists (column ``evidence``, filled by ``musicnet responses``):
+#: ``both`` sides, only the ``source`` (it says it refers there) or only the ``target``
+#: (it says young people come from there). Empty: recorded directly, not from a survey.
+EVIDENCE: dict[str, str] = {
+    "both": "both organisations say the route exists (confirmed)",
+    "source": "only the organisation young people come from says so",
+    "target": "only the organisation young people go to says so",
+}
+
 #: London's five Music Hub areas (since September 2024) and their local authorities.
 HUB_AREAS: dict[str, tuple[str, ...]] = {
     "North": ("Barnet", "Camden", "Enfield", "Haringey", "Islington"),
@@ -231,6 +241,8 @@ ORGANISATION_COLUMNS: tuple[Column, ...] = (
     Column("imd_decile", False, "Index of Multiple Deprivation decile of the area, 1-10"),
     Column("contact_email", False, "private: left out of shared outputs", ("email",)),
     Column("notes", False, "private: left out of shared outputs"),
+    Column("aliases", False, "';'-separated other names people use (e.g. LMH; Lewisham Music),"
+           " for matching survey answers", ("alias", "other_names", "also_known_as")),
 )
 
 REFERRAL_COLUMNS: tuple[Column, ...] = (
@@ -241,6 +253,8 @@ REFERRAL_COLUMNS: tuple[Column, ...] = (
     Column("young_people_per_year", False, "whole number of young people a year"),
     Column("since", False, "when the route started (free text, e.g. 2023)"),
     Column("notes", False, "private: left out of shared outputs"),
+    Column("evidence", False, "who says the route exists: " + ", ".join(EVIDENCE)
+           + " (empty: recorded directly, not from a survey)"),
 )
 
 #: Approximate centroids (latitude, longitude) of the London boroughs, for maps and for

@@ -1,0 +1,84 @@
+"""Organisation names as people type them: one normal form for comparing names.
+
+Plain text functions with no heavy imports, shared by the loader (alias checks) and the
+survey matcher (:mod:`musicnet.responses`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["ABBREVIATIONS", "IGNORED_WORDS", "normalise_name", "strip_brackets"]
+
+#: Words left out when names are compared: articles, "and" (so "&" and "and" are the
+#: same) and legal forms (Ltd, Co., CIC ...), which people add or drop at will.
+IGNORED_WORDS: frozenset[str] = frozenset({
+    "the", "and", "of", "ltd", "limited", "co", "company", "cic", "cio", "plc", "llp",
+    "inc", "trust",
+})
+
+#: Common abbreviations, expanded before comparing (keys and values are normalised words).
+ABBREVIATIONS: dict[str, str] = {
+    "st": "saint",
+    "ctr": "centre",
+    "cntr": "centre",
+    "center": "centre",
+    "sch": "school",
+    "schl": "school",
+    "prim": "primary",
+    "sec": "secondary",
+    "acad": "academy",
+    "coll": "college",
+    "dept": "department",
+    "orch": "orchestra",
+    "assoc": "association",
+    "yc": "youth club",
+    "ypc": "young peoples centre",
+    "yp": "young peoples",
+    "comm": "community",
+    "cmty": "community",
+    "mus": "music",
+    "svc": "service",
+    "serv": "service",
+    "intl": "international",
+    "uni": "university",
+    "jnr": "junior",
+    "jr": "junior",
+    "ap": "alternative provision",
+    "apprenticeship": "apprenticeships",
+}
+
+_BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_APOSTROPHES = re.compile(r"['’‘`´]")
+
+
+def strip_brackets(text: str) -> str:
+    """``text`` without bracketed parts, e.g. extra words such as "(via school)".
+
+    >>> strip_brackets("Hawthorn Community Music (via school)")
+    'Hawthorn Community Music'
+    """
+    return " ".join(_BRACKETS.sub(" ", text).split())
+
+
+def normalise_name(text: str) -> str:
+    """The form in which two names are compared: accents and case dropped, "&" read as
+    "and", apostrophes removed, other punctuation read as a space, abbreviations expanded
+    (:data:`ABBREVIATIONS`) and the words in :data:`IGNORED_WORDS` left out.
+
+    >>> normalise_name("The Young People's Centre & Co. Ltd")
+    'young peoples centre'
+    >>> normalise_name("Café-Music St. Mary's CIC")
+    'cafe music saint marys'
+    >>> normalise_name("Elmstead Learning Ctr (PRU)")
+    'elmstead learning centre pru'
+    """
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = _APOSTROPHES.sub("", text.replace("&", " and ").replace("+", " and "))
+    words: list[str] = []
+    for word in re.sub(r"[\W_]+", " ", text).split():
+        words.extend(ABBREVIATIONS.get(word, word).split())
+    kept = [w for w in words if w not in IGNORED_WORDS]
+    return " ".join(kept or words)
