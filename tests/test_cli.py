@@ -38,7 +38,7 @@ def test_analyse_json_shape_on_sample():
     data = json.loads(res.stdout)
     assert list(data) == ["summary", "dead_ends", "progression_gaps", "bridges",
                           "bridge_organisations", "isolated", "stage_reach",
-                          "borough_coverage", "pathfinder_chains", "cold_spots"]
+                          "borough_coverage", "pathfinder_chains", "cold_spots", "health"]
     for key in ("dead_ends", "progression_gaps", "bridges", "bridge_organisations"):
         assert data[key], key
     assert {"id", "name"} <= set(data["dead_ends"][0])

@@ -169,9 +169,10 @@ def test_cell_too_long_is_reported(tmp_path):
 
 def test_inputs_never_modified(sample_copy):
     before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-              for p in sample_copy.iterdir()}
+              for p in sample_copy.rglob("*") if p.is_file()}
     musicnet.load(sample_copy).analyse()
-    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sample_copy.iterdir()}
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in sample_copy.rglob("*") if p.is_file()}
     assert before == after
 
 

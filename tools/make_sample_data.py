@@ -279,6 +279,14 @@ for g in dead_end_projects[:3]:
 for _ in range(12):
     route(rng.choice(intermediaries), rng.choice(all_next), status="lapsed")
 
+# lapsed routes say when they lapsed (a separate random stream, so the rest is unchanged)
+dates = random.Random(2025)
+for i, r in enumerate(routes):
+    if r.status == "lapsed":
+        year = dates.randint(int(r.since), 2025)
+        routes[i] = Route(r.source, r.target, r.kind, r.status, r.young_people_per_year,
+                          r.since, ended=f"{year}-{dates.randint(1, 12):02d}")
+
 # a malicious-looking but harmless note shows why outputs escape text
 orgs[0] = Organisation(**{**orgs[0].__dict__, "notes": "Contact via <b>hub office</b> & "
                           "\"programme lead\""})

@@ -77,7 +77,7 @@ def _status(message: str, quiet: bool) -> Any:
     return Console(stderr=True).status(message)
 
 
-def _load(data_dir: Path, quiet: bool) -> Network:
+def _load(data_dir: Path, quiet: bool, as_of: str | None = None) -> Network:
     from .network import load
 
     with _status(f"Reading and checking {data_dir}...", quiet):
@@ -85,7 +85,17 @@ def _load(data_dir: Path, quiet: bool) -> Network:
     if not quiet:
         for w in net.warnings:
             click.echo(f"warning: {w}", err=True)
+    if as_of is not None:
+        from .history import as_of as state_on
+
+        net = state_on(net, as_of)
     return net
+
+
+def as_of_option(f: F) -> F:
+    return click.option("--as-of", "as_of", default=None, metavar="DATE",
+                        help="Use the network as it was on DATE (e.g. 2024-03-31), from each "
+                        "route's since and ended dates.")(f)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -132,8 +142,10 @@ def check(data_dir: Path, quiet: bool) -> None:
               show_default=True,
               help="both: only routes confirmed by both organisations in a survey (routes "
               "recorded directly are kept; one-sided ones are left out).")
+@as_of_option
 @quiet_option
-def analyse(data_dir: Path, fmt: str, limit: int, min_evidence: str, quiet: bool) -> None:
+def analyse(data_dir: Path, fmt: str, limit: int, min_evidence: str, as_of: str | None,
+            quiet: bool) -> None:
     """Analyse the network and print the findings.
 
     Examples:
@@ -142,7 +154,7 @@ def analyse(data_dir: Path, fmt: str, limit: int, min_evidence: str, quiet: bool
 
         musicnet analyse survey-data/ --min-evidence both
     """
-    net = _load(data_dir, quiet)
+    net = _load(data_dir, quiet, as_of)
     if min_evidence != "any":
         confirmed = net.with_min_evidence(min_evidence)
         if not quiet:
@@ -217,35 +229,57 @@ def _private_option(f: F) -> F:
               show_default=True, help="Folder to write into.")
 @_title_option
 @_date_option
+@click.option("--previous", type=click.Path(path_type=Path), default=None, metavar="OLD",
+              help="Last time's data (folder or workbook): adds 'Since last time' to the "
+              "report and writes changes.json and changes-map.html.")
+@as_of_option
 @_private_option
 @quiet_option
 def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | None,
-          include_private: bool, suppress_below: int, quiet: bool) -> None:
+          previous: Path | None, as_of: str | None, include_private: bool,
+          suppress_below: int, quiet: bool) -> None:
     """Check, analyse and write analysis.json, map.html and report.html.
 
-    Nothing is written unless the data is valid. Example:
+    Nothing is written unless the data is valid. Examples:
 
         musicnet build data/ --out output/
+
+        musicnet build data/2026 --previous data/ --out output/
     """
     from ._files import write_outputs
     from .render.map import render_map
     from .render.report import render_report
 
-    net = _load(data_dir, quiet)
+    net = _load(data_dir, quiet, as_of)
+    old = _load(previous, quiet) if previous is not None else None
     with _status("Analysing...", quiet):
         result = net.analyse()
+        changes = None
+        if old is not None:
+            from .diff import diff
+
+            changes = diff(old, net)
     with _status("Drawing the map...", quiet):
         page = render_map(net, title=title, include_private=include_private,
                           data_date=data_date, suppress_below=suppress_below)
     with _status("Writing the report (with suggested links)...", quiet):
         report_page = render_report(net, title=title, data_date=data_date,
                                     include_private=include_private,
-                                    suppress_below=suppress_below, result=result)
+                                    suppress_below=suppress_below, result=result,
+                                    changes=changes)
     files = {
         out_dir / "analysis.json": json.dumps(result, indent=2, ensure_ascii=False) + "\n",
         out_dir / "map.html": page,
         out_dir / "report.html": report_page,
     }
+    if changes is not None:
+        from .render.diff import render_diff_map
+
+        files[out_dir / "changes.json"] = json.dumps(changes.to_dict(), indent=2,
+                                                     ensure_ascii=False) + "\n"
+        files[out_dir / "changes-map.html"] = render_diff_map(
+            changes, title=title, include_private=include_private,
+            suppress_below=suppress_below)
     write_outputs(files)
     if not quiet:
         s = result["summary"]
@@ -269,11 +303,12 @@ def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | Non
               show_default=True, help="Layout of the static picture.")
 @_title_option
 @_date_option
+@as_of_option
 @_private_option
 @quiet_option
 def map_command(data_dir: Path, out: Path | None, fmt: str, view: str, title: str | None,
-                data_date: str | None, include_private: bool, suppress_below: int,
-                quiet: bool) -> None:
+                data_date: str | None, as_of: str | None, include_private: bool,
+                suppress_below: int, quiet: bool) -> None:
     """Write the interactive network map (one HTML file that works offline).
 
     Examples:
@@ -284,7 +319,7 @@ def map_command(data_dir: Path, out: Path | None, fmt: str, view: str, title: st
     """
     from ._files import write_outputs
 
-    net = _load(data_dir, quiet)
+    net = _load(data_dir, quiet, as_of)
     out = out or Path("output") / f"map.{fmt}"
     content: str | bytes
     if fmt == "html":
@@ -392,6 +427,93 @@ def template(out: Path, quiet: bool) -> None:
     write_outputs({out: template_workbook()})
     if not quiet:
         click.echo(f"wrote {out}")
+
+
+@cli.command(name="diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+              show_default=True, help="Readable text, every change as JSON, or a web page "
+              "with the report's look.")
+@click.option("--output", "-o", "out", type=click.Path(path_type=Path), default=None,
+              help="Write to this file instead of printing (needed for html: default "
+              "output/changes.html).")
+@click.option("--map", "map_file", type=click.Path(path_type=Path), default=None,
+              help="Also write the map of changes: new routes and organisations green, "
+              "lost ones dashed red, changed ones amber.")
+@click.option("--limit", type=click.IntRange(1), default=15, show_default=True,
+              help="Rows listed per change in text output.")
+@click.option("--as-of", "as_of", default=None, metavar="DATE",
+              help="Compare the two as they were on DATE (from route since/ended dates).")
+@click.option("--old-as-of", default=None, metavar="DATE",
+              help="Use OLD as it was on DATE (with one file holding history: musicnet "
+              "diff data data --old-as-of 2024-12-31 --as-of 2025-12-31).")
+@_title_option
+@_private_option
+@quiet_option
+def diff_command(old: Path, new: Path, fmt: str, out: Path | None, map_file: Path | None,
+                 limit: int, as_of: str | None, old_as_of: str | None, title: str | None,
+                 include_private: bool, suppress_below: int, quiet: bool) -> None:
+    """What changed between two states of the network (last year's data and this year's).
+
+    OLD and NEW are data folders or workbooks. Lists organisations and routes added,
+    removed and changed, findings resolved and new, and every measure before and after.
+
+    Examples:
+
+        musicnet diff data data/2026
+
+        musicnet diff data data/2026 --format html -o changes.html --map changes-map.html
+    """
+    from ._files import write_outputs
+    from .diff import diff, format_text
+
+    before = _load(old, quiet, old_as_of or as_of)
+    after = _load(new, quiet, as_of)
+    with _status("Comparing...", quiet):
+        d = diff(before, after)
+    result = d.to_dict()
+    files: dict[Path, str] = {}
+    if fmt == "html":
+        from .render.diff import render_diff
+
+        files[out or Path("output") / "changes.html"] = render_diff(d, title=title)
+    else:
+        text = (json.dumps(result, indent=2, ensure_ascii=False) if fmt == "json"
+                else format_text(result, limit=limit))
+        if out is not None:
+            files[out] = text + "\n"
+        else:
+            click.echo(text)
+    if map_file is not None:
+        from .render.diff import render_diff_map
+
+        files[map_file] = render_diff_map(d, title=title, include_private=include_private,
+                                          suppress_below=suppress_below)
+    if files:
+        write_outputs(files)
+        if not quiet:
+            for path in files:
+                click.echo(f"wrote {path}", err=out is None and fmt != "html")
+
+
+@cli.command()
+@data_argument
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Readable table, or JSON.")
+@quiet_option
+def timeline(data_dir: Path, fmt: str, quiet: bool) -> None:
+    """Key counts at the end of each year, from the routes' since and ended dates.
+
+    Example: musicnet timeline data
+    """
+    from .history import timeline as year_rows
+    from .history import timeline_text
+
+    net = _load(data_dir, quiet)
+    with _status("Going through the years...", quiet):
+        rows = year_rows(net)
+    click.echo(json.dumps(rows, indent=2) if fmt == "json" else timeline_text(rows))
 
 
 def _data_and_org(args: tuple[str, ...]) -> tuple[Path, str]:

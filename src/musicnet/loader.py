@@ -546,11 +546,32 @@ def _read_routes(r: _Reader, records: list[tuple[int, dict[str, str]]],
                           "routes.")
                 continue
             seen[(src, tgt)] = line
+        since, ended = c.get("since", ""), c.get("ended", "")
+        _route_dates(r, line, since, ended)
         if not (src and tgt) or any(p.severity == "error" for p in r.problems[before:]):
             continue
-        routes.append(Route(src, tgt, kind, status, people, c.get("since", ""),
-                            c.get("notes", ""), line, evidence=evidence))
+        routes.append(Route(src, tgt, kind, status, people, since, c.get("notes", ""), line,
+                            evidence=evidence, ended=ended))
     return routes
+
+
+def _route_dates(r: _Reader, line: int, since: str, ended: str) -> None:
+    """``ended`` must be a date, and not before ``since`` (``since`` may be free text)."""
+    from .history import last_day, parse_date
+
+    if not ended:
+        return
+    end = last_day(ended)
+    if end is None:
+        r.problem(f"ended '{ended}' is not a date.", line=line, fld="ended", code="bad-date",
+                  suggestion="Give a year (2024), a month (2024-03) or a day (2024-03-31), "
+                  "or leave it empty while the route runs.")
+        return
+    start = parse_date(since)
+    if start is not None and end < start:
+        r.problem(f"the route ended ({ended}) before it started ({since}).", line=line,
+                  fld="ended", code="ended-before-since",
+                  suggestion="Check the two dates; ended is the day the route lapsed.")
 
 
 def _cell_text(value: object) -> str:

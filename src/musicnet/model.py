@@ -73,10 +73,13 @@ class Route:
     line: int | None = None
     #: who says the route exists: ``both``, ``source``, ``target``, or empty (not surveyed)
     evidence: str = ""
+    #: the day the route lapsed (a date as in ``since``); empty while it runs
+    ended: str = ""
 
     def to_dict(self, *, private: bool = False) -> dict[str, object]:
         return {f: getattr(self, f) for f in _ROUTE_FIELDS if private or f != "notes"}
 
 
 _ORG_FIELDS = tuple(f.name for f in fields(Organisation) if f.name != "line")
-_ROUTE_FIELDS = tuple(f.name for f in fields(Route) if f.name != "line")
+_ROUTE_FIELDS = ("source", "target", "kind", "status", "young_people_per_year", "since",
+                 "ended", "notes", "evidence")

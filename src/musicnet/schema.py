@@ -251,7 +251,10 @@ REFERRAL_COLUMNS: tuple[Column, ...] = (
     Column("kind", False, "one of: " + ", ".join(KINDS) + " (default referral)"),
     Column("status", False, "one of: " + ", ".join(STATUSES) + " (default active)"),
     Column("young_people_per_year", False, "whole number of young people a year"),
-    Column("since", False, "when the route started (free text, e.g. 2023)"),
+    Column("since", False, "when the route started: a year (2023), month (2023-04) or date "
+           "(2023-04-01); other text is kept but cannot be used with --as-of"),
+    Column("ended", False, "the day the route lapsed (a date as in since); empty while it runs",
+           ("end", "end_date", "ended_on")),
     Column("notes", False, "private: left out of shared outputs"),
     Column("evidence", False, "who says the route exists: " + ", ".join(EVIDENCE)
            + " (empty: recorded directly, not from a survey)"),

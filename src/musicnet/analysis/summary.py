@@ -10,6 +10,7 @@ from .chains import pathfinder_chains
 from .coverage import borough_coverage, cold_spots
 from .ends import dead_ends, isolated
 from .fragility import bridge_organisations, bridges
+from .health import health
 from .progression import progression_gaps, stage_reach
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -54,7 +55,7 @@ def analyse(net: Network) -> dict[str, Any]:
     Keys: ``summary``, ``dead_ends``, ``progression_gaps``, ``bridges`` (list of
     ``{"source", "target"}``), ``bridge_organisations`` (list of ``{"id", "cut_off"}``),
     ``isolated``, ``stage_reach``, ``borough_coverage``, ``pathfinder_chains``,
-    ``cold_spots``.
+    ``cold_spots``, ``health`` (see :func:`musicnet.analysis.health.health`).
     Organisation lists hold objects with ``id``, ``name``, ``borough`` and ``remit``.
     """
     reach = stage_reach(net)
@@ -80,6 +81,7 @@ def analyse(net: Network) -> dict[str, Any]:
         "borough_coverage": borough_coverage(net),
         "pathfinder_chains": {k: [_org(net, v) for v in ids] for k, ids in chains.items()},
         "cold_spots": cold_spots(net),
+        "health": health(net),
     }
     s = result["summary"]
     for key in ("dead_ends", "progression_gaps", "bridges", "bridge_organisations",
@@ -157,4 +159,43 @@ def format_text(result: dict[str, Any], *, limit: int = 15) -> str:
     _section(lines, "Boroughs with no route beyond participation",
              [f"{b['borough']}: {b['organisations']} organisations" for b in stuck],
              "make sure each borough's projects link to a developing-stage offer.", limit)
+    _health_text(lines, result["health"])
     return "\n".join(lines)
+
+
+def _health_text(lines: list[str], h: dict[str, Any]) -> None:
+    """The network health lines of :func:`format_text`."""
+    apl = h["average_path_length"]
+    cp = h["core_periphery"]
+    lines.append("")
+    lines.append("Network health")
+    lines.append(f"  Density {h['density']:.3f}: {h['density'] * 100:.1f}% of all possible "
+                 "routes exist.")
+    lines.append(f"  Reciprocity {h['reciprocity']:.2f}: {h['reciprocity'] * 100:.0f}% of "
+                 "routes are returned.")
+    lines.append(f"  Degree centralisation {h['degree_centralisation']:.2f} (0 = links spread "
+                 "evenly, 1 = everything hangs on one hub).")
+    lines.append(f"  Largest connected part: {h['largest_component_share'] * 100:.0f}% of "
+                 "organisations.")
+    if apl is not None:
+        est = " (estimated from a sample)" if h["average_path_length_estimated"] else ""
+        lines.append(f"  Average journey: {apl:.2f} steps between organisations that can "
+                     f"reach each other{est}.")
+    lines.append(f"  Periphery: {cp['periphery_share'] * 100:.0f}% of organisations hang on by "
+                 "a single chain of links (core number 1).")
+    lines.append(f"  Innermost core: {_plural(cp['innermost_core_size'], 'organisation')} "
+                 f"each linked to at least {cp['innermost_core']} others of the core.")
+    if h["brokers"]:
+        lines.append("  Brokers, most often on the shortest journey between two others "
+                     "(betweenness, 0-1):")
+        lines.extend(f"    - {b['name']} ({b['id']}): {b['betweenness']:.3f}"
+                     for b in h["brokers"][:5])
+    cl = h["clusters"]
+    if cl.get("not_computed"):
+        lines.append(f"  Clusters: not computed ({cl['not_computed']}).")
+    elif cl["clusters"]:
+        lines.append(f"  {_plural(len(cl['clusters']), 'cluster')} (modularity "
+                     f"{cl['modularity']:.2f}), each named after its most connected member:")
+        for c in cl["clusters"]:
+            mix = ", ".join(f"{b} {n}" for b, n in list(c["boroughs"].items())[:3])
+            lines.append(f"    - {c['name']}: {c['size']} organisations ({mix})")

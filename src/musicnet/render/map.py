@@ -52,6 +52,14 @@ FLAG_COLOURS: dict[str, str] = {
 }
 
 
+#: The map of changes (``musicnet diff --map``, ``build --previous``).
+CHANGE_COLOURS: dict[str, str] = {"added": "#1b9e3e", "removed": "#c92a2a",
+                                  "changed": "#f08c00"}
+CHANGE_LABELS: dict[str, str] = {"added": "New since last time",
+                                 "removed": "Gone since last time (dashed)",
+                                 "changed": "Changed (status, kind or details)"}
+
+
 @cache
 def _asset(name: str) -> str:
     return (_HERE / "assets" / name).read_text(encoding="utf-8")
@@ -74,12 +82,15 @@ def _csp_hash(script: str) -> str:
 
 
 def map_data(net: Network, *, include_private: bool = False,
-             proposed: Iterable[Route] = (), suppress_below: int = 5) -> dict[str, Any]:
+             proposed: Iterable[Route] = (), suppress_below: int = 5,
+             changes: dict[str, Any] | None = None) -> dict[str, Any]:
     """Everything the map page needs, as JSON-ready data (deterministic order).
 
     Nodes carry positions for both views, analysis flags and (when ``include_private``)
     contact_email and notes; edges include lapsed and planned routes (hidden by default in
-    the page) and any ``proposed`` routes, drawn dashed.
+    the page) and any ``proposed`` routes, drawn dashed. ``changes`` (from
+    :func:`musicnet.render.diff.diff_map_data`) marks nodes and edges ``added``,
+    ``removed`` or ``changed`` for the map of changes.
     """
     from ..analysis import bridge_organisations, bridges, dead_ends, isolated, progression_gaps
     from ..layout import geo_layout, ladder_layout, view_labels
@@ -87,19 +98,22 @@ def map_data(net: Network, *, include_private: bool = False,
 
     ladder = ladder_layout(net)
     geo = geo_layout(net)
+    # the map of changes draws organisations and routes that are gone too; the findings
+    # are those of the current network (changes["current"])
+    current = changes.get("current", net) if changes is not None else net
     flags: dict[str, list[str]] = {v: [] for v in net.orgs}
     counts = dict.fromkeys(FLAG_LABELS, 0)
-    for flag, ids in (("dead_end", dead_ends(net)), ("gap", progression_gaps(net)),
-                      ("isolated", isolated(net))):
+    for flag, ids in (("dead_end", dead_ends(current)), ("gap", progression_gaps(current)),
+                      ("isolated", isolated(current))):
         counts[flag] = len(ids)
         for v in ids:
             flags[v].append(flag)
     cut_off: dict[str, int] = {}
-    for b in bridge_organisations(net):
+    for b in bridge_organisations(current):
         flags[b.id].append("bridge_org")
         cut_off[b.id] = b.cut_off
     counts["bridge_org"] = len(cut_off)
-    bridge_set = set(bridges(net))
+    bridge_set = set(bridges(current))
     counts["bridge"] = len(bridge_set)
     g = net.graph
     nodes = []
@@ -113,6 +127,8 @@ def map_data(net: Network, *, include_private: bool = False,
         d.update(hub_area=hub_area(o.borough), x=x, y=y, gx=gx, gy=gy, flags=flags[v],
                  cut_off=cut_off.get(v, 0), top=o.highest_level,
                  size=round(10 + 3 * math.sqrt(g.degree(v)), 1))
+        if changes is not None:
+            d["change"] = changes["nodes"].get(v, "")
         nodes.append(d)
     edges = []
     for r in (*net.routes, *proposed):
@@ -120,6 +136,8 @@ def map_data(net: Network, *, include_private: bool = False,
         edges.append({"from": r.source, "to": r.target, "kind": r.kind, "status": status,
                       "people": suppressed(r.young_people_per_year, suppress_below),
                       "bridge": r.status == "active" and (r.source, r.target) in bridge_set})
+        if changes is not None:
+            edges[-1]["change"] = changes["edges"].get((r.source, r.target), "")
     present = {o.type for o in net.orgs.values()}
     boroughs = sorted({o.borough for o in net.orgs.values()})
     groups = {t for o in net.orgs.values() for t in o.target_groups}
@@ -150,12 +168,14 @@ def map_data(net: Network, *, include_private: bool = False,
             {"key": "genre", "label": "Genre", "values": genres},
         ],
         "private": include_private,
+        **({"change_colours": CHANGE_COLOURS, "change_labels": CHANGE_LABELS}
+           if changes is not None else {}),
     }
 
 
 def render_map(net: Network, *, title: str | None = None, include_private: bool = False,
                proposed: Iterable[Route] = (), data_date: str | None = None,
-               suppress_below: int = 5) -> str:
+               suppress_below: int = 5, changes: dict[str, Any] | None = None) -> str:
     """The interactive map as one HTML document (a string); see the module docstring.
 
     >>> import musicnet
@@ -169,13 +189,15 @@ def render_map(net: Network, *, title: str | None = None, include_private: bool 
     from ..privacy import privacy_line
 
     data = map_data(net, include_private=include_private, proposed=proposed,
-                    suppress_below=suppress_below)
+                    suppress_below=suppress_below, changes=changes)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(_HERE / "templates"),
         autoescape=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
     )
     vis_js, map_js = _vis_js(), _asset("map.js")
     c = data["counts"]
+    if changes is not None:
+        net = changes.get("current", net)
     active = net.graph.number_of_edges()
     majority = sum(o.remit == "majority_cc" for o in net.orgs.values())
     dated = f"Data: {data_date} · " if data_date else ""

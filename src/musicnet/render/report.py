@@ -13,10 +13,12 @@ import io
 import re
 from typing import TYPE_CHECKING, Any
 
+from ..errors import DataError
 from ..privacy import privacy_line, suppressed
 from ..schema import HUB_AREAS, REMITS, STAGES
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..diff import Diff
     from ..network import Network
 
 __all__ = ["md_escape", "render_report", "report_context"]
@@ -39,6 +41,53 @@ WHAT_TO_DO = {
                                         "ensemble or college.",
     "cold_spots": "Prioritise targeted provision and onward routes in these places.",
 }
+
+
+#: What each health measure means for young people's journeys (shown in the report).
+HEALTH_MEANING = {
+    "density": "Share of all possible routes that exist. Low is normal for a regional "
+               "network; falling density with more organisations means newcomers are not "
+               "being linked in.",
+    "reciprocity": "Share of routes returned (A refers to B and B to A). Higher means "
+                   "two-way relationships, which tend to last longer than one-way "
+                   "signposting.",
+    "degree_centralisation": "0 to 1: how much the network hangs on one hub. High means "
+                             "one organisation's closure would strand many young people.",
+    "largest_component_share": "Share of organisations in the largest connected part. "
+                               "Below 1, some organisations cannot be reached from the rest "
+                               "by any route.",
+    "average_path_length": "Average number of referrals between two organisations that "
+                           "can reach each other. Lower means shorter journeys with fewer "
+                           "hand-offs where a young person can drop out.",
+    "periphery_share": "Share of organisations on the edge (core number 1: held in by a "
+                       "single chain of links). High means many journeys depend on one "
+                       "relationship.",
+}
+
+
+def timeline_chart_svg(rows: list[dict[str, Any]]) -> str:
+    """Line chart of active routes and findings at the end of each year."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    years = [r["year"] for r in rows]
+    with matplotlib.rc_context({"svg.hashsalt": "musicnet", "svg.fonttype": "none",
+                                "font.family": "DejaVu Sans"}):
+        fig = Figure(figsize=(7.5, 3.2), dpi=100)
+        ax = fig.subplots()
+        for key, label, colour in (("active_routes", "active routes", "#3b528b"),
+                                   ("dead_ends", "dead ends", "#d62728"),
+                                   ("progression_gaps", "progression gaps", "#ff7f0e"),
+                                   ("isolated", "isolated", "#212529")):
+            ax.plot(years, [r[key] for r in rows], marker="o", markersize=3, color=colour,
+                    label=label)
+        ax.set_xticks(years, [str(y) for y in years])
+        ax.tick_params(axis="x", labelsize=8)
+        ax.set_ylabel("count at the end of the year")
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 1.2),
+                  ncol=4)
+        return _svg(fig)
 
 
 def _svg(fig: Any) -> str:
@@ -80,10 +129,13 @@ def stage_chart_svg(reach: dict[str, Any]) -> str:
 def report_context(net: Network, *, include_private: bool = False, suppress_below: int = 5,
                    suggestions: int = 5, title: str | None = None,
                    data_date: str | None = None,
-                   result: dict[str, Any] | None = None) -> dict[str, Any]:
+                   result: dict[str, Any] | None = None,
+                   changes: Diff | None = None) -> dict[str, Any]:
     """Everything the report shows, as plain data (shared by HTML and Markdown).
 
-    ``result`` is ``net.analyse()`` when the caller already has it (``build`` does)."""
+    ``result`` is ``net.analyse()`` when the caller already has it (``build`` does);
+    ``changes`` (a :class:`~musicnet.diff.Diff` from last time's data) adds the "Since
+    last time" section."""
     result = result if result is not None else net.analyse()
     s = result["summary"]
     people = s["young_people_per_year"]
@@ -123,6 +175,13 @@ def report_context(net: Network, *, include_private: bool = False, suppress_belo
 
         svg = render_picture(net, fmt="svg", title=title).decode("utf-8")
         picture = svg[svg.index("<svg"):]
+    from ..history import timeline
+    from .diff import changes_context
+
+    try:
+        years = timeline(net)
+    except DataError:  # a since that is free text: no timeline, the rest of the report stands
+        years = []
     max_count = max((row["by_stage"][st] for row in coverage["boroughs"] for st in STAGES),
                     default=1) or 1
     return {
@@ -146,6 +205,12 @@ def report_context(net: Network, *, include_private: bool = False, suppress_belo
         "picture": picture,
         "privacy": privacy_line(include_private, suppress_below),
         "todo_cold": WHAT_TO_DO["cold_spots"],
+        "health": result["health"],
+        "health_meaning": HEALTH_MEANING,
+        "timeline": years,
+        "timeline_chart": timeline_chart_svg(years) if len(years) > 1 else None,
+        "changes": changes_context(changes, suppress_below=suppress_below)
+        if changes is not None else None,
     }
 
 
@@ -165,7 +230,8 @@ def md_escape(text: object) -> str:
 
 def render_report(net: Network, *, fmt: str = "html", include_private: bool = False,
                   suppress_below: int = 5, suggestions: int = 5, title: str | None = None,
-                  data_date: str | None = None, result: dict[str, Any] | None = None) -> str:
+                  data_date: str | None = None, result: dict[str, Any] | None = None,
+                  changes: Diff | None = None) -> str:
     """The report as an HTML page or a Markdown document (a string).
 
     >>> import musicnet
@@ -180,7 +246,7 @@ def render_report(net: Network, *, fmt: str = "html", include_private: bool = Fa
         raise ValueError(f"unknown report format {fmt!r}: use html or md")
     ctx = report_context(net, include_private=include_private, suppress_below=suppress_below,
                          suggestions=suggestions, title=title, data_date=data_date,
-                         result=result)
+                         result=result, changes=changes)
     from pathlib import Path
 
     env = jinja2.Environment(

@@ -67,6 +67,17 @@
       style.color.border = ring;
       style.color.highlight.border = ring;
     }
+    if (n.change) {  // the map of changes
+      var cc = DATA.change_colours[n.change];
+      style.borderWidth = 6;
+      style.color.border = cc;
+      style.color.highlight.border = cc;
+      if (n.change === "removed") {
+        style.shapeProperties = {borderDashes: [5, 4]};
+        style.color.background = "#f1f3f5";
+        style.font = {color: "#868e96", size: 12};
+      }
+    }
     if (state.reach) {
       if (state.reach.has(n.id)) {
         var c = DATA.stage_colours[STAGES[n.top]];
@@ -88,6 +99,11 @@
     if (e.status === "planned") { style.dashes = [8, 6]; style.color = {color: "#3a7bd5"}; }
     if (e.status === "proposed") {
       style.dashes = [10, 6]; style.width = 3; style.color = {color: "#1b9e3e"};
+    }
+    if (e.change) {  // the map of changes
+      style.width = 3;
+      style.color = {color: DATA.change_colours[e.change], highlight: "#222222"};
+      style.dashes = e.change === "removed" ? [8, 6] : false;
     }
     if (state.highlights.bridge && e.bridge) {
       style.width = 4; style.color = {color: FLAG_COLOUR.bridge, highlight: FLAG_COLOUR.bridge};
@@ -116,7 +132,7 @@
   }
   function edgeVisible(e) {
     if (state.kind && e.kind !== state.kind) return false;
-    if (e.status === "lapsed" && !state.showLapsed) return false;
+    if (e.status === "lapsed" && !state.showLapsed && !e.change) return false;
     if (e.status === "planned" && !state.showPlanned) return false;
     return true;
   }
@@ -253,6 +269,20 @@
 
   // legend
   var legend = document.getElementById("legend");
+  if (DATA.change_colours) {
+    legend.appendChild(el("h2", null, "Changes since last time"));
+    var clist = el("ul", {"class": "legend", "id": "legend-changes"});
+    Object.keys(DATA.change_colours).forEach(function (k) {
+      var li = el("li");
+      var sw = el("span", {"class": "swatch change-" + k});
+      sw.style.border = "3px " + (k === "removed" ? "dashed " : "solid ") +
+        DATA.change_colours[k];
+      li.appendChild(sw);
+      li.appendChild(document.createTextNode(" " + DATA.change_labels[k]));
+      clist.appendChild(li);
+    });
+    legend.appendChild(clist);
+  }
   legend.appendChild(el("h2", null, "Organisation types"));
   var list = el("ul", {"class": "legend"});
   DATA.types_present.forEach(function (t) {

@@ -1,0 +1,348 @@
+"""Network health: whole-network measures, brokers, core and periphery, clusters.
+
+All measures use the **active** routes (``net.graph``) and every organisation, including
+isolated ones. Where a measure ignores the direction of routes it says so: two
+organisations with routes both ways are then one connection.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from ..schema import hub_area
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+
+    from ..network import Network
+
+__all__ = [
+    "CLUSTER_SEED",
+    "EXACT_LIMIT",
+    "average_path_length",
+    "brokers",
+    "clusters",
+    "core_periphery",
+    "degree_centralisation",
+    "density",
+    "health",
+    "health_metrics",
+    "largest_component_share",
+    "reciprocity",
+]
+
+#: Seed for the Louvain cluster search (fixed, so clusters are the same on every run).
+CLUSTER_SEED = 20241
+#: Above this many organisations, path lengths and betweenness are estimated from this many
+#: seeded sample starting points instead of from every organisation.
+EXACT_LIMIT = 3000
+SAMPLE_SOURCES = 20
+#: Above this many organisations clusters are not searched for (networkx's Louvain takes
+#: minutes there); ``clusters`` then says so in ``not_computed``.
+CLUSTER_LIMIT = 10_000
+
+
+def density(net: Network) -> float:
+    """Share of all possible routes that exist: active routes / (n * (n - 1)) for n
+    organisations (a route is directed, so A -> B and B -> A are two possible routes).
+
+    0 for fewer than two organisations.
+
+    >>> from musicnet import Network, Organisation, Route
+    >>> o = [Organisation(i, i, "other", "general", ("participation",), "Lewisham", "other")
+    ...      for i in "abc"]
+    >>> density(Network(o, [Route("a", "b"), Route("b", "c")]))
+    0.3333
+    """
+    n = len(net)
+    return round(net.graph.number_of_edges() / (n * (n - 1)), 4) if n > 1 else 0.0
+
+
+def reciprocity(net: Network) -> float:
+    """Share of active routes that are returned: the route A -> B counts when B -> A is also
+    an active route. 0 when there are no active routes.
+
+    >>> from musicnet import Network, Organisation, Route
+    >>> o = [Organisation(i, i, "other", "general", ("participation",), "Lewisham", "other")
+    ...      for i in "abc"]
+    >>> reciprocity(Network(o, [Route("a", "b"), Route("b", "a"), Route("b", "c")]))
+    0.6667
+    """
+    g = net.graph
+    m = g.number_of_edges()
+    if not m:
+        return 0.0
+    back = sum(1 for u, v in g.edges if g.has_edge(v, u))
+    return round(back / m, 4)
+
+
+def _undirected(net: Network) -> nx.Graph:
+    import networkx as nx
+
+    u = nx.Graph()
+    u.add_nodes_from(net.graph)
+    u.add_edges_from(net.graph.edges)
+    return u
+
+
+def degree_centralisation(net: Network) -> float:
+    """Freeman degree centralisation, from 0 to 1: how much the network hangs on one hub.
+
+    Route direction is ignored; d(v) is the number of organisations v has a route with.
+    With n organisations and the largest degree d*, the value is
+    sum over v of (d* - d(v)), divided by (n - 1)(n - 2), the largest that sum can be
+    (reached by a star: one hub linked to everyone, no other links). 1 for a star, 0 when
+    every organisation has the same number of links; 0 for fewer than three organisations.
+
+    >>> from musicnet import Network, Organisation, Route
+    >>> o = [Organisation(i, i, "other", "general", ("participation",), "Lewisham", "other")
+    ...      for i in "abcd"]
+    >>> degree_centralisation(Network(o, [Route("a", "b"), Route("c", "a"), Route("a", "d")]))
+    1.0
+    """
+    n = len(net)
+    if n < 3:
+        return 0.0
+    deg = [d for _, d in _undirected(net).degree]
+    top = max(deg)
+    return round(sum(top - d for d in deg) / ((n - 1) * (n - 2)), 4)
+
+
+def largest_component_share(net: Network) -> float:
+    """Share of organisations in the largest connected part of the network (route
+    direction ignored: a weakly connected component). 1 when everyone is connected;
+    0 for an empty network.
+
+    >>> from musicnet import Network, Organisation, Route
+    >>> o = [Organisation(i, i, "other", "general", ("participation",), "Lewisham", "other")
+    ...      for i in "abcd"]
+    >>> largest_component_share(Network(o, [Route("a", "b"), Route("b", "c")]))
+    0.75
+    """
+    import networkx as nx
+
+    if not len(net):
+        return 0.0
+    big = max((len(c) for c in nx.weakly_connected_components(net.graph)), default=0)
+    return round(big / len(net), 4)
+
+
+def _largest_component(net: Network) -> list[str]:
+    import networkx as nx
+
+    comps = list(nx.weakly_connected_components(net.graph))
+    if not comps:
+        return []
+    # largest; ties broken by the smallest id, so the choice is deterministic
+    return sorted(min(comps, key=lambda c: (-len(c), min(c))))
+
+
+def _sources(nodes: list[str], limit: int, sample: int) -> tuple[list[str], bool]:
+    """Every node, or a seeded sample of ``sample`` nodes when there are more than
+    ``limit``; and whether it is a sample."""
+    if len(nodes) <= limit:
+        return nodes, False
+    return random.Random(CLUSTER_SEED).sample(nodes, sample), True
+
+
+def average_path_length(net: Network, *, limit: int = EXACT_LIMIT,
+                        sample: int = SAMPLE_SOURCES) -> dict[str, Any]:
+    """The average number of steps (routes followed, in their direction) between two
+    organisations of the largest connected part, over every ordered pair (A, B) where B
+    can be reached from A. A low value means young people reach other organisations in
+    few referrals.
+
+    Returns ``{"value", "pairs", "estimated"}``: ``value`` is None when no organisation
+    can reach another; ``pairs`` is how many (A, B) pairs were averaged. Above ``limit``
+    organisations the average is estimated from ``sample`` starting organisations drawn
+    with a fixed seed (``estimated`` is then true).
+
+    >>> from musicnet import Network, Organisation, Route
+    >>> o = [Organisation(i, i, "other", "general", ("participation",), "Lewisham", "other")
+    ...      for i in "abc"]
+    >>> average_path_length(Network(o, [Route("a", "b"), Route("b", "c")]))
+    {'value': 1.3333, 'pairs': 3, 'estimated': False}
+    """
+    import networkx as nx
+
+    nodes = _largest_component(net)
+    sub = net.graph.subgraph(nodes)
+    starts, estimated = _sources(nodes, limit, sample)
+    total = pairs = 0
+    for s in starts:
+        dist = nx.single_source_shortest_path_length(sub, s)
+        total += sum(dist.values())
+        pairs += len(dist) - 1
+    return {"value": round(total / pairs, 4) if pairs else None, "pairs": pairs,
+            "estimated": estimated}
+
+
+def brokers(net: Network, *, top: int = 10, limit: int = EXACT_LIMIT,
+            sample: int = SAMPLE_SOURCES) -> list[dict[str, Any]]:
+    """The ``top`` organisations with the highest betweenness: the share of shortest
+    journeys (along routes, in their direction) between two other organisations that pass
+    through this one, normalised to 0-1 by dividing by (n - 1)(n - 2). A broker links
+    parts of the network that would otherwise be far apart.
+
+    Only organisations with betweenness above 0 are listed, highest first (ties by id).
+    Each row: ``id``, ``name``, ``betweenness`` (4 decimals). Above ``limit``
+    organisations betweenness is estimated from ``sample`` seeded starting points.
+
+    >>> from musicnet import Network, Organisation, Route
+    >>> o = [Organisation(i, i, "other", "general", ("participation",), "Lewisham", "other")
+    ...      for i in "abc"]
+    >>> brokers(Network(o, [Route("a", "b"), Route("b", "c")]))
+    [{'id': 'b', 'name': 'b', 'betweenness': 0.5}]
+    """
+    import networkx as nx
+
+    g = net.graph
+    n = len(net)
+    if n < 3:
+        return []
+    k = None if n <= limit else sample
+    bc = nx.betweenness_centrality(g, k=k, normalized=True,
+                                   seed=CLUSTER_SEED if k else None)
+    ranked = sorted(((-round(v, 4), u) for u, v in bc.items() if round(v, 4) > 0))[:top]
+    return [{"id": u, "name": net.orgs[u].name, "betweenness": -v} for v, u in ranked]
+
+
+def core_periphery(net: Network) -> dict[str, Any]:
+    """Each organisation's k-core number and the share of organisations in the periphery.
+
+    Route direction is ignored. The k-core is the largest group in which every
+    organisation has links to at least k others of the group; an organisation's core
+    number is the largest k whose k-core holds it. Core number 1: on the edge of the
+    network, linked by a single chain; 0: no active route at all.
+
+    Returns ``core_number`` ({id: k}, ids sorted), ``periphery_share`` (share of all
+    organisations with core number exactly 1), ``innermost_core`` (the largest k) and
+    ``innermost_core_size`` (how many organisations have it).
+
+    >>> from musicnet import Network, Organisation, Route
+    >>> o = [Organisation(i, i, "other", "general", ("participation",), "Lewisham", "other")
+    ...      for i in "abcd"]
+    >>> cp = core_periphery(Network(o, [Route("a", "b"), Route("b", "c"), Route("c", "a"),
+    ...                                 Route("c", "d")]))
+    >>> cp["core_number"], cp["periphery_share"]
+    ({'a': 2, 'b': 2, 'c': 2, 'd': 1}, 0.25)
+    """
+    import networkx as nx
+
+    core = nx.core_number(_undirected(net)) if len(net) else {}
+    top = max(core.values(), default=0)
+    return {
+        "core_number": {v: core[v] for v in sorted(core)},
+        "periphery_share": round(sum(1 for k in core.values() if k == 1) / len(net), 4)
+        if len(net) else 0.0,
+        "innermost_core": top,
+        "innermost_core_size": sum(1 for k in core.values() if k == top) if core else 0,
+    }
+
+
+def _mix(values: list[str]) -> dict[str, int]:
+    counts = Counter(values)
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def clusters(net: Network, *, seed: int = CLUSTER_SEED) -> dict[str, Any]:
+    """Groups of organisations more linked to each other than to the rest: communities
+    found by the Louvain method (networkx ``louvain_communities``, route direction
+    ignored, fixed ``seed``), so the same data always gives the same clusters.
+
+    Returns ``clusters`` (groups of two or more, largest first) and ``modularity`` (from
+    -0.5 to 1: how much more linked the groups are inside than chance would give; above
+    about 0.3 the network splits clearly into groups). Each cluster has ``name`` (the name
+    of its most connected member: most routes in and out, ties by id), ``id`` (that
+    member's id), ``size``, ``members`` (ids, sorted), ``boroughs`` and ``hub_areas``
+    (member counts, largest first). ``cluster_of`` maps every organisation in a listed
+    cluster to its position in ``clusters``.
+
+    >>> from musicnet import Network, Organisation, Route
+    >>> o = [Organisation(i, i.upper(), "other", "general", ("participation",), "Lewisham",
+    ...                   "other") for i in "abcdef"]
+    >>> r = [Route(*p) for p in ("ab", "bc", "ca", "de", "ef", "fd", "cd")]
+    >>> c = clusters(Network(o, r))
+    >>> [(x["name"], x["members"]) for x in c["clusters"]]
+    [('C', ['a', 'b', 'c']), ('D', ['d', 'e', 'f'])]
+    """
+    import networkx as nx
+
+    if len(net) > CLUSTER_LIMIT:
+        return {"modularity": None, "clusters": [], "cluster_of": {},
+                "not_computed": f"more than {CLUSTER_LIMIT:,} organisations"}
+    und = _undirected(net)
+    if not und.number_of_edges():
+        return {"modularity": 0.0, "clusters": [], "cluster_of": {}}
+    # integer labels in id order: the search then does not depend on string hashing,
+    # so the result is the same in every process
+    ids = sorted(und)
+    index = {v: i for i, v in enumerate(ids)}
+    g = nx.Graph()
+    g.add_nodes_from(range(len(ids)))
+    g.add_edges_from((index[u], index[v]) for u, v in und.edges)
+    parts = nx.community.louvain_communities(g, seed=seed)
+    modularity = nx.community.modularity(g, parts)
+    degree = net.graph.degree
+    out = []
+    for part in parts:
+        if len(part) < 2:
+            continue
+        members = sorted(ids[i] for i in part)
+        lead = min(members, key=lambda v: (-degree[v], v))
+        orgs = [net.orgs[v] for v in members]
+        out.append({
+            "id": lead, "name": net.orgs[lead].name, "size": len(members),
+            "members": members,
+            "boroughs": _mix([o.borough for o in orgs]),
+            "hub_areas": _mix([hub_area(o.borough) or o.borough for o in orgs]),
+        })
+    out.sort(key=lambda c: (-c["size"], c["name"], c["id"]))
+    return {"modularity": round(modularity, 4), "clusters": out,
+            "cluster_of": {v: i for i, c in enumerate(out) for v in c["members"]}}
+
+
+def health(net: Network, *, with_brokers: bool = True) -> dict[str, Any]:
+    """Every health measure as one JSON-ready dict: ``density``, ``reciprocity``,
+    ``degree_centralisation``, ``largest_component_share``, ``average_path_length``
+    (steps; None if no journeys), ``average_path_length_estimated``, ``brokers``,
+    ``core_periphery``, ``clusters`` (see each function for its definition).
+    ``with_brokers=False`` leaves brokers out (an empty list): they cost the most.
+
+    >>> import musicnet
+    >>> h = health(musicnet.load("data"))
+    >>> 0 < h["density"] < 1 and len(h["brokers"]) == 10
+    True
+    """
+    apl = average_path_length(net)
+    return {
+        "density": density(net),
+        "reciprocity": reciprocity(net),
+        "degree_centralisation": degree_centralisation(net),
+        "largest_component_share": largest_component_share(net),
+        "average_path_length": apl["value"],
+        "average_path_length_estimated": apl["estimated"],
+        "brokers": brokers(net) if with_brokers else [],
+        "core_periphery": core_periphery(net),
+        "clusters": clusters(net),
+    }
+
+
+def health_metrics(h: dict[str, Any]) -> dict[str, float | int | None]:
+    """The single numbers in a :func:`health` result, flat (``musicnet diff`` compares
+    them): the scalar measures, ``periphery_share``, ``innermost_core``, the number of
+    ``clusters`` and their ``modularity``."""
+    return {
+        "density": h["density"],
+        "reciprocity": h["reciprocity"],
+        "degree_centralisation": h["degree_centralisation"],
+        "largest_component_share": h["largest_component_share"],
+        "average_path_length": h["average_path_length"],
+        "periphery_share": h["core_periphery"]["periphery_share"],
+        "innermost_core": h["core_periphery"]["innermost_core"],
+        "clusters": None if h["clusters"].get("not_computed") else len(
+            h["clusters"]["clusters"]),
+        "modularity": h["clusters"]["modularity"],
+    }
