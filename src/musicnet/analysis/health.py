@@ -35,10 +35,9 @@ __all__ = [
 
 #: Seed for the Louvain cluster search (fixed, so clusters are the same on every run).
 CLUSTER_SEED = 20241
-#: Above this many organisations, path lengths and betweenness are estimated from this many
-#: seeded sample starting points instead of from every organisation.
-EXACT_LIMIT = 3000
-SAMPLE_SOURCES = 20
+#: Above this many organisations, path lengths and betweenness are estimated from a seeded
+#: sample of starting organisations (see :func:`sample_size`) instead of from every one.
+EXACT_LIMIT = 1000
 #: Above this many organisations clusters are not searched for (networkx's Louvain takes
 #: minutes there); ``clusters`` then says so in ``not_computed``.
 CLUSTER_LIMIT = 10_000
@@ -139,16 +138,27 @@ def _largest_component(net: Network) -> list[str]:
     return sorted(min(comps, key=lambda c: (-len(c), min(c))))
 
 
-def _sources(nodes: list[str], limit: int, sample: int) -> tuple[list[str], bool]:
-    """Every node, or a seeded sample of ``sample`` nodes when there are more than
-    ``limit``; and whether it is a sample."""
+def sample_size(n: int) -> int:
+    """Starting organisations sampled in a network of ``n`` (above :data:`EXACT_LIMIT`):
+    100,000 / n, at least 10, so the work stays about the same at every size.
+
+    >>> sample_size(2000), sample_size(30000)
+    (50, 10)
+    """
+    return max(10, 100_000 // max(n, 1))
+
+
+def _sources(nodes: list[str], limit: int, sample: int | None) -> tuple[list[str], bool]:
+    """Every node, or a seeded sample of ``sample`` nodes (default :func:`sample_size`)
+    when there are more than ``limit``; and whether it is a sample."""
     if len(nodes) <= limit:
         return nodes, False
-    return random.Random(CLUSTER_SEED).sample(nodes, sample), True
+    k = min(len(nodes), sample or sample_size(len(nodes)))
+    return random.Random(CLUSTER_SEED).sample(nodes, k), True
 
 
 def average_path_length(net: Network, *, limit: int = EXACT_LIMIT,
-                        sample: int = SAMPLE_SOURCES) -> dict[str, Any]:
+                        sample: int | None = None) -> dict[str, Any]:
     """The average number of steps (routes followed, in their direction) between two
     organisations of the largest connected part, over every ordered pair (A, B) where B
     can be reached from A. A low value means young people reach other organisations in
@@ -156,8 +166,9 @@ def average_path_length(net: Network, *, limit: int = EXACT_LIMIT,
 
     Returns ``{"value", "pairs", "estimated"}``: ``value`` is None when no organisation
     can reach another; ``pairs`` is how many (A, B) pairs were averaged. Above ``limit``
-    organisations the average is estimated from ``sample`` starting organisations drawn
-    with a fixed seed (``estimated`` is then true).
+    organisations the average is estimated from ``sample`` (default :func:`sample_size`)
+    starting organisations of the largest part, drawn with a fixed seed (``estimated`` is
+    then true).
 
     >>> from musicnet import Network, Organisation, Route
     >>> o = [Organisation(i, i, "other", "general", ("participation",), "Lewisham", "other")
@@ -168,11 +179,11 @@ def average_path_length(net: Network, *, limit: int = EXACT_LIMIT,
     import networkx as nx
 
     nodes = _largest_component(net)
-    sub = net.graph.subgraph(nodes)
     starts, estimated = _sources(nodes, limit, sample)
     total = pairs = 0
     for s in starts:
-        dist = nx.single_source_shortest_path_length(sub, s)
+        # journeys from inside the largest part never leave it
+        dist = nx.single_source_shortest_path_length(net.graph, s)
         total += sum(dist.values())
         pairs += len(dist) - 1
     return {"value": round(total / pairs, 4) if pairs else None, "pairs": pairs,
@@ -180,7 +191,7 @@ def average_path_length(net: Network, *, limit: int = EXACT_LIMIT,
 
 
 def brokers(net: Network, *, top: int = 10, limit: int = EXACT_LIMIT,
-            sample: int = SAMPLE_SOURCES) -> list[dict[str, Any]]:
+            sample: int | None = None) -> list[dict[str, Any]]:
     """The ``top`` organisations with the highest betweenness: the share of shortest
     journeys (along routes, in their direction) between two other organisations that pass
     through this one, normalised to 0-1 by dividing by (n - 1)(n - 2). A broker links
@@ -188,7 +199,8 @@ def brokers(net: Network, *, top: int = 10, limit: int = EXACT_LIMIT,
 
     Only organisations with betweenness above 0 are listed, highest first (ties by id).
     Each row: ``id``, ``name``, ``betweenness`` (4 decimals). Above ``limit``
-    organisations betweenness is estimated from ``sample`` seeded starting points.
+    organisations betweenness is estimated from ``sample`` (default :func:`sample_size`)
+    starting organisations drawn with a fixed seed.
 
     >>> from musicnet import Network, Organisation, Route
     >>> o = [Organisation(i, i, "other", "general", ("participation",), "Lewisham", "other")
@@ -202,7 +214,7 @@ def brokers(net: Network, *, top: int = 10, limit: int = EXACT_LIMIT,
     n = len(net)
     if n < 3:
         return []
-    k = None if n <= limit else sample
+    k = None if n <= limit else min(n, sample or sample_size(n))
     bc = nx.betweenness_centrality(g, k=k, normalized=True,
                                    seed=CLUSTER_SEED if k else None)
     ranked = sorted(((-round(v, 4), u) for u, v in bc.items() if round(v, 4) > 0))[:top]
@@ -308,6 +320,7 @@ def health(net: Network, *, with_brokers: bool = True) -> dict[str, Any]:
     """Every health measure as one JSON-ready dict: ``density``, ``reciprocity``,
     ``degree_centralisation``, ``largest_component_share``, ``average_path_length``
     (steps; None if no journeys), ``average_path_length_estimated``, ``brokers``,
+    ``brokers_estimated``,
     ``core_periphery``, ``clusters`` (see each function for its definition).
     ``with_brokers=False`` leaves brokers out (an empty list): they cost the most.
 
@@ -325,6 +338,7 @@ def health(net: Network, *, with_brokers: bool = True) -> dict[str, Any]:
         "average_path_length": apl["value"],
         "average_path_length_estimated": apl["estimated"],
         "brokers": brokers(net) if with_brokers else [],
+        "brokers_estimated": len(net) > EXACT_LIMIT,
         "core_periphery": core_periphery(net),
         "clusters": clusters(net),
     }
