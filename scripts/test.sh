@@ -12,3 +12,7 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 python -m pip install -q --disable-pip-version-check -e ".[test]"
 python -m pytest "$@"
+# In CI, also run the tests under the lowest networkx pyproject.toml allows.
+if [ "${CI:-}" = "true" ] || [ "${MUSICNET_TEST_LOWEST:-}" = "1" ]; then
+  bash scripts/test-lowest.sh
+fi

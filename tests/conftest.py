@@ -62,3 +62,14 @@ def sample_net():
     import musicnet
 
     return musicnet.load(SAMPLE)
+
+
+def node_link_graph(data: dict):
+    """Read classic node-link JSON (a ``links`` list) with whichever networkx is installed:
+    ``edges="links"`` from networkx 3.4 on, the default before (the call changed in 3.4)."""
+    import networkx as nx
+
+    major, minor = (int(x) for x in nx.__version__.split(".")[:2])
+    if (major, minor) >= (3, 4):
+        return nx.node_link_graph(data, edges="links")
+    return nx.node_link_graph(data)

@@ -375,16 +375,17 @@ def report(data_dir: Path, out: Path | None, fmt: str, suggestions: int, title: 
 
 @cli.command()
 @data_argument
-@click.option("--format", "fmt", required=True,
+@click.option("--format", "fmt", default=None,
               type=click.Choice(["graphml", "gexf", "json", "kumu", "csv"]),
               help="graphml/gexf: Gephi, yEd, Cytoscape; kumu: an Excel workbook for Kumu; "
-              "json: node-link; csv: a folder of tables, one per analysis.")
+              "json: node-link; csv: a folder of tables, one per analysis [default: from "
+              "the output name: .graphml, .gexf, .json, .xlsx (Kumu), a folder (csv)].")
 @click.option("--output", "-o", "out", type=click.Path(path_type=Path), required=True,
               help="File to write (a folder for csv).")
 @_private_option
 @quiet_option
-def export(data_dir: Path, fmt: str, out: Path, include_private: bool, suppress_below: int,
-           quiet: bool) -> None:
+def export(data_dir: Path, fmt: str | None, out: Path, include_private: bool,
+           suppress_below: int, quiet: bool) -> None:
     """Export the network with analysis flags and layout for Gephi, Kumu or Excel.
 
     Examples:
@@ -396,8 +397,14 @@ def export(data_dir: Path, fmt: str, out: Path, include_private: bool, suppress_
         musicnet export data --format csv -o tables/
     """
     from ._files import write_outputs
-    from .export import export_files
+    from .export import check_output_name, export_files, format_for
 
+    if fmt is None:
+        fmt = format_for(out)
+        if fmt is None:
+            raise click.UsageError(f"cannot tell the format from the name {out.name}: add "
+                                   "--format (graphml, gexf, json, kumu or csv).")
+    check_output_name(fmt, out)
     net = _load(data_dir, quiet)
     with _status(f"Exporting {fmt}...", quiet):
         files = export_files(net, fmt, out, include_private=include_private,
@@ -407,6 +414,46 @@ def export(data_dir: Path, fmt: str, out: Path, include_private: bool, suppress_
         names = ", ".join(p.name for p in files)
         click.echo(f"wrote {out}" if len(files) == 1 else f"wrote {len(files)} files to "
                    f"{out}/: {names}")
+
+
+@cli.command(name="import")
+@click.argument("source", type=click.Path(path_type=Path, exists=True))
+@click.option("--output", "-o", "out", type=click.Path(path_type=Path, file_okay=False),
+              required=True, help="Data folder to create (organisations.csv, referrals.csv).")
+@click.option("--force", is_flag=True,
+              help="Write into a folder that already has files (replaces organisations.csv "
+              "and referrals.csv).")
+@quiet_option
+def import_command(source: Path, out: Path, force: bool, quiet: bool) -> None:
+    """Make a data folder from a Kumu map, a Gephi file or a service directory.
+
+    SOURCE is a Kumu export (.xlsx, or the folder with its Elements and Connections CSV
+    files), a .gexf or .graphml file, node-link .json, or an Open Referral UK / HSDS folder
+    (organizations.csv, services.csv). Fields that fit are mapped, the rest go to notes,
+    and organisations still missing required fields are listed. Example:
+
+        musicnet import kumu-export.xlsx -o mydata && musicnet check mydata
+    """
+    from ._files import write_outputs
+    from .importer import import_files
+
+    with _status(f"Reading {source}...", quiet):
+        files, result = import_files(source, out, force=force)
+    write_outputs(files)
+    if quiet:
+        return
+    lines = result.report().splitlines()
+    shown = lines[:40]
+    for line in shown:
+        click.echo(line, err=line.startswith("warning:"))
+    if len(lines) > len(shown):
+        click.echo(f"... and {len(lines) - len(shown)} more lines in "
+                   f"{out / 'import-report.txt'}")
+    click.echo(f"wrote {', '.join(str(p) for p in files)}")
+    if result.missing:
+        click.echo(f"Next: fill in the fields listed above, then run: musicnet check {out}")
+    else:
+        click.echo(f"Next: musicnet check {out}")
 
 
 @cli.command()

@@ -17,7 +17,8 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._files import safe_cell, xml_safe
+from ._files import xml_safe
+from .errors import MusicnetError
 from .privacy import privacy_line, suppressed
 from .schema import STAGES, hub_area
 
@@ -26,7 +27,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .network import Network
 
-__all__ = ["FORMATS", "export_files", "export_graph"]
+__all__ = ["FORMATS", "SUFFIXES", "check_output_name", "csv_cell", "export_files",
+           "export_graph", "format_for", "kumu_multi"]
 
 FORMATS = ("graphml", "gexf", "json", "kumu", "csv")
 _clean = xml_safe
@@ -36,7 +38,11 @@ _FIXED_TIME = "2000-01-01T00:00:00Z"
 def export_graph(net: Network, *, include_private: bool = False, suppress_below: int = 5
                  ) -> nx.DiGraph:
     """A networkx DiGraph ready for export: every route (any status) as an edge, plain
-    scalar attributes only (lists joined with ';', missing values left out)."""
+    scalar attributes only (lists joined with ';'), missing and empty values left out.
+
+    The graph carries one attribute, ``privacy``: what was left out (see
+    :func:`musicnet.privacy.privacy_line`).
+    """
     import networkx as nx
 
     from .analysis import bridge_organisations, bridges, dead_ends, isolated, progression_gaps
@@ -46,19 +52,25 @@ def export_graph(net: Network, *, include_private: bool = False, suppress_below:
     dead, gaps, iso = set(dead_ends(net)), set(progression_gaps(net)), set(isolated(net))
     cut = {b.id: b.cut_off for b in bridge_organisations(net)}
     fragile = set(bridges(net))
-    g = nx.DiGraph(name="musicnet network",
-                   privacy=privacy_line(include_private, suppress_below))
+    g = nx.DiGraph(privacy=privacy_line(include_private, suppress_below))
     for v, o in net.orgs.items():
         attrs: dict[str, Any] = {}
         for key, value in o.to_dict(private=include_private).items():
-            if key in ("id", "role_derived") or value is None or value == "":
+            if key in ("id", "role_derived"):
                 continue
-            attrs[key] = _clean(";".join(value) if isinstance(value, list) else value)
-        attrs.update(
-            label=_clean(o.name), hub_area=hub_area(o.borough) or "", highest_stage=STAGES[
-                o.highest_level], dead_end=v in dead, progression_gap=v in gaps,
-            bridge_organisation=v in cut, cut_off=cut.get(v, 0), isolated=v in iso,
-            x=float(pos[v][0]), y=float(pos[v][1]))
+            if isinstance(value, list):
+                value = ";".join(value)
+            value = _clean(value)
+            if value is None or value == "":
+                continue
+            attrs[key] = value
+        area = hub_area(o.borough)
+        attrs.update(label=_clean(o.name), highest_stage=STAGES[o.highest_level])
+        if area:
+            attrs["hub_area"] = area
+        attrs.update(dead_end=v in dead, progression_gap=v in gaps,
+                     bridge_organisation=v in cut, cut_off=cut.get(v, 0), isolated=v in iso,
+                     x=float(pos[v][0]), y=float(pos[v][1]))
         g.add_node(v, **attrs)
     for r in net.routes:
         e: dict[str, Any] = {"kind": r.kind, "status": r.status,
@@ -68,41 +80,118 @@ def export_graph(net: Network, *, include_private: bool = False, suppress_below:
             e["young_people"] = people
             if not people.startswith("fewer"):
                 e["young_people_per_year"] = r.young_people_per_year
-        if r.since:
+        if r.since and _clean(r.since):
             e["since"] = _clean(r.since)
         if r.evidence:
             e["evidence"] = r.evidence
-        if include_private and r.notes:
+        if include_private and r.notes and _clean(r.notes):
             e["notes"] = _clean(r.notes)
         g.add_edge(r.source, r.target, **e)
     return g
 
 
 def _graphml(g: nx.DiGraph) -> bytes:
+    """GraphML 1.1 as networkx writes it. Key ids are networkx's ``d0``, ``d1``...: named
+    ids would clash where a node and a route share an attribute name (``notes``), which the
+    GraphML schema forbids; every reader shows the ``attr.name`` anyway."""
     import networkx as nx
 
     buf = io.BytesIO()
-    nx.write_graphml(g, buf, named_key_ids=True)
+    nx.write_graphml(g, buf, named_key_ids=False)
     return buf.getvalue()
 
 
-def _gexf(g: nx.DiGraph) -> bytes:
-    import networkx as nx
+_GEXF_NS = "http://www.gexf.net/1.2draft"
+_VIZ_NS = "http://www.gexf.net/1.2draft/viz"
+_XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 
-    h = g.copy()
-    for _, d in h.nodes(data=True):
-        d["viz"] = {"position": {"x": d["x"], "y": -d["y"], "z": 0.0}}
-    buf = io.BytesIO()
-    nx.write_gexf(h, buf)
-    # the writer stamps today's date; a fixed one keeps the file byte-identical
-    return re.sub(rb'lastmodifieddate="[^"]*"', b'lastmodifieddate="2000-01-01"',
-                  buf.getvalue(), count=1)
+
+def _gexf_type(values: list[Any]) -> str:
+    if all(isinstance(x, bool) for x in values):
+        return "boolean"
+    if all(isinstance(x, int) and not isinstance(x, bool) for x in values):
+        return "integer"
+    if all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in values):
+        return "double"
+    return "string"
+
+
+def _gexf_value(value: Any, kind: str) -> str:
+    if kind == "boolean":
+        return "true" if value else "false"
+    if kind == "double":
+        return repr(float(value))
+    return str(value)
+
+
+def _gexf(g: nx.DiGraph) -> bytes:
+    """GEXF 1.2draft, valid against the official schema: the privacy note is the file's
+    ``<meta><description>`` (GEXF 1.2 has no graph attributes), each node's ``label`` is
+    its name, the layout is ``<viz:position>`` (y pointing up, as Gephi draws it), and
+    attributes with no value are left out rather than written empty."""
+    from xml.etree import ElementTree as ET
+
+    ET.register_namespace("", _GEXF_NS)
+    ET.register_namespace("viz", _VIZ_NS)
+    ET.register_namespace("xsi", _XSI_NS)
+
+    def q(tag: str, ns: str = _GEXF_NS) -> str:
+        return f"{{{ns}}}{tag}"
+
+    root = ET.Element(q("gexf"), {
+        "version": "1.2",
+        q("schemaLocation", _XSI_NS): f"{_GEXF_NS} http://www.gexf.net/1.2draft/gexf.xsd"})
+    meta = ET.SubElement(root, q("meta"))
+    ET.SubElement(meta, q("creator")).text = "musicnet"
+    ET.SubElement(meta, q("description")).text = g.graph["privacy"]
+    graph = ET.SubElement(root, q("graph"), defaultedgetype="directed", mode="static")
+
+    def declare(cls: str, rows: list[dict[str, Any]], skip: tuple[str, ...]) -> dict[str, str]:
+        names = [k for k in dict.fromkeys(k for d in rows for k in d) if k not in skip]
+        types = {k: _gexf_type([d[k] for d in rows if k in d]) for k in names}
+        if names:
+            block = ET.SubElement(graph, q("attributes"), {"class": cls, "mode": "static"})
+            for k in names:
+                ET.SubElement(block, q("attribute"), id=k, title=k, type=types[k])
+        return types
+
+    node_types = declare("node", [d for _, d in g.nodes(data=True)], ("label",))
+    edge_types = declare("edge", [d for *_, d in g.edges(data=True)], ())
+
+    def attvalues(parent: ET.Element, data: dict[str, Any], types: dict[str, str]) -> None:
+        present = [k for k in types if k in data]
+        if present:
+            block = ET.SubElement(parent, q("attvalues"))
+            for k in present:
+                ET.SubElement(block, q("attvalue"), {"for": k,
+                                                     "value": _gexf_value(data[k], types[k])})
+
+    nodes = ET.SubElement(graph, q("nodes"), count=str(g.number_of_nodes()))
+    for v, d in g.nodes(data=True):
+        node = ET.SubElement(nodes, q("node"), id=str(v), label=str(d.get("label", v)))
+        attvalues(node, d, node_types)
+        ET.SubElement(node, q("position", _VIZ_NS), x=repr(d["x"]), y=repr(-d["y"] + 0.0),
+                      z="0.0")
+    edges = ET.SubElement(graph, q("edges"), count=str(g.number_of_edges()))
+    for i, (s, t, d) in enumerate(g.edges(data=True)):
+        edge = ET.SubElement(edges, q("edge"), id=str(i), source=str(s), target=str(t))
+        attvalues(edge, d, edge_types)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
 def _json(g: nx.DiGraph) -> str:
-    import networkx as nx
-
-    data = nx.node_link_data(g, edges="edges")
+    """Node-link JSON in the classic shape every networkx version and d3 read:
+    ``{"directed", "multigraph", "graph", "nodes": [{"id", ...}], "links": [{"source",
+    "target", ...}]}``. Built here rather than with ``nx.node_link_data``, whose
+    arguments changed between networkx 3.3 and 3.4."""
+    data = {
+        "directed": True,
+        "multigraph": False,
+        "graph": dict(g.graph),
+        "nodes": [{"id": v, **d} for v, d in g.nodes(data=True)],
+        "links": [{"source": s, "target": t, **d} for s, t, d in g.edges(data=True)],
+    }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -122,70 +211,140 @@ def _deterministic_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _unique_labels(net: Network) -> dict[str, str]:
-    names = {v: _clean(o.name) for v, o in net.orgs.items()}
-    counts: dict[str, int] = {}
-    for name in names.values():
-        counts[name] = counts.get(name, 0) + 1
-    return {v: name if counts[name] == 1 else f"{name} ({v})" for v, name in names.items()}
+def _append_text_row(ws: Any, row: list[Any]) -> None:
+    """Append a row to an openpyxl sheet with every string stored as a text cell: a text
+    cell is never run as a formula, so no apostrophe is needed (openpyxl alone would turn
+    a name starting with '=' into a formula)."""
+    ws.append([_clean(c) for c in row])
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
-def _kumu(net: Network, g: nx.DiGraph) -> bytes:
-    """A Kumu import workbook: Elements (Label, Type, Description, Tags, custom fields)
-    and Connections (From, To, Type) sheets. Kumu matches connections to elements by
-    label, so duplicate names get the id added."""
+def _words(value: str) -> str:
+    return value.replace("_", " ")
+
+
+def kumu_multi(values: list[str] | tuple[str, ...]) -> str:
+    """Several values in one Kumu cell: Kumu splits cells on ``|`` (its documented
+    multi-value separator), so values are joined with ``|``.
+
+    >>> kumu_multi(["first access", "participation"])
+    'first access|participation'
+    """
+    return "|".join(values)
+
+
+#: Kumu's Elements sheet: column header -> organisation field (custom fields after the
+#: pre-named ID, Label, Type, Description, Tags). The importer reads the same names.
+KUMU_ELEMENT_FIELDS: dict[str, str] = {
+    "Remit": "remit", "Pathfinders Role": "role", "Stages": "stages",
+    "Borough": "borough", "Target Groups": "target_groups", "Genres": "genres",
+    "Age Min": "age_min", "Age Max": "age_max", "Postcode": "postcode",
+    "Latitude": "lat", "Longitude": "lon", "Website": "website",
+    "IMD Decile": "imd_decile", "Email": "contact_email",
+}
+
+
+def _kumu(net: Network, g: nx.DiGraph, include_private: bool) -> bytes:
+    """A Kumu import workbook following Kumu's documented spreadsheet rules:
+
+    - ``Elements`` has ``ID`` in column A (Kumu's rule for stable ids; ``Label`` follows),
+      then Type, Description, Tags and custom fields; ``Connections`` has ``ID``, ``From``,
+      ``To`` with From/To holding element IDs (required once elements have IDs), and a
+      ``Direction`` of ``directed`` so referral routes get arrows. Connection IDs make a
+      later re-import update routes instead of duplicating them.
+    - Multi-value cells (Tags, Stages, Target Groups, Genres) are joined with ``|``. Ids
+      never contain ``|``, so a ``|`` in a name cannot split a connection.
+    - The explanatory sheet is named ``About (ignore)`` so Kumu skips it.
+    - Every string is a text cell, so nothing is run as a formula and no apostrophe is
+      added.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    labels = _unique_labels(net)
     wb = Workbook()
     ws = wb.active
     ws.title = "Elements"
-    custom = ["ID", "Remit", "Pathfinders Role", "Stages", "Highest Stage", "Borough",
-              "Hub Area", "Target Groups", "Genres", "Age Min", "Age Max", "Website",
-              "IMD Decile", "Dead End", "Progression Gap", "Bridge Organisation", "Cut Off",
-              "Isolated"]
-    ws.append(["Label", "Type", "Description", "Tags", *custom])
+    custom = ["Remit", "Pathfinders Role", "Stages", "Highest Stage", "Borough", "Hub Area",
+              "Target Groups", "Genres", "Age Min", "Age Max", "Postcode", "Latitude",
+              "Longitude", "Website", "IMD Decile", *(["Email"] if include_private else []),
+              "Dead End", "Progression Gap", "Bridge Organisation", "Cut Off", "Isolated"]
+    _append_text_row(ws, ["ID", "Label", "Type", "Description", "Tags", *custom])
     for v, o in net.orgs.items():
         d = g.nodes[v]
-        tags = [o.remit, o.role, *("dead end" for _ in [0] if d["dead_end"]),
-                *("progression gap" for _ in [0] if d["progression_gap"]),
-                *("bridge organisation" for _ in [0] if d["bridge_organisation"])]
-        description = (f"{o.type.replace('_', ' ')} in {o.borough}; remit "
-                       f"{o.remit.replace('_', ' ')}; stages "
-                       f"{', '.join(s.replace('_', ' ') for s in o.stages)}")
-        row = [labels[v], o.type.replace("_", " "), description, " | ".join(tags),
-               v, o.remit, o.role, ";".join(o.stages), d["highest_stage"], o.borough,
-               d["hub_area"], ";".join(o.target_groups), ";".join(o.genres), o.age_min,
-               o.age_max, o.website, o.imd_decile, d["dead_end"], d["progression_gap"],
-               d["bridge_organisation"], d["cut_off"], d["isolated"]]
-        ws.append([safe_cell(_clean(c)) for c in row])
+        tags = [_words(o.remit), _words(o.role)]
+        tags += [label for key, label in (("dead_end", "dead end"),
+                                          ("progression_gap", "progression gap"),
+                                          ("bridge_organisation", "bridge organisation"),
+                                          ("isolated", "isolated")) if d[key]]
+        row = [v, o.name, _words(o.type), o.notes if include_private else None,
+               kumu_multi(tags), o.remit, o.role,
+               kumu_multi([_words(s) for s in o.stages]), _words(d["highest_stage"]),
+               o.borough, d.get("hub_area"),
+               kumu_multi([_words(t) for t in o.target_groups]), kumu_multi(list(o.genres)),
+               o.age_min, o.age_max, o.postcode, o.lat, o.lon, o.website, o.imd_decile,
+               *([o.contact_email] if include_private else []),
+               d["dead_end"], d["progression_gap"], d["bridge_organisation"], d["cut_off"],
+               d["isolated"]]
+        _append_text_row(ws, [None if c == "" else c for c in row])
     wc = wb.create_sheet("Connections")
-    wc.append(["From", "To", "Type", "Status", "Fragile Route", "Young People", "Since"])
+    _append_text_row(wc, ["ID", "From", "To", "Type", "Direction", "Status", "Fragile Route",
+                          "Young People", "Young People Per Year", "Since", "Description"])
     for s, t, e in g.edges(data=True):
-        wc.append([safe_cell(c) for c in (labels[s], labels[t], e["kind"], e["status"],
-                                          e["bridge"], e.get("young_people"),
-                                          e.get("since"))])
-    about = wb.create_sheet("About")
-    about.append(["Made with musicnet for import into Kumu (kumu.io): Import > Excel."])
-    about.append([g.graph["privacy"]])
+        _append_text_row(wc, [f"{s}->{t}", s, t, e["kind"], "directed", e["status"],
+                              e["bridge"], e.get("young_people"),
+                              e.get("young_people_per_year"), e.get("since"),
+                              e.get("notes")])
+    about = wb.create_sheet("About (ignore)")
+    _append_text_row(about, ["Made with musicnet for import into Kumu (kumu.io): drag this "
+                             "file onto a map, or + > Import. Kumu skips this sheet because "
+                             "its name ends in (ignore)."])
+    _append_text_row(about, [g.graph["privacy"]])
     for sheet in (ws, wc):
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
+        sheet.freeze_panes = "B2"
     buf = io.BytesIO()
     wb.save(buf)
     return _deterministic_zip(buf.getvalue())
 
 
+#: Text a spreadsheet would run as a formula; apostrophes before such text are guarded too,
+#: so that ``musicnet import`` can remove exactly one and get the original back.
+_FORMULA_LIKE = re.compile(r"^'*[=+\-@\t\r]")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def csv_cell(value: Any) -> str:
+    r"""A value as a CSV cell for Excel: ``None`` is empty, lists are joined with ``;``,
+    ``True``/``False`` stay as words, and text a spreadsheet would run as a formula (it
+    starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return, possibly after
+    apostrophes) gets a leading apostrophe. Numbers, including negative ones, are never
+    changed.
+
+    >>> csv_cell("-3 Degrees Choir"), csv_cell("-0.151"), csv_cell(-3), csv_cell(["a", "b"])
+    ("'-3 Degrees Choir", '-0.151', '-3', 'a;b')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        value = ";".join(str(v) for v in value)
+    text = str(value)
+    if _NUMBER.match(text) or not _FORMULA_LIKE.match(text):
+        return text
+    return "'" + text
+
+
 def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    """A CSV table as Excel expects it: UTF-8 with a byte-order mark (so Excel does not
+    read 'Café' as 'CafÃ©'), CRLF line ends, formula-safe text."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    buf.write("\ufeff")
+    w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(columns)
     for row in rows:
-        w.writerow([safe_cell("" if row.get(c) is None else
-                              ";".join(row[c]) if isinstance(row.get(c), list) else row[c])
-                    for c in columns])
+        w.writerow([csv_cell(row.get(c)) for c in columns])
     return buf.getvalue()
 
 
@@ -233,8 +392,45 @@ def _csv_tables(net: Network, g: nx.DiGraph) -> dict[str, str]:
                                               "missing_stages", "unreachable_stages"]),
         "cold_spots.csv": _csv(result["cold_spots"]["organisations"],
                                ["id", "name", "borough", "imd_decile"]),
-        "README.txt": "Tables from musicnet (one per analysis). " + g.graph["privacy"] + "\n",
+        "README.txt": ("Tables from musicnet (one per analysis), UTF-8 CSV for Excel. Text "
+                       "that Excel would run as a formula starts with an apostrophe. "
+                       + g.graph["privacy"] + "\r\n"),
     }
+
+
+#: The file name ending each format is written with (csv writes a folder).
+SUFFIXES: dict[str, str] = {"graphml": ".graphml", "gexf": ".gexf", "json": ".json",
+                            "kumu": ".xlsx", "csv": ""}
+
+
+def format_for(path: str | Path) -> str | None:
+    """The export format a file name asks for, or ``None`` if its ending says nothing.
+
+    >>> format_for("network.gexf"), format_for("kumu.xlsx"), format_for("tables")
+    ('gexf', 'kumu', 'csv')
+    """
+    suffix = Path(path).suffix.lower()
+    if not suffix:
+        return "csv"
+    return next((f for f, s in SUFFIXES.items() if s and s == suffix), None)
+
+
+def check_output_name(fmt: str, path: str | Path) -> None:
+    """Refuse an output name whose ending does not match the format (a GraphML file
+    called ``.gexf``, a Kumu workbook called ``.kumu``), with the name to use instead."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if fmt == "csv":
+        if suffix in (".csv", ".xlsx", ".json", ".gexf", ".graphml"):
+            raise MusicnetError(f"--format csv writes a folder of tables, but {path} looks "
+                                f"like a file name. Give a folder, e.g. -o {path.with_suffix('')}")
+        return
+    want = SUFFIXES[fmt]
+    if suffix != want:
+        extra = (" Kumu imports Excel workbooks (.xlsx); there is no .kumu file."
+                 if fmt == "kumu" else "")
+        raise MusicnetError(f"--format {fmt} writes a {want} file, but the output name is "
+                            f"{path.name}.{extra} Use -o {path.with_suffix(want)}")
 
 
 def export_files(net: Network, fmt: str, path: str | Path, *, include_private: bool = False,
@@ -260,7 +456,7 @@ def export_files(net: Network, fmt: str, path: str | Path, *, include_private: b
     if fmt == "json":
         return {path: _json(g)}
     if fmt == "kumu":
-        return {path: _kumu(net, g)}
+        return {path: _kumu(net, g, include_private)}
     return {path / name: text for name, text in _csv_tables(net, g).items()}
 
 
