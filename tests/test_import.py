@@ -24,7 +24,7 @@ from musicnet.export import export_files
 from musicnet.importer import import_files, read_source
 from musicnet.synth import generate, write_data
 
-from .conftest import SAMPLE
+from .conftest import ROOT, SAMPLE
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -82,10 +82,12 @@ def test_round_trip_of_the_sample_gives_the_same_analysis(tmp_path, sample_net, 
     for o in sample_net.orgs.values():  # every field a user gave comes back, not only ids
         b = back.org(o.id)
         for f in ("name", "type", "remit", "stages", "borough", "target_groups", "genres",
-                  "age_min", "age_max", "postcode", "lat", "lon", "website", "imd_decile"):
+                  "age_min", "age_max", "postcode", "lat", "lon", "website", "imd_decile",
+                  "aliases"):
             assert getattr(b, f) == getattr(o, f), (o.id, f)
     def key(r):
-        return (r.source, r.target, r.kind, r.status, r.young_people_per_year, r.since)
+        return (r.source, r.target, r.kind, r.status, r.young_people_per_year, r.since,
+                r.ended, r.evidence)
 
     assert sorted(map(key, back.routes), key=str) == sorted(map(key, sample_net.routes),
                                                               key=str)
@@ -109,14 +111,18 @@ names = st.text(alphabet=st.sampled_from(list("abcXYZ é|-=+@'\",;&<>ü")), min_
 
 
 @settings(max_examples=8, deadline=None)
-@given(st.integers(5, 30), st.integers(0, 10_000), st.lists(names, min_size=30, max_size=30))
-def test_round_trip_of_random_networks(tmp_path_factory, n, seed, new_names):
+@given(st.integers(5, 30), st.integers(0, 10_000), st.lists(names, min_size=30, max_size=30),
+       st.lists(st.sampled_from(["", "both", "source", "target"]), min_size=90, max_size=90))
+def test_round_trip_of_random_networks(tmp_path_factory, n, seed, new_names, evidence):
     tmp = tmp_path_factory.mktemp("rt")
     orgs, routes = generate(n, n * 3, seed=seed)
-    # names with |, leading - = + @, quotes and separators
-    orgs = [replace(o, name=name) for o, name in zip(orgs, new_names, strict=False)]
+    # names with |, leading - = + @, quotes and separators; aliases; evidence on routes
+    orgs = [replace(o, name=name, aliases=(f"{name} alias", "LMH") if i % 3 == 0 else ())
+            for i, (o, name) in enumerate(zip(orgs, new_names, strict=False))]
+    routes = [replace(r, evidence=e) for r, e in zip(routes, evidence, strict=False)]
     write_data(tmp / "data", orgs, routes)
     net = musicnet.load(tmp / "data")
+    assert any(o.aliases for o in net.orgs.values())
     want = net.analyse()
     for fmt in SOURCES:
         source = export_to(net, fmt, tmp / f"out-{fmt}")
@@ -125,7 +131,10 @@ def test_round_trip_of_random_networks(tmp_path_factory, n, seed, new_names):
         write(files)
         back = musicnet.load(tmp / f"back-{fmt}")
         assert back.analyse() == want, fmt
-        assert [o.name for o in back.orgs.values()] == [o.name for o in net.orgs.values()]
+        assert [(o.name, o.aliases) for o in back.orgs.values()] == [
+            (o.name, o.aliases) for o in net.orgs.values()]
+        assert sorted((r.source, r.target, r.evidence) for r in back.routes) == sorted(
+            (r.source, r.target, r.evidence) for r in net.routes)
 
 
 def test_a_kumu_map_made_by_hand(tmp_path):
@@ -170,7 +179,9 @@ def test_a_kumu_map_made_by_hand(tmp_path):
         ("hawthorn-music", "next-steps-youth-orchestra", "signposting"),
         ("next-steps-youth-orchestra", "hawthorn-music", "signposting")]
     assert routes[0]["notes"] == "Strength: strong"
-    assert (tmp_path / "d" / "import-report.txt").read_text().count("need required") == 1
+    report = (tmp_path / "d" / "import-report.txt").read_text(encoding="utf-8")
+    doc = (ROOT / "docs" / "gephi-kumu.md").read_text(encoding="utf-8")
+    assert doc.split("```text\n", 1)[1].split("```", 1)[0] == report  # the docs show it
     # check then validates as usual and names what is left to fill in
     code, out = run("check", str(tmp_path / "d"))
     assert code == 1 and "'type' is empty" in out and "'borough' is empty" in out
@@ -225,9 +236,10 @@ def test_open_referral_directory(tmp_path):
     assert "o1 (Harmony Trust): type, remit, stages" in out
     assert "o2 (Beat Box CIC): type, remit, stages, borough" in out
     assert "add the routes" in out
-    assert (tmp_path / "data" / "referrals.csv").read_text(
-        encoding="utf-8-sig").strip() == "source,target,kind,status,young_people_per_year," \
-                                         "since,notes"
+    from musicnet.schema import REFERRAL_COLUMNS
+
+    assert (tmp_path / "data" / "referrals.csv").read_text(encoding="utf-8-sig").strip() == \
+        ",".join(c.name for c in REFERRAL_COLUMNS)  # a header and no routes yet
 
 
 def test_never_overwrites_without_force(tmp_path, sample_net):

@@ -82,6 +82,8 @@ def export_graph(net: Network, *, include_private: bool = False, suppress_below:
                 e["young_people_per_year"] = r.young_people_per_year
         if r.since and _clean(r.since):
             e["since"] = _clean(r.since)
+        if r.ended:
+            e["ended"] = r.ended
         if r.evidence:
             e["evidence"] = r.evidence
         if include_private and r.notes and _clean(r.notes):
@@ -242,7 +244,7 @@ KUMU_ELEMENT_FIELDS: dict[str, str] = {
     "Borough": "borough", "Target Groups": "target_groups", "Genres": "genres",
     "Age Min": "age_min", "Age Max": "age_max", "Postcode": "postcode",
     "Latitude": "lat", "Longitude": "lon", "Website": "website",
-    "IMD Decile": "imd_decile", "Email": "contact_email",
+    "IMD Decile": "imd_decile", "Email": "contact_email", "Aliases": "aliases",
 }
 
 
@@ -254,7 +256,7 @@ def _kumu(net: Network, g: nx.DiGraph, include_private: bool) -> bytes:
       ``To`` with From/To holding element IDs (required once elements have IDs), and a
       ``Direction`` of ``directed`` so referral routes get arrows. Connection IDs make a
       later re-import update routes instead of duplicating them.
-    - Multi-value cells (Tags, Stages, Target Groups, Genres) are joined with ``|``. Ids
+    - Multi-value cells (Tags, Stages, Target Groups, Genres, Aliases) are joined with ``|``. Ids
       never contain ``|``, so a ``|`` in a name cannot split a connection.
     - The explanatory sheet is named ``About (ignore)`` so Kumu skips it.
     - Every string is a text cell, so nothing is run as a formula and no apostrophe is
@@ -267,7 +269,7 @@ def _kumu(net: Network, g: nx.DiGraph, include_private: bool) -> bytes:
     ws = wb.active
     ws.title = "Elements"
     custom = ["Remit", "Pathfinders Role", "Stages", "Highest Stage", "Borough", "Hub Area",
-              "Target Groups", "Genres", "Age Min", "Age Max", "Postcode", "Latitude",
+              "Target Groups", "Genres", "Aliases", "Age Min", "Age Max", "Postcode", "Latitude",
               "Longitude", "Website", "IMD Decile", *(["Email"] if include_private else []),
               "Dead End", "Progression Gap", "Bridge Organisation", "Cut Off", "Isolated"]
     _append_text_row(ws, ["ID", "Label", "Type", "Description", "Tags", *custom])
@@ -283,6 +285,7 @@ def _kumu(net: Network, g: nx.DiGraph, include_private: bool) -> bytes:
                kumu_multi([_words(s) for s in o.stages]), _words(d["highest_stage"]),
                o.borough, d.get("hub_area"),
                kumu_multi([_words(t) for t in o.target_groups]), kumu_multi(list(o.genres)),
+               kumu_multi(list(o.aliases)),
                o.age_min, o.age_max, o.postcode, o.lat, o.lon, o.website, o.imd_decile,
                *([o.contact_email] if include_private else []),
                d["dead_end"], d["progression_gap"], d["bridge_organisation"], d["cut_off"],
@@ -290,12 +293,13 @@ def _kumu(net: Network, g: nx.DiGraph, include_private: bool) -> bytes:
         _append_text_row(ws, [None if c == "" else c for c in row])
     wc = wb.create_sheet("Connections")
     _append_text_row(wc, ["ID", "From", "To", "Type", "Direction", "Status", "Fragile Route",
-                          "Young People", "Young People Per Year", "Since", "Description"])
+                          "Young People", "Young People Per Year", "Since", "Ended",
+                          "Evidence", "Description"])
     for s, t, e in g.edges(data=True):
         _append_text_row(wc, [f"{s}->{t}", s, t, e["kind"], "directed", e["status"],
                               e["bridge"], e.get("young_people"),
                               e.get("young_people_per_year"), e.get("since"),
-                              e.get("notes")])
+                              e.get("ended"), e.get("evidence"), e.get("notes")])
     about = wb.create_sheet("About (ignore)")
     _append_text_row(about, ["Made with musicnet for import into Kumu (kumu.io): drag this "
                              "file onto a map, or + > Import. Kumu skips this sheet because "

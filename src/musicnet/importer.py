@@ -57,6 +57,7 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "imd_decile": ("imd_decile",),
     "contact_email": ("contact_email", "email"),
     "notes": ("notes", "description"),
+    "aliases": ("aliases", "alias", "other_names", "also_known_as"),
 }
 
 #: Route columns: field names read into each (Kumu's connection ``Type`` is the kind).
@@ -65,6 +66,8 @@ ROUTE_FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "status": ("status",),
     "young_people_per_year": ("young_people_per_year",),
     "since": ("since", "start", "started"),
+    "ended": ("ended", "end", "end_date", "ended_on"),
+    "evidence": ("evidence",),
     "notes": ("notes", "description"),
 }
 
@@ -192,6 +195,9 @@ def _map_value(col: str, value: str) -> tuple[str, list[str]]:
     """``(mapped value or '', parts that did not map)`` for one organisation column."""
     from .loader import _EMAIL_RE, _TARGET_GROUP_ALIASES
 
+    if col == "aliases":
+        parts = [" ".join(p.split()) for p in re.split(r"[;|\n]", value)]
+        return ";".join(dict.fromkeys(p for p in parts if p)), []
     if col in ("stages", "target_groups", "genres"):
         parts = _split(value)
         if col == "genres":
@@ -325,6 +331,8 @@ def _convert(kind: str, nodes: list[_Node], edges: list[_Edge]) -> Imported:
                 got = _vocab(value, schema.KINDS)
             elif col == "status":
                 got = _vocab(value, schema.STATUSES)
+            elif col == "evidence":
+                got = _vocab(value, schema.EVIDENCE)
             elif col == "young_people_per_year":
                 got = _number(value, 0, 10_000_000, True)
             else:
@@ -345,8 +353,9 @@ def _convert(kind: str, nodes: list[_Node], edges: list[_Edge]) -> Imported:
             seen.add((s, t))
             routes.append({**row, "source": s, "target": t})
     if doubled:
-        warnings.append(f"{doubled} connections had no direction; each became two routes, "
-                        "one each way. Delete the ones young people do not take.")
+        what = "1 connection has" if doubled == 1 else f"{doubled} connections have"
+        warnings.append(f"{what} no direction, so each became two routes, one each way; "
+                        "delete from referrals.csv the ones young people do not take.")
     if not routes:
         warnings.append("no routes were found: add them to referrals.csv "
                         "(source and target ids).")
