@@ -206,6 +206,8 @@ def test_kumu_output_must_be_xlsx(tmp_path):
     res = CliRunner().invoke(cli, ["export", str(SAMPLE), "--format", "kumu", "-o", str(out)])
     assert res.exit_code == 1 and "net.xlsx" in res.output and "no .kumu file" in res.output
     assert not out.exists()
+    res = CliRunner().invoke(cli, ["export", str(SAMPLE), "-o", str(out)])
+    assert res.exit_code == 1 and "net.xlsx" in res.output and not out.exists()
     res = CliRunner().invoke(cli, ["export", str(SAMPLE), "--format", "gexf", "-o",
                                    str(tmp_path / "n.graphml")])
     assert res.exit_code == 1 and "n.gexf" in res.output

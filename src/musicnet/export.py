@@ -416,6 +416,8 @@ def format_for(path: str | Path) -> str | None:
     suffix = Path(path).suffix.lower()
     if not suffix:
         return "csv"
+    if suffix == ".kumu":
+        return "kumu"  # refused with the right name by check_output_name
     return next((f for f, s in SUFFIXES.items() if s and s == suffix), None)
 
 
