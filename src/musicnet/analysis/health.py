@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING, Any
 from ..schema import hub_area
 
 if TYPE_CHECKING:  # pragma: no cover
-    import networkx as nx
-
     from ..network import Network
 
 __all__ = [
@@ -77,13 +75,14 @@ def reciprocity(net: Network) -> float:
     return round(back / m, 4)
 
 
-def _undirected(net: Network) -> nx.Graph:
-    import networkx as nx
-
-    u = nx.Graph()
-    u.add_nodes_from(net.graph)
-    u.add_edges_from(net.graph.edges)
-    return u
+def _neighbours(net: Network) -> dict[str, set[str]]:
+    """Each organisation's neighbours with route direction ignored (cached on ``net``)."""
+    cached = net._cache.get("undirected_neighbours")
+    if cached is None:
+        g = net.graph
+        cached = {v: set(g._succ[v]) | set(g._pred[v]) for v in g}
+        net._cache["undirected_neighbours"] = cached
+    return cached
 
 
 def degree_centralisation(net: Network) -> float:
@@ -104,7 +103,7 @@ def degree_centralisation(net: Network) -> float:
     n = len(net)
     if n < 3:
         return 0.0
-    deg = [d for _, d in _undirected(net).degree]
+    deg = [len(nb) for nb in _neighbours(net).values()]
     top = max(deg)
     return round(sum(top - d for d in deg) / ((n - 1) * (n - 2)), 4)
 
@@ -176,16 +175,24 @@ def average_path_length(net: Network, *, limit: int = EXACT_LIMIT,
     >>> average_path_length(Network(o, [Route("a", "b"), Route("b", "c")]))
     {'value': 1.3333, 'pairs': 3, 'estimated': False}
     """
-    import networkx as nx
-
     nodes = _largest_component(net)
     starts, estimated = _sources(nodes, limit, sample)
+    succ = net.graph._succ
     total = pairs = 0
     for s in starts:
-        # journeys from inside the largest part never leave it
-        dist = nx.single_source_shortest_path_length(net.graph, s)
-        total += sum(dist.values())
-        pairs += len(dist) - 1
+        # breadth-first, level by level; journeys from inside the largest part stay in it
+        seen, frontier, steps = {s}, [s], 0
+        while frontier:
+            steps += 1
+            nxt = []
+            for v in frontier:
+                for w in succ[v]:
+                    if w not in seen:
+                        seen.add(w)
+                        nxt.append(w)
+            total += steps * len(nxt)
+            pairs += len(nxt)
+            frontier = nxt
     return {"value": round(total / pairs, 4) if pairs else None, "pairs": pairs,
             "estimated": estimated}
 
@@ -241,9 +248,7 @@ def core_periphery(net: Network) -> dict[str, Any]:
     >>> cp["core_number"], cp["periphery_share"]
     ({'a': 2, 'b': 2, 'c': 2, 'd': 1}, 0.25)
     """
-    import networkx as nx
-
-    core = nx.core_number(_undirected(net)) if len(net) else {}
+    core = _core_numbers(_neighbours(net))
     top = max(core.values(), default=0)
     return {
         "core_number": {v: core[v] for v in sorted(core)},
@@ -252,6 +257,33 @@ def core_periphery(net: Network) -> dict[str, Any]:
         "innermost_core": top,
         "innermost_core_size": sum(1 for k in core.values() if k == top) if core else 0,
     }
+
+
+def _core_numbers(adj: dict[str, set[str]]) -> dict[str, int]:
+    """k-core numbers by peeling (Batagelj and Zaversnik, O(V + E)): repeatedly remove an
+    organisation of smallest remaining degree; its core number is the largest such degree
+    seen so far."""
+    degree = {v: len(nb) for v, nb in adj.items()}
+    buckets: dict[int, set[str]] = {}
+    for v, d in degree.items():
+        buckets.setdefault(d, set()).add(v)
+    core: dict[str, int] = {}
+    k = 0
+    d = 0
+    while len(core) < len(adj):
+        while not buckets.get(d):
+            d += 1
+        v = buckets[d].pop()
+        k = max(k, d)
+        core[v] = k
+        for w in adj[v]:
+            if w not in core:
+                dw = degree[w]
+                buckets[dw].discard(w)
+                degree[w] = dw - 1
+                buckets.setdefault(dw - 1, set()).add(w)
+        d = max(d - 1, 0)
+    return core
 
 
 def _mix(values: list[str]) -> dict[str, int]:
@@ -285,16 +317,15 @@ def clusters(net: Network, *, seed: int = CLUSTER_SEED) -> dict[str, Any]:
     if len(net) > CLUSTER_LIMIT:
         return {"modularity": None, "clusters": [], "cluster_of": {},
                 "not_computed": f"more than {CLUSTER_LIMIT:,} organisations"}
-    und = _undirected(net)
-    if not und.number_of_edges():
+    if not net.graph.number_of_edges():
         return {"modularity": 0.0, "clusters": [], "cluster_of": {}}
     # integer labels in id order: the search then does not depend on string hashing,
     # so the result is the same in every process
-    ids = sorted(und)
+    ids = sorted(net.orgs)
     index = {v: i for i, v in enumerate(ids)}
     g = nx.Graph()
     g.add_nodes_from(range(len(ids)))
-    g.add_edges_from((index[u], index[v]) for u, v in und.edges)
+    g.add_edges_from(sorted((index[u], index[v]) for u, v in net.graph.edges))
     parts = nx.community.louvain_communities(g, seed=seed)
     modularity = nx.community.modularity(g, parts)
     degree = net.graph.degree
