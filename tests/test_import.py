@@ -317,3 +317,25 @@ def test_a_semicolon_inside_a_comma_file_is_still_a_list(tmp_path):
     shutil.copytree(SAMPLE, tmp_path / "d")
     net = musicnet.load(tmp_path / "d")
     assert any(len(o.stages) > 1 for o in net.orgs.values())  # 'a;b' cells stay lists
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(["x.gexf", "x.graphml", "x.json", "x.xlsx", "Elements.csv"]),
+       st.one_of(st.binary(max_size=300),
+                 st.text(max_size=300).map(lambda t: t.encode("utf-8")),
+                 st.sampled_from([b'{"nodes": [{"id": 1}], "links": [{"source": 1}]}',
+                                  b'{"nodes": "x"}', b'{"nodes": [], "links": 5}',
+                                  b"<graphml><graph><node/></graph></graphml>",
+                                  b"Label\n\n", b"From,To\na,b\n", b"ID\n1\n"])))
+def test_any_source_imports_or_fails_cleanly(tmp_path_factory, name, content):
+    from musicnet.errors import MusicnetError
+
+    tmp = tmp_path_factory.mktemp("src")
+    (tmp / name).write_bytes(content)
+    try:
+        files, result = import_files(tmp / name, tmp / "out")
+    except MusicnetError as exc:
+        assert str(exc)
+    else:
+        assert {p.name for p in files} >= {"organisations.csv", "referrals.csv"}
+        assert all(r["id"] for r in result.organisations)
