@@ -5,6 +5,7 @@ and musicnet's own CSV tables become a data folder; round trips give the same an
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import shutil
@@ -151,6 +152,7 @@ def test_a_kumu_map_made_by_hand(tmp_path):
     wc = wb.create_sheet("Connections")
     wc.append(["From", "To", "Type", "Direction", "Strength"])
     wc.append(["Kite Street AP", "Hawthorn Music", "referral", None, "strong"])
+    wc["F1"], wc["F2"] = "Since", datetime.date(2023, 4, 1)  # a date cell
     wc.append(["Hawthorn Music", "Next Steps | Youth Orchestra", "signposting", "mutual", None])
     wc.append(["Kite Street AP", "Nobody", "referral", None, None])
     wb.create_sheet("Notes (ignore)").append(["anything", "at all"])
@@ -178,7 +180,7 @@ def test_a_kumu_map_made_by_hand(tmp_path):
         ("kite-street-ap", "hawthorn-music", "referral"),
         ("hawthorn-music", "next-steps-youth-orchestra", "signposting"),
         ("next-steps-youth-orchestra", "hawthorn-music", "signposting")]
-    assert routes[0]["notes"] == "Strength: strong"
+    assert routes[0]["notes"] == "Strength: strong" and routes[0]["since"] == "2023-04-01"
     report = (tmp_path / "d" / "import-report.txt").read_text(encoding="utf-8")
     doc = (ROOT / "docs" / "gephi-kumu.md").read_text(encoding="utf-8")
     assert doc.split("```text\n", 1)[1].split("```", 1)[0] == report  # the docs show it
@@ -284,6 +286,22 @@ def test_d3_links_after_layout_and_edges_key(tmp_path):
     result = read_source(tmp_path / "d3.json")
     assert [(r["source"], r["target"], r["kind"]) for r in result.referrals] == [
         ("a", "b", "signposting")]
+
+
+def test_kumu_json_blueprint(tmp_path):
+    data = {"elements": [{"id": "e1", "label": "A", "type": "School", "tags": ["x", "y"],
+                          "Borough": "Hackney"},
+                         {"_id": "e2", "attributes": {"label": "B", "stages": "developing"}}],
+            "connections": [{"from": "e1", "to": "e2", "direction": "directed",
+                             "type": "referral"}]}
+    (tmp_path / "blueprint.json").write_text(json.dumps(data))
+    result = read_source(tmp_path / "blueprint.json")
+    a, b = result.organisations
+    assert (a["id"], a["name"], a["type"], a["borough"], a["notes"]) == (
+        "e1", "A", "school", "Hackney", "tags: x, y")
+    assert (b["id"], b["name"], b["stages"]) == ("e2", "B", "developing")
+    assert [(r["source"], r["target"], r["kind"]) for r in result.referrals] == [
+        ("e1", "e2", "referral")]
 
 
 # --- `;`- and tab-separated input -----------------------------------------------------

@@ -427,9 +427,10 @@ def export(data_dir: Path, fmt: str | None, out: Path, include_private: bool,
 def import_command(source: Path, out: Path, force: bool, quiet: bool) -> None:
     """Make a data folder from a Kumu map, a Gephi file or a service directory.
 
-    SOURCE is a Kumu export (.xlsx, or the folder with its Elements and Connections CSV
-    files), a .gexf or .graphml file, node-link .json, or an Open Referral UK / HSDS folder
-    (organizations.csv, services.csv). Fields that fit are mapped, the rest go to notes,
+    SOURCE is a Kumu export (.xlsx, the folder with its Elements and Connections CSV
+    files, or a JSON blueprint), a .gexf or .graphml file, node-link .json, an Open
+    Referral UK / HSDS folder (organizations.csv, services.csv) or the folder of tables
+    `musicnet export --format csv` writes. Fields that fit are mapped, the rest go to notes,
     and organisations still missing required fields are listed. Example:
 
         musicnet import kumu-export.xlsx -o mydata && musicnet check mydata

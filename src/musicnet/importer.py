@@ -1,6 +1,7 @@
 """Bring a network in from the tools coordinators already use: ``musicnet import``.
 
-Reads a Kumu export (an ``.xlsx`` workbook, or its Elements and Connections CSV files), a
+Reads a Kumu export (an ``.xlsx`` workbook, its Elements and Connections CSV files, or a
+JSON blueprint), a
 GEXF or GraphML file (Gephi, yEd, Cytoscape), node-link JSON (networkx, d3), or an Open
 Referral UK / HSDS directory (``organizations.csv`` and ``services.csv``), and turns it into
 the rows of ``organisations.csv`` and ``referrals.csv``.
@@ -23,6 +24,7 @@ This module never prints; :func:`import_files` returns the files to write.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -145,6 +147,10 @@ def _text(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, dt.date):  # a date cell in a workbook: 2023-04-01, as in a CSV
+        from .loader import _cell_text
+
+        return _cell_text(value)
     return str(value).strip()
 
 
@@ -413,6 +419,8 @@ def _read_json(path: Path) -> Imported:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise MusicnetError(f"{path} is not JSON ({exc}).") from exc
+    if isinstance(data, dict) and isinstance(data.get("elements"), list):
+        return _kumu_blueprint(data, path)
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
         raise MusicnetError(f"{path} is not node-link JSON: expected an object with a "
                             "'nodes' list and a 'links' (or 'edges') list.")
@@ -443,6 +451,36 @@ def _read_json(path: Path) -> Imported:
         edges.append(_Edge(ends[0], ends[1], {k: x for k, x in e.items()
                                               if k not in ("source", "target")}, directed))
     return _convert("node-link JSON file", nodes, edges)
+
+
+def _kumu_blueprint(data: dict[str, Any], path: Path) -> Imported:
+    """A Kumu JSON blueprint: ``elements`` (label, id, type, description, tags, custom keys;
+    a project backup nests them in ``attributes``) and ``connections`` (from, to,
+    direction, ...), read like the spreadsheet."""
+    special = {"id": "ID", "_id": "ID", "label": "Label", "from": "From", "to": "To",
+               "direction": "Direction"}
+
+    def record(item: Any, what: str, i: int) -> dict[str, Any]:
+        if not isinstance(item, dict):
+            raise MusicnetError(f"{path}: {what} {i + 1} is not an object.")
+        flat = {**item, **(item.get("attributes") or {})}
+        flat.pop("attributes", None)
+        out: dict[str, Any] = {}
+        for k, v in flat.items():
+            if isinstance(v, list):
+                v = "|".join(str(x) for x in v)
+            elif isinstance(v, dict):
+                continue  # positions, styles
+            out[special.get(str(k).lower(), str(k))] = v
+        return out
+
+    connections = data.get("connections") or []
+    if not isinstance(connections, list):
+        raise MusicnetError(f"{path}: 'connections' must be a list.")
+    elements = [record(e, "element", i) for i, e in enumerate(data["elements"])]
+    links = [record(c, "connection", i) for i, c in enumerate(connections)]
+    return _from_kumu([("elements", elements), ("connections", links)],
+                      "Kumu blueprint (JSON)")
 
 
 def _kumu_table(rows: list[list[Any]], where: str) -> tuple[str, list[dict[str, Any]]]:
