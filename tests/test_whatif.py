@@ -170,7 +170,7 @@ def test_whatif_cli_errors_and_map(tmp_path):
     res = cli("whatif", str(SAMPLE), "--add", "ashdown-primary-school:ashdown-primary-school")
     assert res.returncode == 1 and "itself" in res.stderr and "Traceback" not in res.stderr
     res = cli("whatif", str(SAMPLE), "--add", "nope")
-    assert res.returncode == 1 and "SOURCE:TARGET" in res.stderr
+    assert res.returncode == 2 and "SOURCE:TARGET" in res.stderr
     assert cli("whatif", str(SAMPLE)).returncode == 2
     out = tmp_path / "w.html"
     res = cli("whatif", str(SAMPLE), "--add", "ashdown-primary-school:marigold-song-studio",

@@ -1,41 +1,334 @@
-"""Safe output writing: whole files or nothing."""
+"""Safe output writing: the whole set of files or nothing, never over the user's data.
+
+Every file musicnet writes goes through :func:`write_outputs`. It guarantees:
+
+* **No data loss.** A file read as input in this run (see :func:`note_input`), and any
+  musicnet data file (``referrals.csv``, an ``organisations.csv`` beside one, or a data
+  workbook with ``organisations`` and ``referrals`` sheets) is never replaced unless
+  ``force=True`` (``--force`` on the command line).
+* **Only regular files are replaced.** A destination that is a device, FIFO, socket or
+  folder is refused (``--force`` does not change this): ``-o /dev/null`` never replaces
+  ``/dev/null``.
+* **All or nothing.** Files go to temporary names beside their destination first. A set
+  of files in one folder is assembled in a temporary folder beside it and swapped in with
+  one atomic ``renameat2(RENAME_EXCHANGE)`` (Linux), so an interruption at any moment,
+  even ``SIGKILL``, leaves either the whole old set or the whole new set. Where that is
+  not available the renames run with SIGINT and SIGTERM held back. Temporary files are
+  removed on errors and on SIGINT/SIGTERM; ones left by a killed process are removed by
+  the next write to the same place.
+* **Permissions.** New files respect the umask; a replaced file keeps its mode (and, for
+  root, its owner).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import os
 import re
+import shutil
+import signal
+import stat
 import tempfile
-from collections.abc import Mapping
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-from .errors import MusicnetError
+from .errors import MusicnetError, OutputRefused
 
-__all__ = ["safe_cell", "write_outputs", "xml_safe"]
+__all__ = [
+    "check_outputs",
+    "note_input",
+    "safe_cell",
+    "write_outputs",
+    "xml_safe",
+]
+
+_TMP_TAG = ".musicnet-"
+_TMP_RE = re.compile(r"^\..+\.musicnet-(\d+)-[a-z0-9_]+(\.tmp)?$")
+
+# (st_dev, st_ino) of every file read as input in this process
+_inputs: dict[tuple[int, int], str] = {}
 
 
-def write_outputs(files: Mapping[Path, str | bytes]) -> None:
-    """Write every file, or none: each goes to a temporary file beside it, then all are
-    renamed into place. A failure removes the temporary files and raises MusicnetError."""
+def note_input(path: str | Path) -> None:
+    """Record ``path`` as an input of this run: :func:`write_outputs` then refuses to
+    replace it (or any hard or symbolic link to it) unless ``force`` is given."""
+    with contextlib.suppress(OSError):
+        st = os.stat(path)
+        _inputs[(st.st_dev, st.st_ino)] = str(path)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _is_data_workbook(path: Path) -> bool:
+    """True for an .xlsx/.xlsm holding both an organisations and a referrals sheet."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("xl/workbook.xml")
+            if info.file_size > 5_000_000:
+                return True  # not ours to judge: treat as data
+            text = zf.read(info).decode("utf-8", "replace").lower()
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError):
+        return False
+    names = set(re.findall(r'<sheet\b[^>]*\bname="\s*([^"]*?)\s*"', text))
+    return {"organisations", "referrals"} <= names
+
+
+def _is_data_file(path: Path) -> bool:
+    name = path.name.lower()
+    if name == "referrals.csv":
+        return True
+    if name == "organisations.csv":
+        return any((path.parent / n).exists() for n in ("referrals.csv", "Referrals.csv"))
+    if name.endswith((".xlsx", ".xlsm")):
+        return _is_data_workbook(path)
+    return False
+
+
+def check_outputs(paths: Iterable[str | Path], *, force: bool = False) -> None:
+    """Refuse (raise :class:`~musicnet.errors.OutputRefused`) before anything is written
+    if any destination is not a regular file, is an input of this run, or is a musicnet
+    data file (the last two unless ``force``)."""
+    for raw in paths:
+        path = Path(raw)
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue  # missing, or a parent is not a folder: the write reports it
+        if not stat.S_ISREG(st.st_mode):
+            raise OutputRefused(
+                f"cannot write {path}: it is {_kind(st.st_mode)}, not a regular file. "
+                "Give the path of a file to write.")
+        if force:
+            continue
+        if (st.st_dev, st.st_ino) in _inputs:
+            raise OutputRefused(
+                f"will not write over {path}: it is one of this command's input files, and "
+                "its contents would be lost. Write somewhere else, or add --force to "
+                "replace it.")
+        if _is_data_file(path):
+            raise OutputRefused(
+                f"will not write over {path}: it holds musicnet data (organisations and "
+                "routes) that would be lost. Write somewhere else, or add --force to "
+                "replace it.")
+
+
+def _umask() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)  # pragma: no cover - not Linux
+    os.umask(mask)
+    return mask
+
+
+def _copy_owner_mode(st: os.stat_result | None, target: str, default: int) -> None:
+    if st is None:
+        os.chmod(target, default)
+        return
+    os.chmod(target, stat.S_IMODE(st.st_mode))
+    if os.geteuid() == 0:
+        with contextlib.suppress(OSError):
+            os.chown(target, st.st_uid, st.st_gid)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back (delivered on exit) while a commit runs."""
+    sigs = {signal.SIGINT, signal.SIGTERM}
+    try:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, sigs)
+    except (AttributeError, OSError, ValueError):  # pragma: no cover - not POSIX
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: str, b: str) -> bool:
+    """Atomically swap two paths (Linux ``renameat2``). False if not supported here."""
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    rc = fn(-100, os.fsencode(a), -100, os.fsencode(b), _RENAME_EXCHANGE)
+    if rc == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EPERM):
+        return False
+    raise OSError(err, os.strerror(err), b)
+
+
+def _clean_stale(folder: Path) -> None:
+    """Remove temporary files and folders left in ``folder`` by a killed musicnet."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        m = _TMP_RE.match(entry.name)
+        if not m:
+            continue
+        pid = int(m.group(1))
+        if pid != os.getpid():
+            try:
+                os.kill(pid, 0)
+                continue  # that process is still running
+            except ProcessLookupError:
+                pass
+            except OSError:
+                continue
+        with contextlib.suppress(OSError):
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+
+
+def _tmp_prefix(name: str) -> str:
+    return f".{name}{_TMP_TAG}{os.getpid()}-"
+
+
+def _write_new(path: Path, data: bytes, mode: int) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.chmod(path, mode)
+
+
+def _stat_or_none(path: Path) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        return None
+
+
+def write_outputs(files: Mapping[Path, str | bytes], *, force: bool = False) -> None:
+    """Write every file, or none (see the module docstring for the guarantees).
+
+    Raises :class:`~musicnet.errors.OutputRefused` if a destination must not be replaced,
+    and :class:`~musicnet.errors.MusicnetError` (naming the destination, never a
+    temporary file) if writing fails; nothing is changed in either case.
+    """
+    paths = [Path(p) for p in files]
+    check_outputs(paths, force=force)
+    data = {Path(p): (c.encode("utf-8") if isinstance(c, str) else c)
+            for p, c in files.items()}
+    parents = {p.parent for p in paths}
+    current = paths[0] if paths else Path(".")
+    try:
+        for parent in parents:
+            current = parent
+            parent.mkdir(parents=True, exist_ok=True)
+            _clean_stale(parent)
+            _clean_stale(Path(os.path.abspath(parent)).parent)
+        if len(parents) == 1 and len(paths) > 1:
+            current = paths[0].parent
+            if _write_folder_swap(paths[0].parent, data):
+                return
+        _write_each(data)
+    except OutputRefused:
+        raise
+    except OSError as exc:
+        where = current
+        fname = exc.filename if isinstance(exc.filename, str) else None
+        if fname and _TMP_TAG not in fname:
+            where = Path(fname)
+        raise MusicnetError(f"cannot write {where}: {exc.strerror or exc}.") from exc
+
+
+def _write_each(data: Mapping[Path, bytes]) -> None:
+    """Each file to a temporary name beside it, then all renamed with signals held."""
+    mask = _umask()
     temps: list[tuple[str, Path]] = []
     try:
-        for path, content in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        for path, content in data.items():
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_tmp_prefix(path.name),
+                                       suffix=".tmp")
             temps.append((tmp, path))
-            data = content.encode("utf-8") if isinstance(content, str) else content
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-        for tmp, path in temps:
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        temps.clear()
-    except OSError as exc:
-        raise MusicnetError(f"cannot write {exc.filename or 'output'}: {exc.strerror}.") from exc
+                fh.write(content)
+            _copy_owner_mode(_stat_or_none(path), tmp, 0o666 & ~mask)
+        with _signals_held():
+            for tmp, path in temps:
+                os.replace(tmp, path)
+            temps.clear()
     finally:
         for tmp, _ in temps:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _write_folder_swap(folder: Path, data: Mapping[Path, bytes]) -> bool:
+    """Assemble the folder's new contents beside it and swap it in atomically.
+
+    Files already in the folder that are not being written are carried over (hard links,
+    or copies). Returns False (nothing changed) where a swap cannot be done: the folder is
+    a symbolic link or holds sub-folders, or the file system cannot exchange folders."""
+    mask = _umask()
+    folder = Path(os.path.abspath(folder))
+    fst = os.lstat(folder)
+    if not stat.S_ISDIR(fst.st_mode):
+        return False
+    cwd = Path(os.getcwd())
+    if cwd == folder or folder in cwd.parents:
+        return False  # swapping the working folder would strand the process inside it
+    names = {p.name for p in data}
+    keep = []
+    for entry in os.scandir(folder):
+        if entry.name in names:
+            continue
+        if entry.is_symlink() or entry.is_file(follow_symlinks=False):
+            keep.append(entry)
+        else:
+            return False  # sub-folders (or odd files) would have to move: not atomic
+    tmp = tempfile.mkdtemp(dir=folder.parent, prefix=_tmp_prefix(folder.name))
+    swapped = False
+    try:
+        for entry in keep:
+            dst = os.path.join(tmp, entry.name)
+            if entry.is_symlink():
+                os.symlink(os.readlink(entry.path), dst)
+                continue
+            try:
+                os.link(entry.path, dst)
+            except OSError:
+                shutil.copy2(entry.path, dst)
+        for path, content in data.items():
+            dst = Path(tmp) / path.name
+            _write_new(dst, content, 0o666 & ~mask)
+            _copy_owner_mode(_stat_or_none(path), str(dst), 0o666 & ~mask)
+        _copy_owner_mode(fst, tmp, 0o777 & ~mask)
+        with _signals_held():
+            swapped = _exchange(tmp, str(folder))
+            if swapped:
+                shutil.rmtree(tmp, ignore_errors=True)
+        return swapped
+    finally:
+        if not swapped:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -7,6 +7,7 @@ Heavy libraries (networkx, pandas, pyvis, jinja2) are imported inside commands s
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from . import __version__
-from .errors import DataError, MusicnetError
+from .errors import DataError, MusicnetError, OutputRefused
 from .schema import STAGES
 
 STAGE_CHOICES = list(STAGES)
@@ -26,6 +27,23 @@ if TYPE_CHECKING:  # pragma: no cover
     from .network import Network
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: Warnings printed at most; the rest are counted.
+MAX_WARNINGS_SHOWN = 20
+
+
+def _echo(message: str = "", err: bool = False, nl: bool = True) -> None:
+    """``click.echo`` with control characters in the text made visible (data text may
+    hold terminal escape sequences)."""
+    from ._terminal import term_safe
+
+    click.echo(term_safe(message), err=err, nl=nl)
+
+
+def _json(obj: object) -> str:
+    from ._terminal import json_safe
+
+    return json_safe(json.dumps(obj, indent=2, ensure_ascii=False))
 
 
 class _Group(click.Group):
@@ -37,19 +55,24 @@ class _Group(click.Group):
         except DataError as exc:
             if ctx.params.get("debug"):
                 raise
-            click.echo(exc.report(), err=True)
+            _echo(exc.report(), err=True)
             ctx.exit(1)
+        except OutputRefused as exc:
+            if ctx.params.get("debug"):
+                raise
+            _echo(f"Error: {exc}", err=True)
+            ctx.exit(2)
         except MusicnetError as exc:
             if ctx.params.get("debug"):
                 raise
-            click.echo(f"Error: {exc}", err=True)
+            _echo(f"Error: {exc}", err=True)
             ctx.exit(1)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:  # a bug: say so plainly, keep the traceback for --debug
             if ctx.params.get("debug"):
                 raise
-            click.echo(f"Internal error: {type(exc).__name__}: {exc}\n"
+            _echo(f"Internal error: {type(exc).__name__}: {exc}\n"
                        "This is a bug in musicnet. Run the same command with --debug and "
                        "include the output in a bug report.", err=True)
             ctx.exit(1)
@@ -58,6 +81,12 @@ class _Group(click.Group):
 def data_argument(f: F) -> F:
     return click.argument("data_dir", default="data", type=click.Path(path_type=Path),
                           metavar="[DATA_DIR]")(f)
+
+
+def force_option(f: F) -> F:
+    return click.option("--force", is_flag=True,
+                        help="Write even over an input file or a data file (their "
+                        "contents are lost).")(f)
 
 
 def quiet_option(f: F) -> F:
@@ -83,8 +112,12 @@ def _load(data_dir: Path, quiet: bool, as_of: str | None = None) -> Network:
     with _status(f"Reading and checking {data_dir}...", quiet):
         net = load(data_dir)
     if not quiet:
-        for w in net.warnings:
-            click.echo(f"warning: {w}", err=True)
+        for w in net.warnings[:MAX_WARNINGS_SHOWN]:
+            _echo(f"warning: {w}", err=True)
+        more = len(net.warnings) - MAX_WARNINGS_SHOWN
+        if more > 0:
+            _echo(f"warning: ... and {more:,} more warning{'s' if more != 1 else ''} not "
+                  "shown (run `musicnet check` after fixing these).", err=True)
     if as_of is not None:
         from .history import as_of as state_on
 
@@ -118,6 +151,31 @@ def cli(ctx: click.Context, debug: bool, no_color: bool) -> None:
                and sys.stdout.isatty()}
 
 
+def _title_option(f: F) -> F:
+    return click.option("--title", default=None,
+                        help="Title shown on the map (default: 'Youth music progression "
+                        "network').")(f)
+
+
+def _date_option(f: F) -> F:
+    return click.option("--date", "data_date", default=None, metavar="TEXT",
+                        help="When the data was collected, shown in the header "
+                        "(e.g. 'March 2026').")(f)
+
+
+def _suppress_option(f: F) -> F:
+    return click.option("--suppress-below", type=click.IntRange(0), default=5,
+                        show_default=True, metavar="N",
+                        help="Show counts of young people below N as 'fewer than N' and "
+                        "leave them out of totals (0 to show all).")(f)
+
+
+def _private_option(f: F) -> F:
+    f = _suppress_option(f)
+    return click.option("--include-private", is_flag=True,
+                        help="Include contact emails and notes (not for sharing).")(f)
+
+
 @cli.command()
 @data_argument
 @quiet_option
@@ -128,7 +186,7 @@ def check(data_dir: Path, quiet: bool) -> None:
     """
     net = _load(data_dir, quiet)
     if not quiet:
-        click.echo(f"OK: {len(net)} organisations and {len(net.routes)} routes in "
+        _echo(f"OK: {len(net)} organisations and {len(net.routes)} routes in "
                    f"{data_dir}, no problems found.")
 
 
@@ -143,9 +201,10 @@ def check(data_dir: Path, quiet: bool) -> None:
               help="both: only routes confirmed by both organisations in a survey (routes "
               "recorded directly are kept; one-sided ones are left out).")
 @as_of_option
+@_suppress_option
 @quiet_option
 def analyse(data_dir: Path, fmt: str, limit: int, min_evidence: str, as_of: str | None,
-            quiet: bool) -> None:
+            suppress_below: int, quiet: bool) -> None:
     """Analyse the network and print the findings.
 
     Examples:
@@ -154,17 +213,19 @@ def analyse(data_dir: Path, fmt: str, limit: int, min_evidence: str, as_of: str 
 
         musicnet analyse survey-data/ --min-evidence both
     """
+    from .privacy import publish_result
+
     net = _load(data_dir, quiet, as_of)
     if min_evidence != "any":
         confirmed = net.with_min_evidence(min_evidence)
         if not quiet:
             left_out = len(net.routes) - len(confirmed.routes)
-            click.echo(f"Only confirmed routes: {left_out} one-sided route"
-                       f"{'' if left_out == 1 else 's'} left out.", err=True)
+            _echo(f"Only confirmed routes: {left_out} one-sided route"
+                  f"{'' if left_out == 1 else 's'} left out.", err=True)
         net = confirmed
     result = net.analyse()
     if fmt == "json":
-        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        _echo(_json(publish_result(result, net, suppress_below)))
     else:
         from .analysis import format_text
 
@@ -172,7 +233,7 @@ def analyse(data_dir: Path, fmt: str, limit: int, min_evidence: str, as_of: str 
         if click.get_current_context().find_root().obj.get("color"):
             _rich_findings(result, text)
         else:
-            click.echo(text)
+            _echo(text)
 
 
 def _rich_findings(result: dict[str, object], text: str) -> None:
@@ -194,33 +255,15 @@ def _rich_findings(result: dict[str, object], text: str) -> None:
         n = s[key]  # type: ignore[index]
         table.add_row(label, Text(str(n), style="bold red" if n else "green"))
     console.print(table)
-    for line in text.splitlines():
+    from ._terminal import term_safe
+
+    for line in term_safe(text).splitlines():
         if line and not line.startswith(" "):
             console.print(Text(line, style="bold cyan"))
         elif line.startswith("  What to do:"):
             console.print(Text(line, style="yellow"))
         else:
             console.print(Text(line))
-
-
-def _title_option(f: F) -> F:
-    return click.option("--title", default=None,
-                        help="Title shown on the map (default: 'Youth music progression "
-                        "network').")(f)
-
-
-def _date_option(f: F) -> F:
-    return click.option("--date", "data_date", default=None, metavar="TEXT",
-                        help="When the data was collected, shown in the header "
-                        "(e.g. 'March 2026').")(f)
-
-
-def _private_option(f: F) -> F:
-    f = click.option("--suppress-below", type=click.IntRange(0), default=5, show_default=True,
-                     metavar="N", help="Show counts of young people below N as 'fewer than "
-                     "N' (0 to show all).")(f)
-    return click.option("--include-private", is_flag=True,
-                        help="Include contact emails and notes (not for sharing).")(f)
 
 
 @cli.command()
@@ -234,10 +277,11 @@ def _private_option(f: F) -> F:
               "report and writes changes.json and changes-map.html.")
 @as_of_option
 @_private_option
+@force_option
 @quiet_option
 def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | None,
           previous: Path | None, as_of: str | None, include_private: bool,
-          suppress_below: int, quiet: bool) -> None:
+          suppress_below: int, force: bool, quiet: bool) -> None:
     """Check, analyse and write analysis.json, map.html and report.html.
 
     Nothing is written unless the data is valid. Examples:
@@ -246,12 +290,17 @@ def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | Non
 
         musicnet build data/2026 --previous data/ --out output/
     """
-    from ._files import write_outputs
+    from ._files import check_outputs, write_outputs
+    from .privacy import publish_result
     from .render.map import render_map
     from .render.report import render_report
 
     net = _load(data_dir, quiet, as_of)
     old = _load(previous, quiet) if previous is not None else None
+    names = ["analysis.json", "map.html", "report.html"]
+    if old is not None:
+        names += ["changes.json", "changes-map.html"]
+    check_outputs([out_dir / n for n in names], force=force)
     with _status("Analysing...", quiet):
         result = net.analyse()
         changes = None
@@ -268,28 +317,30 @@ def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | Non
                                     suppress_below=suppress_below, result=result,
                                     changes=changes)
     files = {
-        out_dir / "analysis.json": json.dumps(result, indent=2, ensure_ascii=False) + "\n",
+        out_dir / "analysis.json": json.dumps(publish_result(result, net, suppress_below),
+                                              indent=2, ensure_ascii=False) + "\n",
         out_dir / "map.html": page,
         out_dir / "report.html": report_page,
     }
     if changes is not None:
         from .render.diff import render_diff_map
 
-        files[out_dir / "changes.json"] = json.dumps(changes.to_dict(), indent=2,
-                                                     ensure_ascii=False) + "\n"
+        files[out_dir / "changes.json"] = json.dumps(
+            changes.to_dict(suppress_below=suppress_below), indent=2,
+            ensure_ascii=False) + "\n"
         files[out_dir / "changes-map.html"] = render_diff_map(
             changes, title=title, include_private=include_private,
             suppress_below=suppress_below)
-    write_outputs(files)
+    write_outputs(files, force=force)
     if not quiet:
         s = result["summary"]
-        click.echo(
+        _echo(
             f"{s['organisations']} organisations, {s['routes_by_status']['active']} active "
             f"routes: {s['dead_ends']} dead ends, {s['progression_gaps']} progression gaps, "
             f"{s['bridges']} fragile routes, {s['bridge_organisations']} single points of "
             "failure.")
         for path in files:
-            click.echo(f"wrote {path}")
+            _echo(f"wrote {path}")
 
 
 @cli.command(name="map")
@@ -305,10 +356,11 @@ def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | Non
 @_date_option
 @as_of_option
 @_private_option
+@force_option
 @quiet_option
 def map_command(data_dir: Path, out: Path | None, fmt: str, view: str, title: str | None,
                 data_date: str | None, as_of: str | None, include_private: bool,
-                suppress_below: int, quiet: bool) -> None:
+                suppress_below: int, force: bool, quiet: bool) -> None:
     """Write the interactive network map (one HTML file that works offline).
 
     Examples:
@@ -317,10 +369,11 @@ def map_command(data_dir: Path, out: Path | None, fmt: str, view: str, title: st
 
         musicnet map data/ --format svg -o network.svg
     """
-    from ._files import write_outputs
+    from ._files import check_outputs, write_outputs
 
     net = _load(data_dir, quiet, as_of)
     out = out or Path("output") / f"map.{fmt}"
+    check_outputs([out], force=force)
     content: str | bytes
     if fmt == "html":
         from .render.map import render_map
@@ -331,9 +384,9 @@ def map_command(data_dir: Path, out: Path | None, fmt: str, view: str, title: st
         from .render.picture import render_picture
 
         content = render_picture(net, fmt=fmt, view=view, title=title)
-    write_outputs({out: content})
+    write_outputs({out: content}, force=force)
     if not quiet:
-        click.echo(f"wrote {out}")
+        _echo(f"wrote {out}")
 
 
 @cli.command()
@@ -347,10 +400,11 @@ def map_command(data_dir: Path, out: Path | None, fmt: str, view: str, title: st
 @_title_option
 @_date_option
 @_private_option
+@force_option
 @quiet_option
 def report(data_dir: Path, out: Path | None, fmt: str, suggestions: int, title: str | None,
            data_date: str | None, include_private: bool, suppress_below: int,
-           quiet: bool) -> None:
+           force: bool, quiet: bool) -> None:
     """Write the coordinator's report: findings in plain English, charts, cold spots.
 
     Examples:
@@ -359,18 +413,19 @@ def report(data_dir: Path, out: Path | None, fmt: str, suggestions: int, title: 
 
         musicnet report data --format md -o report.md
     """
-    from ._files import write_outputs
+    from ._files import check_outputs, write_outputs
     from .render.report import render_report
 
     net = _load(data_dir, quiet)
     out = out or Path("output") / f"report.{fmt}"
+    check_outputs([out], force=force)
     with _status("Writing the report...", quiet):
         page = render_report(net, fmt=fmt, suggestions=suggestions, title=title,
                              data_date=data_date, include_private=include_private,
                              suppress_below=suppress_below)
-    write_outputs({out: page})
+    write_outputs({out: page}, force=force)
     if not quiet:
-        click.echo(f"wrote {out}")
+        _echo(f"wrote {out}")
 
 
 @cli.command()
@@ -383,9 +438,10 @@ def report(data_dir: Path, out: Path | None, fmt: str, suggestions: int, title: 
 @click.option("--output", "-o", "out", type=click.Path(path_type=Path), required=True,
               help="File to write (a folder for csv).")
 @_private_option
+@force_option
 @quiet_option
 def export(data_dir: Path, fmt: str | None, out: Path, include_private: bool,
-           suppress_below: int, quiet: bool) -> None:
+           suppress_below: int, force: bool, quiet: bool) -> None:
     """Export the network with analysis flags and layout for Gephi, Kumu or Excel.
 
     Examples:
@@ -409,10 +465,10 @@ def export(data_dir: Path, fmt: str | None, out: Path, include_private: bool,
     with _status(f"Exporting {fmt}...", quiet):
         files = export_files(net, fmt, out, include_private=include_private,
                              suppress_below=suppress_below)
-    write_outputs(files)
+    write_outputs(files, force=force)
     if not quiet:
         names = ", ".join(p.name for p in files)
-        click.echo(f"wrote {out}" if len(files) == 1 else f"wrote {len(files)} files to "
+        _echo(f"wrote {out}" if len(files) == 1 else f"wrote {len(files)} files to "
                    f"{out}/: {names}")
 
 
@@ -435,34 +491,37 @@ def import_command(source: Path, out: Path, force: bool, quiet: bool) -> None:
 
         musicnet import kumu-export.xlsx -o mydata && musicnet check mydata
     """
-    from ._files import write_outputs
+    from ._files import note_input, write_outputs
     from .importer import import_files
 
+    for p in ([source] if source.is_file() else sorted(source.iterdir())):
+        note_input(p)
     with _status(f"Reading {source}...", quiet):
         files, result = import_files(source, out, force=force)
-    write_outputs(files)
+    write_outputs(files, force=force)
     if quiet:
         return
     lines = result.report().splitlines()
     shown = lines[:40]
     for line in shown:
-        click.echo(line, err=line.startswith("warning:"))
+        _echo(line, err=line.startswith("warning:"))
     if len(lines) > len(shown):
-        click.echo(f"... and {len(lines) - len(shown)} more lines in "
+        _echo(f"... and {len(lines) - len(shown)} more lines in "
                    f"{out / 'import-report.txt'}")
-    click.echo(f"wrote {', '.join(str(p) for p in files)}")
+    _echo(f"wrote {', '.join(str(p) for p in files)}")
     if result.missing:
-        click.echo(f"Next: fill in the fields listed above, then run: musicnet check {out}")
+        _echo(f"Next: fill in the fields listed above, then run: musicnet check {out}")
     else:
-        click.echo(f"Next: musicnet check {out}")
+        _echo(f"Next: musicnet check {out}")
 
 
 @cli.command()
 @click.option("--output", "-o", "out", type=click.Path(path_type=Path, dir_okay=False),
               default=Path("musicnet-template.xlsx"), show_default=True,
               help="Workbook to write.")
+@force_option
 @quiet_option
-def template(out: Path, quiet: bool) -> None:
+def template(out: Path, force: bool, quiet: bool) -> None:
     """Write an empty Excel workbook to fill in: headers, drop-downs, a read-me sheet.
 
     Give the filled-in workbook to any command instead of a data folder. Example:
@@ -472,9 +531,9 @@ def template(out: Path, quiet: bool) -> None:
     from ._files import write_outputs
     from .export import template_workbook
 
-    write_outputs({out: template_workbook()})
+    write_outputs({out: template_workbook()}, force=force)
     if not quiet:
-        click.echo(f"wrote {out}")
+        _echo(f"wrote {out}")
 
 
 @cli.command(name="diff")
@@ -498,10 +557,12 @@ def template(out: Path, quiet: bool) -> None:
               "diff data data --old-as-of 2024-12-31 --as-of 2025-12-31).")
 @_title_option
 @_private_option
+@force_option
 @quiet_option
 def diff_command(old: Path, new: Path, fmt: str, out: Path | None, map_file: Path | None,
                  limit: int, as_of: str | None, old_as_of: str | None, title: str | None,
-                 include_private: bool, suppress_below: int, quiet: bool) -> None:
+                 include_private: bool, suppress_below: int, force: bool,
+                 quiet: bool) -> None:
     """What changed between two states of the network (last year's data and this year's).
 
     OLD and NEW are data folders or workbooks. Lists organisations and routes added,
@@ -520,7 +581,7 @@ def diff_command(old: Path, new: Path, fmt: str, out: Path | None, map_file: Pat
     after = _load(new, quiet, as_of)
     with _status("Comparing...", quiet):
         d = diff(before, after)
-    result = d.to_dict()
+    result = d.to_dict(suppress_below=suppress_below)
     files: dict[Path, str] = {}
     if fmt == "html":
         from .render.diff import render_diff
@@ -532,17 +593,17 @@ def diff_command(old: Path, new: Path, fmt: str, out: Path | None, map_file: Pat
         if out is not None:
             files[out] = text + "\n"
         else:
-            click.echo(text)
+            _echo(_json(result) if fmt == "json" else text)
     if map_file is not None:
         from .render.diff import render_diff_map
 
         files[map_file] = render_diff_map(d, title=title, include_private=include_private,
                                           suppress_below=suppress_below)
     if files:
-        write_outputs(files)
+        write_outputs(files, force=force)
         if not quiet:
             for path in files:
-                click.echo(f"wrote {path}", err=out is None and fmt != "html")
+                _echo(f"wrote {path}", err=out is None and fmt != "html")
 
 
 @cli.command()
@@ -561,7 +622,7 @@ def timeline(data_dir: Path, fmt: str, quiet: bool) -> None:
     net = _load(data_dir, quiet)
     with _status("Going through the years...", quiet):
         rows = year_rows(net)
-    click.echo(json.dumps(rows, indent=2) if fmt == "json" else timeline_text(rows))
+    _echo(_json(rows) if fmt == "json" else timeline_text(rows))
 
 
 def _data_and_org(args: tuple[str, ...]) -> tuple[Path, str]:
@@ -593,14 +654,19 @@ def path(args: tuple[str, ...], to_stage: str | None, genre: str | None, fmt: st
     data_dir, org = _data_and_org(args)
     net = _load(data_dir, quiet)
     result = net.pathways(org, to_stage=to_stage, genre=genre)
-    click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) if fmt == "json"
+    _echo(_json(result.to_dict()) if fmt == "json"
                else str(result))
 
 
-def _pairs(values: tuple[str, ...]) -> list[tuple[str, str]]:
+def _pairs(values: tuple[str, ...], option: str) -> list[tuple[str, str]]:
+    """SRC:TGT option values as id pairs; a malformed one is a usage error (exit 2)."""
+    from .errors import UsageError
     from .whatif import parse_pair
 
-    return [parse_pair(v) for v in values]
+    try:
+        return [parse_pair(v) for v in values]
+    except UsageError as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from exc
 
 
 @cli.command()
@@ -616,10 +682,11 @@ def _pairs(values: tuple[str, ...]) -> list[tuple[str, str]]:
 @click.option("--map", "map_file", type=click.Path(path_type=Path), default=None,
               help="Also write the map, with added routes drawn dashed.")
 @_format_option
+@force_option
 @quiet_option
 def whatif(data_dir: Path, add: tuple[str, ...], remove: tuple[str, ...],
            close: tuple[str, ...], routes_file: Path | None, include_planned: bool,
-           map_file: Path | None, fmt: str, quiet: bool) -> None:
+           map_file: Path | None, fmt: str, force: bool, quiet: bool) -> None:
     """What would change if routes were added, removed or an organisation closed?
 
     Examples:
@@ -630,25 +697,30 @@ def whatif(data_dir: Path, add: tuple[str, ...], remove: tuple[str, ...],
     """
     from .whatif import compare
 
+    added: list[object] = list(_pairs(add, "--add"))
+    removed = _pairs(remove, "--remove")
     net = _load(data_dir, quiet)
-    added: list[object] = list(_pairs(add))
+    if map_file is not None:
+        from ._files import check_outputs
+
+        check_outputs([map_file], force=force)
     if routes_file is not None:
         added.extend(_routes_csv(routes_file, net))
     if not (added or remove or close or include_planned):
         raise click.UsageError("say what changes: --add, --remove, --close, --routes or "
                                "--include-planned.")
-    after = net.with_routes(add=added, remove=_pairs(remove), close=close,
+    after = net.with_routes(add=added, remove=removed, close=close,
                             include_planned=include_planned)
     diff = compare(net, after)
     if map_file is not None:
         from ._files import write_outputs
         from .render.map import render_map
 
-        write_outputs({map_file: render_map(after, title="What if: proposed routes")})
-    click.echo(json.dumps(diff.to_dict(), indent=2, ensure_ascii=False) if fmt == "json"
-               else str(diff))
+        write_outputs({map_file: render_map(after, title="What if: proposed routes")},
+                      force=force)
+    _echo(_json(diff.to_dict()) if fmt == "json" else str(diff))
     if map_file is not None and not quiet and fmt == "text":
-        click.echo(f"wrote {map_file}")
+        _echo(f"wrote {map_file}")
 
 
 def _routes_csv(path: Path, net: Network) -> list[object]:
@@ -692,16 +764,16 @@ def suggest(data_dir: Path, top: int, for_org: str | None, borough: str | None,
     else:
         result = net.suggest_links(top=top, for_org=for_org, borough=borough, greedy=greedy)
     if fmt == "json":
-        click.echo(json.dumps([s.to_dict() for s in result], indent=2, ensure_ascii=False))
+        _echo(_json([s.to_dict() for s in result]))
         return
     if not result:
-        click.echo("No suggestions: every organisation considered can already reach every "
+        _echo("No suggestions: every organisation considered can already reach every "
                    "stage above its own.")
         return
     label = "Plan, in order" if greedy else "Suggested new routes, best first"
-    click.echo(f"{label}:")
+    _echo(f"{label}:")
     for i, sug in enumerate(result, 1):
-        click.echo(f"{i}. {sug}")
+        _echo(f"{i}. {sug}")
 
 
 @cli.command()
@@ -711,29 +783,64 @@ def suggest(data_dir: Path, top: int, for_org: str | None, borough: str | None,
 @click.option("--routes", type=click.IntRange(0), default=None,
               help="Number of routes [default: 5 per organisation].")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@force_option
 @quiet_option
-def synth(out_dir: Path, orgs: int, routes: int | None, seed: int, quiet: bool) -> None:
+def synth(out_dir: Path, orgs: int, routes: int | None, seed: int, force: bool,
+          quiet: bool) -> None:
     """Write a synthetic London-like network (for trying musicnet out, and benchmarks).
 
-    Example: musicnet synth /tmp/big --orgs 2000 --routes 10000 --seed 1
-    """
-    from .synth import generate, write_data
+    Refuses to write into a folder that already holds data, unless --force. Example:
 
+        musicnet synth /tmp/big --orgs 2000 --routes 10000 --seed 1
+    """
+    from ._files import check_outputs, write_outputs
+    from .synth import data_files, generate
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputRefused(f"cannot write into {out_dir}: it is not a folder.")
+    targets = [out_dir / "organisations.csv", out_dir / "referrals.csv"]
+    check_outputs(targets, force=force)
     o, r = generate(orgs, routes if routes is not None else orgs * 5, seed=seed)
-    try:
-        write_data(out_dir, o, r)
-    except OSError as exc:
-        raise MusicnetError(f"cannot write {exc.filename or out_dir}: {exc.strerror}.") from exc
+    write_outputs(data_files(out_dir, o, r), force=force)
     if not quiet:
-        click.echo(f"wrote {len(o)} organisations and {len(r)} routes to {out_dir}")
+        _echo(f"wrote {len(o)} organisations and {len(r)} routes to {out_dir}")
+
+
+class _Terminated(SystemExit):
+    """Raised by the SIGTERM handler so clean-up code runs (temporary files removed)."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated(128 + signum)
 
 
 def main() -> None:
-    """Console entry point."""
-    cli(prog_name="musicnet")
+    """Console entry point. SIGTERM and Ctrl-C stop the command cleanly: temporary files
+    are removed and nothing half-written is left (exit 143 and 130)."""
+    import signal
+
+    with contextlib.suppress(ValueError, OSError):  # not in the main thread
+        signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        rc = cli(prog_name="musicnet", standalone_mode=False)
+    except KeyboardInterrupt:
+        click.echo("\nInterrupted: nothing was written.", err=True)
+        sys.exit(130)
+    except _Terminated as exc:
+        click.echo("Stopped (SIGTERM): nothing was written.", err=True)
+        sys.exit(exc.code)
+    except click.exceptions.Abort:
+        click.echo("\nInterrupted: nothing was written.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    sys.exit(rc if isinstance(rc, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()
 
 __all__ = ["cli", "main"]

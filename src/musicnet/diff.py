@@ -156,8 +156,19 @@ class Diff:
         net = self.new if oid in self.new.orgs else self.old
         return {"id": oid, "name": name, "borough": net.orgs[oid].borough}
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON-ready result (keys as in :func:`diff`)."""
+    def to_dict(self, *, suppress_below: int = 5) -> dict[str, Any]:
+        """The JSON-ready result (keys as in :func:`diff`), fit for publication: the
+        young-people totals in ``metrics`` follow
+        :func:`~musicnet.privacy.published_total` (``suppress_below=0`` for raw numbers;
+        :attr:`metrics` keeps them raw)."""
+        from .privacy import published_total
+
+        metrics = {k: dict(v) for k, v in self.metrics.items()}
+        if "young_people_per_year" in metrics:
+            metrics["young_people_per_year"] = {
+                side: published_total((r.young_people_per_year for r in net.routes
+                                       if r.status == "active"), suppress_below)
+                for side, net in (("before", self.old), ("after", self.new))}
         return {
             "old": self.old.source,
             "new": self.new.source,
@@ -171,7 +182,7 @@ class Diff:
             "findings": {k: {side: [self._finding_row(k, x) for x in items]
                              for side, items in v.items()}
                          for k, v in self.findings.items()},
-            "metrics": self.metrics,
+            "metrics": metrics,
         }
 
     def __str__(self) -> str:

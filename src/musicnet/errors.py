@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-__all__ = ["DataError", "MusicnetError", "Problem", "UsageError"]
+__all__ = ["DataError", "MusicnetError", "OutputRefused", "Problem", "UsageError"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,11 @@ class MusicnetError(Exception):
 
 class UsageError(MusicnetError):
     """The request makes no sense for this data (unknown organisation, bad option value)."""
+
+
+class OutputRefused(UsageError):
+    """An output path that must not be written: an input of this run, a data file (both
+    unless ``--force``), or something that is not a regular file. The CLI exits 2."""
 
 
 class DataError(MusicnetError):

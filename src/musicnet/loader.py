@@ -20,20 +20,29 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import schema
+from ._files import note_input
 from .errors import DataError, Problem
 from .model import Organisation, Route
 
 __all__ = [
+    "MAX_CELLS",
     "MAX_CELL_CHARS",
     "MAX_FILE_BYTES",
+    "MAX_UNPACKED_BYTES",
     "Tables",
     "read_tables",
 ]
 
 ORGANISATIONS_FILE = "organisations.csv"
 REFERRALS_FILE = "referrals.csv"
-#: Largest input file accepted (a national network is a few MB).
-MAX_FILE_BYTES = 100 * 1024 * 1024
+#: Largest input file accepted (a national network is a few MB): 100 MB.
+MAX_FILE_BYTES = 100_000_000
+#: Largest unpacked size of a workbook (all its parts together): 100 MB.
+MAX_UNPACKED_BYTES = 100_000_000
+#: Most cells a workbook may hold, counting the blanks each row is padded with.
+MAX_CELLS = 3_000_000
+#: Most parts (files inside the zip) a workbook may hold.
+MAX_PARTS = 2_000
 #: Largest single cell accepted.
 MAX_CELL_CHARS = 100_000
 #: Did-you-mean look-ups are skipped after this many unknown ids (they cost O(n) each).
@@ -189,6 +198,12 @@ class _Reader:
     def read(self) -> list[tuple[int, dict[str, str]]] | None:
         """Records as (line, cells by canonical field name); ``None`` if unreadable."""
         path = self.path
+        if path.exists() and not path.is_file():
+            kind = "a folder" if path.is_dir() else "not a regular file (a pipe or device)"
+            self.problem(f"is {kind}, so it cannot be read as a CSV file.",
+                         suggestion=f"Put the {path.name} file itself there.",
+                         code="not-a-file")
+            return None
         if not path.is_file():
             hint = f"Expected {path.name} in {path.parent}."
             if path.parent.is_dir():
@@ -200,10 +215,11 @@ class _Reader:
             return None
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            self.problem(f"is {size / 1e6:.0f} MB; the largest file accepted is "
-                         f"{MAX_FILE_BYTES / 1e6:.0f} MB.",
+            self.problem(f"is {_mb(size)}; the largest file accepted is "
+                         f"{_mb(MAX_FILE_BYTES)}.",
                          suggestion="Check this is the right file.", code="too-large")
             return None
+        note_input(path)
         text = self._decode(path.read_bytes())
         if text is None:
             return None
@@ -626,41 +642,194 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+def _mb(size: int) -> str:
+    return f"{size / 1e6:.0f} MB" if size >= 1e6 else f"{size / 1e6:.1f} MB"
+
+
+class _WorkbookRefused(Exception):
+    """A workbook that must not be opened; the message says why (for the user)."""
+
+    def __init__(self, message: str, suggestion: str = "", code: str = "bad-workbook"):
+        super().__init__(message)
+        self.suggestion = suggestion
+        self.code = code
+
+
+_DAMAGED_HINT = "Open it in Excel and save it again as .xlsx, or export the two sheets as " \
+    "CSV UTF-8."
+
+
+def _column_number(ref: str) -> int:
+    n = 0
+    for ch in ref:
+        if "A" <= ch <= "Z":
+            n = n * 26 + ord(ch) - 64
+        elif "a" <= ch <= "z":
+            n = n * 26 + ord(ch) - 96
+        else:
+            break
+    return n
+
+
+def _inspect_workbook(path: Path) -> None:
+    """Check a workbook's parts before openpyxl reads any of them, streaming each XML part
+    once: at most :data:`MAX_PARTS` parts and :data:`MAX_UNPACKED_BYTES` unpacked; no DTD
+    or entity declarations (no legitimate workbook has them: they are how entity-expansion
+    attacks work); well-formed XML; at most :data:`MAX_CELLS` cells (each row counted as
+    wide as its last cell, since that is how it is read) and no text longer than
+    :data:`MAX_CELL_CHARS`. Raises :class:`_WorkbookRefused` with the reason."""
+    import zipfile
+    from xml.parsers import expat
+
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _WorkbookRefused("cannot be read as an Excel workbook (it is not a valid .xlsx "
+                               f"file: {exc}).", _DAMAGED_HINT) from exc
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_PARTS:
+            raise _WorkbookRefused(f"has {len(infos):,} parts inside; a workbook has a few "
+                                   "dozen.", "Check this is the right file.", "too-large")
+        unpacked = sum(i.file_size for i in infos)
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise _WorkbookRefused(
+                f"unpacks to {_mb(unpacked)}; the largest accepted is "
+                f"{_mb(MAX_UNPACKED_BYTES)}.", "Check this is the right file, or split it "
+                "into the two CSV files.", "too-large")
+        cells = 0
+        for info in infos:
+            name = info.filename
+            if not name.lower().endswith((".xml", ".rels", ".vml")):
+                continue
+            state = {"text": 0, "in_t": False, "row_max": 0, "col": 0}
+
+            def start(tag: str, attrs: dict[str, str], _s: dict = state) -> None:
+                local = tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
+                if local == "c":
+                    ref = attrs.get("r")
+                    _s["col"] = _column_number(ref) if ref else _s["col"] + 1
+                    _s["row_max"] = max(_s["row_max"], _s["col"])
+                elif local == "row":
+                    _s["row_max"] = 0
+                    _s["col"] = 0
+                elif local == "t":
+                    _s["in_t"] = True
+                    _s["text"] = 0
+
+            def end(tag: str, _s: dict = state) -> None:
+                nonlocal cells
+                local = tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
+                if local == "row":
+                    cells += _s["row_max"]
+                    if cells > MAX_CELLS:
+                        raise _WorkbookRefused(
+                            f"holds more than {MAX_CELLS:,} cells (counting the blank cells "
+                            "before the last one in each row).",
+                            "Delete unused rows and columns, or check this is the right "
+                            "file.", "too-large")
+                elif local == "t":
+                    _s["in_t"] = False
+
+            def text(data: str, _s: dict = state) -> None:
+                if _s["in_t"]:
+                    _s["text"] += len(data)
+                    if _s["text"] > MAX_CELL_CHARS:
+                        raise _WorkbookRefused(
+                            f"has a cell with more than {MAX_CELL_CHARS:,} characters.",
+                            "Check this is the right file.", "too-large")
+
+            def dtd(*_args: object, _part: str = name) -> None:
+                raise _WorkbookRefused(
+                    f"contains a document type declaration (in {_part}), which Excel never "
+                    "writes; it is refused because it can be used to attack the reader.",
+                    _DAMAGED_HINT)
+
+            parser = expat.ParserCreate(namespace_separator="}")
+            parser.StartElementHandler = start
+            parser.EndElementHandler = end
+            parser.CharacterDataHandler = text
+            parser.StartDoctypeDeclHandler = dtd
+            parser.EntityDeclHandler = dtd
+            parser.ExternalEntityRefHandler = dtd  # type: ignore[assignment]
+            try:
+                with zf.open(info) as fh:
+                    while chunk := fh.read(1 << 20):
+                        parser.Parse(chunk, False)
+                    parser.Parse(b"", True)
+            except expat.ExpatError as exc:
+                raise _WorkbookRefused(
+                    f"is damaged: the part {name} is not valid XML "
+                    f"({expat.ErrorString(exc.code)} at line {exc.lineno}).",
+                    _DAMAGED_HINT) from exc
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+                raise _WorkbookRefused(f"is damaged: the part {name} cannot be unpacked "
+                                       f"({exc}).", _DAMAGED_HINT) from exc
+            except RecursionError as exc:  # pragma: no cover - expat does not recurse
+                raise _WorkbookRefused(f"is damaged: the part {name} is nested too deeply.",
+                                       _DAMAGED_HINT) from exc
+
+
 def _read_workbook(path: Path) -> tuple[_Reader, _Reader, list | None, list | None]:
-    """The two sheets of a workbook as readers and records (like the two CSV files)."""
+    """The two sheets of a workbook as readers and records (like the two CSV files).
+
+    The workbook is checked by :func:`_inspect_workbook` before it is opened, and read
+    streaming (openpyxl read-only mode, declared sheet sizes ignored), so a small crafted
+    file cannot exhaust memory; a damaged one is reported as bad data, never as a bug."""
     org_reader = _Reader(path, f"{path} [organisations]", schema.ORGANISATION_COLUMNS)
     ref_reader = _Reader(path, f"{path} [referrals]", schema.REFERRAL_COLUMNS)
-    if path.stat().st_size > MAX_FILE_BYTES:
-        org_reader.problem(f"is {path.stat().st_size / 1e6:.0f} MB; the largest file "
-                           f"accepted is {MAX_FILE_BYTES / 1e6:.0f} MB.", code="too-large")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        org_reader.problem(f"is {_mb(size)}; the largest file accepted is "
+                           f"{_mb(MAX_FILE_BYTES)}.", code="too-large",
+                           suggestion="Check this is the right file.")
+        return org_reader, ref_reader, None, None
+    note_input(path)
+    try:
+        _inspect_workbook(path)
+    except _WorkbookRefused as exc:
+        org_reader.problems.append(Problem(str(path), str(exc), suggestion=exc.suggestion
+                                           or None, code=exc.code))
         return org_reader, ref_reader, None, None
     try:
         from openpyxl import load_workbook
 
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         org_reader.problem(f"cannot be read as an Excel workbook ({type(exc).__name__}).",
-                           suggestion="Save it from Excel as .xlsx, or export the two sheets "
-                           "as CSV UTF-8.", code="bad-workbook")
+                           suggestion=_DAMAGED_HINT, code="bad-workbook")
         return org_reader, ref_reader, None, None
-    sheets = {name.strip().lower(): name for name in wb.sheetnames}
-    out: list[list | None] = []
-    for reader, want in ((org_reader, "organisations"), (ref_reader, "referrals")):
-        name = sheets.get(want)
-        if name is None:
-            guess = did_you_mean(want, wb.sheetnames)
-            reader.problem(f"the workbook has no sheet named '{want}'.",
-                           suggestion=(f"Is '{guess}' meant to be '{want}'? " if guess else "")
-                           + "Sheets found: " + ", ".join(wb.sheetnames) + ".",
-                           code="missing-sheet")
-            out.append(None)
-            continue
-        rows = [(i, [_cell_text(c) for c in row])
-                for i, row in enumerate(wb[name].iter_rows(values_only=True), start=1)]
-        while rows and not any(c.strip() for c in rows[0][1]):
-            rows.pop(0)  # blank rows above the header
-        out.append(reader.records(rows))
-    wb.close()
+    try:
+        sheets = {name.strip().lower(): name for name in wb.sheetnames}
+        out: list[list | None] = []
+        for reader, want in ((org_reader, "organisations"), (ref_reader, "referrals")):
+            name = sheets.get(want)
+            if name is None:
+                guess = did_you_mean(want, wb.sheetnames)
+                reader.problem(f"the workbook has no sheet named '{want}'.",
+                               suggestion=(f"Is '{guess}' meant to be '{want}'? " if guess
+                                           else "") + "Sheets found: "
+                               + ", ".join(wb.sheetnames) + ".", code="missing-sheet")
+                out.append(None)
+                continue
+            ws = wb[name]
+            ws.reset_dimensions()  # never trust (or pad to) the declared sheet size
+            rows: list[tuple[int, list[str]]] = []
+            try:
+                for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                    cells = [_cell_text(c) for c in row]
+                    while cells and not cells[-1]:
+                        cells.pop()
+                    if any(c.strip() for c in cells):  # blank rows: skipped, lines kept
+                        rows.append((i, cells))
+            except Exception as exc:  # a part openpyxl cannot parse: bad data, not a bug
+                reader.problem(f"the sheet '{name}' cannot be read ({type(exc).__name__}: "
+                               f"{exc}).", suggestion=_DAMAGED_HINT, code="bad-workbook")
+                out.append(None)
+                continue
+            out.append(reader.records(rows))
+    finally:
+        wb.close()
     return org_reader, ref_reader, out[0], out[1]
 
 

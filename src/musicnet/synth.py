@@ -14,7 +14,7 @@ from pathlib import Path
 from . import schema
 from .model import Organisation, Route
 
-__all__ = ["GENRES", "generate", "write_data"]
+__all__ = ["GENRES", "data_files", "generate", "write_data"]
 
 GENRES: tuple[str, ...] = (
     "pop", "rock", "hip-hop", "grime", "r&b", "jazz", "classical", "choral", "steel pan",
@@ -135,11 +135,11 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def write_data(folder: str | Path, organisations: Iterable[Organisation],
-               routes: Iterable[Route]) -> None:
-    """Write ``organisations.csv`` and ``referrals.csv`` (UTF-8, the loader's format)."""
+def data_files(folder: str | Path, organisations: Iterable[Organisation],
+               routes: Iterable[Route]) -> dict[Path, str]:
+    """``organisations.csv`` and ``referrals.csv`` (UTF-8, the loader's format) as
+    ``{path: text}``, for :func:`musicnet._files.write_outputs`."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     org_cols = [c.name for c in schema.ORGANISATION_COLUMNS]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -147,11 +147,21 @@ def write_data(folder: str | Path, organisations: Iterable[Organisation],
     for o in organisations:
         role = "" if o.role_derived else o.role
         w.writerow([role if c == "role" else _cell(getattr(o, c)) for c in org_cols])
-    (folder / "organisations.csv").write_text(buf.getvalue(), encoding="utf-8")
+    files = {folder / "organisations.csv": buf.getvalue()}
     ref_cols = [c.name for c in schema.REFERRAL_COLUMNS]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(ref_cols)
     for r in routes:
         w.writerow([_cell(getattr(r, c)) for c in ref_cols])
-    (folder / "referrals.csv").write_text(buf.getvalue(), encoding="utf-8")
+    files[folder / "referrals.csv"] = buf.getvalue()
+    return files
+
+
+def write_data(folder: str | Path, organisations: Iterable[Organisation],
+               routes: Iterable[Route]) -> None:
+    """Write ``organisations.csv`` and ``referrals.csv`` into ``folder``, both or neither,
+    replacing any there (the ``synth`` command refuses that unless ``--force``)."""
+    from ._files import write_outputs
+
+    write_outputs(data_files(folder, organisations, routes), force=True)

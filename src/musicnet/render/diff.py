@@ -30,9 +30,8 @@ def _fmt(v: Any) -> str:
 def changes_context(d: Diff, *, suppress_below: int = 5) -> dict[str, Any]:
     """Everything the "Since last time" section shows, as plain data with names."""
     from ..diff import FINDING_LABELS, FINDINGS, METRIC_LABELS
-    from ..privacy import suppressed
 
-    data = d.to_dict()
+    data = d.to_dict(suppress_below=suppress_below)
 
     def name(oid: str) -> str:
         return d._name(oid.casefold())[1]
@@ -57,9 +56,6 @@ def changes_context(d: Diff, *, suppress_below: int = 5) -> dict[str, Any]:
         if k in FINDINGS:
             continue
         before, after = v["before"], v["after"]
-        if k == "young_people_per_year":
-            before, after = suppressed(before, suppress_below), suppressed(after,
-                                                                           suppress_below)
         change = ""
         if isinstance(before, int | float) and isinstance(after, int | float):
             delta = after - before

@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError
-from ..privacy import privacy_line, suppressed
+from ..privacy import privacy_line, published_total
 from ..schema import HUB_AREAS, REMITS, STAGES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -138,7 +138,6 @@ def report_context(net: Network, *, include_private: bool = False, suppress_belo
     last time" section."""
     result = result if result is not None else net.analyse()
     s = result["summary"]
-    people = s["young_people_per_year"]
     coverage = result["borough_coverage"]
     sugs = []
     if suggestions:
@@ -188,7 +187,9 @@ def report_context(net: Network, *, include_private: bool = False, suppress_belo
         "title": title or "Youth music progression: where journeys stop",
         "data_date": data_date,
         "summary": s,
-        "young_people": suppressed(people, suppress_below),
+        "young_people": published_total(
+            (r.young_people_per_year for r in net.routes if r.status == "active"),
+            suppress_below),
         "remit_labels": {k: k.replace("_", " ") for k in REMITS},
         "stage_labels": {st: st.replace("_", " ") for st in STAGES},
         "stages": list(STAGES),

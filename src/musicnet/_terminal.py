@@ -1,0 +1,46 @@
+r"""Text for a terminal: data can never send control sequences to it.
+
+Organisation names and notes are untrusted input. Printed raw, a name holding
+``ESC ] 0;TITLE BEL`` would retitle the user's terminal and ``ESC [31m`` recolour it; a
+right-to-left override would make text read differently from what it is. Everything
+musicnet prints goes through :func:`term_safe` (text) or :func:`json_safe` (JSON).
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["json_safe", "term_safe"]
+
+# C0 controls but tab and newline, DEL, C1 controls, and the bidirectional-text controls
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                      "\u2066-\u2069]")
+# the same, minus the C0 controls json.dumps already escapes
+_JSON_CONTROL = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def term_safe(text: str) -> str:
+    r"""``text`` with control characters shown as visible escapes (tab and newline kept).
+
+    >>> term_safe("Kite\x1b]0;owned\x07 Street")
+    'Kite\\x1b]0;owned\\x07 Street'
+    >>> term_safe("two\nlines")
+    'two\nlines'
+    """
+    return _CONTROL.sub(_visible, text)
+
+
+def json_safe(text: str) -> str:
+    r"""JSON text (from ``json.dumps``) with the control characters it leaves raw written as
+    ``\uXXXX`` escapes: the same JSON value, safe to print.
+
+    >>> import json
+    >>> json_safe(json.dumps({"name": "A\x9b31mB"}, ensure_ascii=False))
+    '{"name": "A\\u009b31mB"}'
+    """
+    return _JSON_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
