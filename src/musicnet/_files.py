@@ -13,7 +13,7 @@ Every file musicnet writes goes through :func:`write_outputs`. It guarantees:
   of files in one folder is assembled in a temporary folder beside it and swapped in with
   one atomic ``renameat2(RENAME_EXCHANGE)`` (Linux), so an interruption at any moment,
   even ``SIGKILL``, leaves either the whole old set or the whole new set. Where that is
-  not available the renames run with SIGINT and SIGTERM held back. Temporary files are
+  not available the renames run with SIGINT and SIGTERM held back (as is the swap). Temporary files are
   removed on errors and on SIGINT/SIGTERM; ones left by a killed process are removed by
   the next write to the same place.
 * **Permissions.** New files respect the umask; a replaced file keeps its mode (and, for
@@ -150,17 +150,30 @@ def _copy_owner_mode(st: os.stat_result | None, target: str, default: int) -> No
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back (delivered on exit) while a commit runs."""
-    sigs = {signal.SIGINT, signal.SIGTERM}
+    """Hold SIGINT and SIGTERM back while a commit runs, then act on them as usual.
+
+    Done with Python-level handlers rather than a signal mask: a mask is per thread, and
+    libraries' worker threads (OpenBLAS, for one) would still take the signal and have the
+    main thread raise in the middle of the commit."""
+    sigs = (signal.SIGINT, signal.SIGTERM)
+    pending: list[int] = []
     try:
-        old = signal.pthread_sigmask(signal.SIG_BLOCK, sigs)
-    except (AttributeError, OSError, ValueError):  # pragma: no cover - not POSIX
+        old = {s: signal.signal(s, lambda signum, _frame: pending.append(signum))
+               for s in sigs}
+    except ValueError:  # not the main thread: signals cannot arrive here anyway
         yield
         return
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for s, handler in old.items():
+            signal.signal(s, handler)
+        for signum in pending[:1]:
+            handler = old[signum]
+            if callable(handler):
+                handler(signum, None)
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), signum)
 
 
 _RENAME_EXCHANGE = 2

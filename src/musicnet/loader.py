@@ -43,6 +43,8 @@ MAX_UNPACKED_BYTES = 100_000_000
 MAX_CELLS = 3_000_000
 #: Most parts (files inside the zip) a workbook may hold.
 MAX_PARTS = 2_000
+#: Deepest XML nesting accepted in a workbook part (Excel's own are under 20 deep).
+MAX_XML_DEPTH = 200
 #: Largest single cell accepted.
 MAX_CELL_CHARS = 100_000
 #: Did-you-mean look-ups are skipped after this many unknown ids (they cost O(n) each).
@@ -702,9 +704,15 @@ def _inspect_workbook(path: Path) -> None:
             name = info.filename
             if not name.lower().endswith((".xml", ".rels", ".vml")):
                 continue
-            state = {"text": 0, "in_t": False, "row_max": 0, "col": 0}
+            state = {"text": 0, "in_t": False, "row_max": 0, "col": 0, "depth": 0}
 
-            def start(tag: str, attrs: dict[str, str], _s: dict = state) -> None:
+            def start(tag: str, attrs: dict[str, str], _s: dict = state,
+                      _part: str = name) -> None:
+                _s["depth"] += 1
+                if _s["depth"] > MAX_XML_DEPTH:
+                    raise _WorkbookRefused(f"is damaged: the part {_part} is nested more "
+                                           f"than {MAX_XML_DEPTH} levels deep.",
+                                           _DAMAGED_HINT)
                 local = tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
                 if local == "c":
                     ref = attrs.get("r")
@@ -719,6 +727,7 @@ def _inspect_workbook(path: Path) -> None:
 
             def end(tag: str, _s: dict = state) -> None:
                 nonlocal cells
+                _s["depth"] -= 1
                 local = tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
                 if local == "row":
                     cells += _s["row_max"]

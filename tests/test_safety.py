@@ -1,0 +1,647 @@
+"""Safety: never lose the coordinator's data, never leak a small number, never fall over.
+
+Each test here pins one break found by hostile testing (issue 15); the commands run as real
+subprocesses, with real signals, real FIFOs and real crafted workbooks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import re
+import resource
+import signal
+import stat
+import subprocess
+import sys
+import textwrap
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from musicnet.model import Route
+from musicnet.synth import write_data
+
+from .conftest import ROOT, SAMPLE, org
+
+ENV = {**os.environ, "PYTHONWARNINGS": "ignore"}
+
+
+def run(*args: str, cwd: Path | None = None, timeout: float = 180,
+        mem_mb: int | None = None) -> subprocess.CompletedProcess[str]:
+    """musicnet as a user runs it; ``mem_mb`` caps the process's address space so a memory
+    blow-up fails fast instead of eating the machine."""
+    def limit() -> None:
+        if mem_mb:
+            resource.setrlimit(resource.RLIMIT_AS, (mem_mb << 20, mem_mb << 20))
+
+    return subprocess.run([sys.executable, "-m", "musicnet.cli", *args], capture_output=True,
+                          text=True, cwd=cwd or ROOT, env=ENV, timeout=timeout,
+                          preexec_fn=limit)
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def folder_digest(folder: Path) -> dict[str, str]:
+    return {p.name: digest(p) for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def leftovers(*folders: Path) -> list[str]:
+    return [p.name for f in folders if f.exists() for p in f.iterdir()
+            if ".musicnet-" in p.name or p.name.endswith(".tmp")]
+
+
+def tiny(folder: Path, counts: tuple[int | None, ...] = (None, None), *,
+         name: str = "Kite Street") -> Path:
+    """A 3-organisation network a -> b -> c with the given young-people counts."""
+    orgs = [org("a", "first_access", name=name), org("b", "participation;developing"),
+            org("c", "advanced", otype="music_education_hub")]
+    routes = [Route("a", "b", young_people_per_year=counts[0]),
+              Route("b", "c", young_people_per_year=counts[1])]
+    write_data(folder, orgs, routes)
+    return folder
+
+
+# -- 1. outputs never overwrite inputs or data files ---------------------------------------
+
+def test_export_csv_into_its_own_data_folder_is_refused(sample_copy):
+    before = folder_digest(sample_copy)
+    res = run("export", str(sample_copy), "--format", "csv", "-o", str(sample_copy))
+    assert res.returncode == 2, res.stderr
+    assert "input files" in res.stderr and "--force" in res.stderr
+    assert "Traceback" not in res.stderr
+    assert folder_digest(sample_copy) == before
+    assert leftovers(sample_copy, sample_copy.parent) == []
+
+
+@pytest.mark.parametrize("target", ["organisations.csv", "referrals.csv"])
+def test_map_and_report_refuse_to_replace_data_files(sample_copy, target):
+    before = digest(sample_copy / target)
+    for cmd in (["map"], ["report"], ["map", "--format", "svg"]):
+        res = run(*cmd, str(sample_copy), "-o", str(sample_copy / target))
+        assert res.returncode == 2, (cmd, res.stderr)
+        assert digest(sample_copy / target) == before
+
+
+def test_data_file_of_another_folder_is_protected_too(sample_copy, tmp_path):
+    other = tiny(tmp_path / "other")
+    before = digest(other / "referrals.csv")
+    res = run("map", str(sample_copy), "-o", str(other / "referrals.csv"))
+    assert res.returncode == 2 and "holds musicnet data" in res.stderr
+    assert digest(other / "referrals.csv") == before
+
+
+def test_workbooks_are_protected(tmp_path):
+    wb = tmp_path / "wb.xlsx"
+    assert run("template", "-o", str(wb)).returncode == 0
+    before = digest(wb)
+    res = run("template", "-o", str(wb))  # a filled-in workbook must not be blanked
+    assert res.returncode == 2 and "--force" in res.stderr
+    assert digest(wb) == before
+    # export a workbook over itself
+    data = tmp_path / "net.xlsx"
+    _sample_workbook(data)
+    before = digest(data)
+    res = run("export", str(data), "--format", "kumu", "-o", str(data))
+    assert res.returncode == 2
+    assert digest(data) == before
+    assert run("template", "-o", str(wb), "--force").returncode == 0
+
+
+def test_whatif_map_over_its_routes_file_is_refused(sample_copy, tmp_path):
+    routes = tmp_path / "new.csv"
+    routes.write_text("source,target\nashdown-primary-school,marigold-song-studio\n")
+    before = digest(routes)
+    res = run("whatif", str(sample_copy), "--routes", str(routes), "--map", str(routes))
+    assert res.returncode == 2 and digest(routes) == before
+
+
+def test_symlink_and_hard_link_to_an_input_are_refused(sample_copy, tmp_path):
+    link = tmp_path / "link.html"
+    link.symlink_to(sample_copy / "organisations.csv")
+    hard = tmp_path / "hard.html"
+    os.link(sample_copy / "organisations.csv", hard)
+    before = digest(sample_copy / "organisations.csv")
+    for dst in (link, hard):
+        res = run("map", str(sample_copy), "-o", str(dst))
+        assert res.returncode == 2, res.stderr
+    assert digest(sample_copy / "organisations.csv") == before
+
+
+def test_synth_refuses_an_existing_data_folder(sample_copy):
+    before = folder_digest(sample_copy)
+    res = run("synth", str(sample_copy), "--orgs", "20")
+    assert res.returncode == 2 and "--force" in res.stderr
+    assert folder_digest(sample_copy) == before
+    res = run("synth", str(sample_copy), "--orgs", "20", "--force")
+    assert res.returncode == 0, res.stderr
+    assert run("check", str(sample_copy)).returncode == 0
+
+
+def test_force_replaces_the_input(sample_copy):
+    res = run("export", str(sample_copy), "--format", "csv", "-o", str(sample_copy),
+              "--force")
+    assert res.returncode == 0, res.stderr
+    assert "dead_end" in (sample_copy / "organisations.csv").read_text(encoding="utf-8-sig")
+
+
+def test_rebuilding_into_an_output_folder_is_allowed(tmp_path):
+    data = tiny(tmp_path / "d")
+    out = tmp_path / "out"
+    for _ in range(2):
+        res = run("build", str(data), "--out", str(out))
+        assert res.returncode == 0, res.stderr
+    # and an export folder (organisations.csv beside routes.csv, not referrals.csv)
+    for _ in range(2):
+        res = run("export", str(data), "--format", "csv", "-o", str(tmp_path / "tables"))
+        assert res.returncode == 0, res.stderr
+
+
+# -- 2. outputs that are not regular files ---------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "devnull"])
+def test_non_regular_outputs_are_refused(tmp_path, kind):
+    data = tiny(tmp_path / "d")
+    if kind == "fifo":
+        target = tmp_path / "mynull"
+        os.mkfifo(target)
+    elif kind == "folder":
+        target = tmp_path / "adir"
+        target.mkdir()
+    else:
+        target = Path("/dev/null")
+    before = os.stat(target)
+    res = run("map", str(data), "-o", str(target), "--force", timeout=60)
+    assert res.returncode == 2, res.stderr
+    assert "not a regular file" in res.stderr
+    after = os.stat(target)
+    assert stat.S_IFMT(after.st_mode) == stat.S_IFMT(before.st_mode)
+    assert (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+
+
+# -- 3. small numbers never leak ----------------------------------------------------------
+
+def test_totals_do_not_reveal_a_suppressed_count(tmp_path):
+    data = tiny(tmp_path / "d", (100, 3))
+    out = tmp_path / "out"
+    assert run("build", str(data), "--out", str(out)).returncode == 0
+    published = json.loads((out / "analysis.json").read_text())
+    assert published["summary"]["young_people_per_year"] == "100 + 1 route with fewer than 5"
+    res = run("analyse", str(data), "--format", "json")
+    assert json.loads(res.stdout)["summary"]["young_people_per_year"] == \
+        "100 + 1 route with fewer than 5"
+    for name in ("analysis.json", "map.html", "report.html"):
+        text = re.sub(r"<svg.*?</svg>", "", (out / name).read_text(), flags=re.S)
+        assert not re.search(r"(?<![\d.])103(?![\d.])", text), name
+        assert re.search(r"(?<![\d.])100(?![\d.])", text), name
+    single = tiny(tmp_path / "one", (3, None))
+    res = run("analyse", str(single), "--format", "json")
+    assert json.loads(res.stdout)["summary"]["young_people_per_year"] == \
+        "1 route with fewer than 5"
+    res = run("analyse", str(single), "--format", "json", "--suppress-below", "0")
+    assert json.loads(res.stdout)["summary"]["young_people_per_year"] == "3"
+
+
+def _published(folder: Path, orgs: list, routes: list[Route]) -> dict[str, bytes]:
+    """Every published output of one build, as bytes."""
+    import musicnet
+    from musicnet.export import FORMATS, export_files
+    from musicnet.privacy import publish_result
+    from musicnet.render.map import render_map
+    from musicnet.render.report import render_report
+
+    net = musicnet.Network(orgs, routes)
+    result = net.analyse()
+    out = {"analysis.json": json.dumps(publish_result(result, net, 5), sort_keys=True).encode(),
+           "map.html": render_map(net).encode(),
+           "report.html": render_report(net, result=result, suggestions=0).encode(),
+           "report.md": render_report(net, fmt="md", result=result, suggestions=0).encode()}
+    for fmt in FORMATS:
+        for path, content in export_files(net, fmt, folder / f"x.{fmt}").items():
+            out[f"{fmt}:{path.name}"] = content.encode() if isinstance(content, str) \
+                else content
+    return out
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.data())
+def test_no_suppressed_count_can_be_recovered(tmp_path_factory, data):
+    """Indistinguishability: change every suppressed count (1..4) to another value below
+    the threshold; every published byte stays the same, so nothing published can reveal
+    them, by subtraction or otherwise."""
+    n = data.draw(st.integers(3, 7))
+    stages = ["first_access", "participation", "developing", "advanced", "professional"]
+    orgs = [org(f"o{i}", stages[i % 5], borough=("Lewisham", "Camden")[i % 2])
+            for i in range(n)]
+    pairs = data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1))
+                               .filter(lambda p: p[0] != p[1]), min_size=1, max_size=10,
+                               unique=True))
+    counts = data.draw(st.lists(st.one_of(st.none(), st.integers(0, 4), st.integers(5, 200)),
+                                min_size=len(pairs), max_size=len(pairs)))
+    statuses = data.draw(st.lists(st.sampled_from(["active", "active", "lapsed"]),
+                                  min_size=len(pairs), max_size=len(pairs)))
+    other = [c if c is None or not 0 < c < 5 else data.draw(st.integers(1, 4))
+             for c in counts]
+
+    def routes(cs: list[int | None]) -> list[Route]:
+        return [Route(f"o{a}", f"o{b}", status=s, young_people_per_year=c)
+                for (a, b), c, s in zip(pairs, cs, statuses, strict=True)]
+
+    folder = tmp_path_factory.mktemp("pub")
+    assert _published(folder, orgs, routes(counts)) == _published(folder, orgs, routes(other))
+
+
+# -- 4, 5. crafted workbooks -----------------------------------------------------------------
+
+def _sample_workbook(path: Path) -> None:
+    """The sample data as a workbook with organisations and referrals sheets."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet, fname in (("organisations", "organisations.csv"),
+                         ("referrals", "referrals.csv")):
+        import csv
+
+        ws = wb.create_sheet(sheet)
+        with open(SAMPLE / fname, encoding="utf-8", newline="") as fh:
+            for row in csv.reader(fh):
+                ws.append(row)
+    wb.save(path)
+
+
+def _rewrite(src: Path, dst: Path, edit: dict[str, bytes | None],
+             extra: dict[str, bytes] | None = None) -> None:
+    """Copy a workbook, replacing (or with None removing) parts, and adding ``extra``."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename in edit:
+                if edit[info.filename] is not None:
+                    zout.writestr(info.filename, edit[info.filename])
+            else:
+                zout.writestr(info, zin.read(info))
+        for name, content in (extra or {}).items():
+            zout.writestr(name, content)
+
+
+def _sheet_names(src: Path) -> dict[str, str]:
+    """Sheet title -> part name (xl/worksheets/sheetN.xml)."""
+    with zipfile.ZipFile(src) as zf:
+        return {"organisations": "xl/worksheets/sheet1.xml",
+                "referrals": "xl/worksheets/sheet2.xml"} if \
+            "xl/worksheets/sheet2.xml" in zf.namelist() else {}
+
+
+@pytest.fixture(scope="module")
+def base_workbook(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("wb") / "base.xlsx"
+    _sample_workbook(path)
+    assert _sheet_names(path)
+    return path
+
+
+def _referrals_xml(base: Path) -> bytes:
+    with zipfile.ZipFile(base) as zf:
+        return zf.read("xl/worksheets/sheet2.xml")
+
+
+def _crafted(base: Path, tmp_path: Path, kind: str) -> Path:
+    dst = tmp_path / f"{kind}.xlsx"
+    sheet = _referrals_xml(base)
+    refs = "xl/worksheets/sheet2.xml"
+    if kind == "dimension-bomb":
+        body = sheet.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" '
+                             b't="inlineStr"><is><t>x</t></is></c></row></sheetData>')
+        body = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', body)
+        _rewrite(base, dst, {refs: body})
+    elif kind == "wide-rows":
+        rows = b"".join(b'<row r="%d"><c r="XFD%d" t="inlineStr"><is><t>x</t></is></c></row>'
+                        % (i, i) for i in range(400, 700))
+        _rewrite(base, dst, {refs: sheet.replace(b"</sheetData>", rows + b"</sheetData>")})
+    elif kind == "huge-string":
+        with zipfile.ZipFile(base) as zin, zipfile.ZipFile(dst, "w",
+                                                            zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                if info.filename != refs:
+                    zout.writestr(info, zin.read(info))
+            head, tail = sheet.split(b"</sheetData>")
+            with zout.open(refs, "w", force_zip64=True) as fh:
+                fh.write(head + b'<row r="9999"><c r="A9999" t="inlineStr"><is><t>')
+                chunk = b"x" * (1 << 20)
+                for _ in range(150):  # 150 million characters, ~150 KB compressed
+                    fh.write(chunk)
+                fh.write(b"</t></is></c></row></sheetData>" + tail)
+    elif kind == "long-cell":
+        cell = (b'<row r="9999"><c r="A9999" t="inlineStr"><is><t>' + b"y" * 200_000
+                + b"</t></is></c></row></sheetData>")
+        _rewrite(base, dst, {refs: sheet.replace(b"</sheetData>", cell)})
+    elif kind == "deep-xml":
+        deep = b"<x>" * 100_000 + b"</x>" * 100_000
+        _rewrite(base, dst, {refs: sheet.replace(b"</sheetData>", b"</sheetData>" + deep)})
+    elif kind == "entity-expansion":
+        dtd = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+               + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1
+                                                          else b"&lol;") * 10)
+                          for i in range(1, 10)) + b"]>")
+        body = (sheet.split(b"?>", 1)[1] if sheet.startswith(b"<?xml") else sheet)
+        body = body.replace(b"<t>", b"<t>&lol9;", 1)
+        _rewrite(base, dst, {refs: dtd + body})
+    elif kind == "undefined-entity":
+        _rewrite(base, dst, {refs: sheet.replace(b"<t>", b"<t>&nope;", 1)})
+    elif kind == "mismatched-tags":
+        _rewrite(base, dst, {refs: sheet.replace(b"</row>", b"</rowx>", 1)})
+    elif kind == "not-a-zip":
+        dst.write_bytes(b"PK\x03\x04" + os.urandom(3000))
+    elif kind in ("external-link", "macro"):
+        extra: dict[str, bytes]
+        if kind == "external-link":
+            extra = {"xl/externalLinks/externalLink1.xml":
+                     b'<?xml version="1.0"?><externalLink xmlns="http://schemas.openxmlformats'
+                     b'.org/spreadsheetml/2006/main"><externalBook r:id="rId1" xmlns:r="http://'
+                     b'schemas.openxmlformats.org/officeDocument/2006/relationships"/>'
+                     b"</externalLink>",
+                     "xl/externalLinks/_rels/externalLink1.xml.rels":
+                     b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats'
+                     b'.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+                     b"schemas.openxmlformats.org/officeDocument/2006/relationships/"
+                     b'externalLinkPath" Target="http://127.0.0.1:9/evil.xlsx" '
+                     b'TargetMode="External"/></Relationships>'}
+        else:
+            dst = tmp_path / "macro.xlsm"
+            extra = {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\x00" * 512}
+        _rewrite(base, dst, {}, extra)
+    else:  # pragma: no cover
+        raise AssertionError(kind)
+    return dst
+
+
+BAD = {"wide-rows": "cells", "huge-string": "unpacks to", "long-cell": "characters",
+       "deep-xml": "nested", "entity-expansion": "document type declaration",
+       "undefined-entity": "not valid XML", "mismatched-tags": "not valid XML",
+       "not-a-zip": "not a valid .xlsx", "dimension-bomb": "cells but the header"}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD))
+def test_crafted_workbooks_are_bad_data_not_bugs(base_workbook, tmp_path, kind):
+    wb = _crafted(base_workbook, tmp_path, kind)
+    t0 = time.perf_counter()
+    res = run("check", str(wb), mem_mb=1500, timeout=120)
+    elapsed = time.perf_counter() - t0
+    assert res.returncode == 1, (kind, res.stdout, res.stderr)
+    assert BAD[kind] in res.stderr, (kind, res.stderr)
+    assert wb.name in res.stderr
+    assert "Internal error" not in res.stderr and "Traceback" not in res.stderr
+    assert elapsed < 60, elapsed
+
+
+@pytest.mark.parametrize("kind", ["external-link", "macro"])
+def test_workbooks_with_links_or_macros_are_read_as_data_only(base_workbook, tmp_path, kind):
+    wb = _crafted(base_workbook, tmp_path, kind)
+    res = run("check", str(wb), mem_mb=1500)
+    assert res.returncode == 0, res.stderr
+    assert "135 organisations" in res.stdout
+
+
+# -- 8. terminal escapes ---------------------------------------------------------------------
+
+EVIL = "Kite\x1b]0;PWNED\x07\x1b[31m Street\u202e\x9b2J"
+
+
+@pytest.mark.parametrize("args", [["--no-color", "analyse", "{d}"], ["analyse"],
+                                  ["path", "{d}", "a"], ["whatif", "{d}", "--close", "b"],
+                                  ["suggest", "{d}"], ["check"]])
+def test_names_cannot_send_control_sequences(tmp_path, args):
+    d = tiny(tmp_path / "d", name=EVIL)
+    argv = [a.replace("{d}", str(d)) for a in args]
+    if "{d}" not in " ".join(args):
+        argv = [argv[0], str(d), *argv[1:]]
+    # data text also reaches error messages: an unknown borough holding the escapes
+    res = run(*argv)
+    assert res.returncode == 0, res.stderr
+    for stream in (res.stdout, res.stderr):
+        for bad in ("\x1b", "\x07", "\x9b", "\u202e"):
+            assert bad not in stream, (args, stream)
+
+
+def test_json_output_keeps_the_name_exactly(tmp_path):
+    d = tiny(tmp_path / "d", name=EVIL)
+    res = run("path", str(d), "a", "--format", "json")
+    assert "\x1b" not in res.stdout and "\x9b" not in res.stdout
+    assert json.loads(res.stdout)["name"] == EVIL
+
+
+def test_error_messages_escape_data_text(tmp_path):
+    d = tiny(tmp_path / "d")
+    text = (d / "organisations.csv").read_text().replace("Lewisham", "Lew\x1b[2Jisham", 1)
+    (d / "organisations.csv").write_text(text)
+    res = run("check", str(d))
+    assert res.returncode == 1 and "\x1b" not in res.stderr and "\\x1b" in res.stderr
+
+
+# -- 9. all-or-nothing output, with real signals ---------------------------------------------
+
+PAUSED_BUILD = textwrap.dedent("""
+    import os, sys, time
+    import musicnet._files as f
+    where = os.environ["PAUSE_AT"]
+    if where == "writing":          # after the first new file is written, before the swap
+        real = f._write_new
+        def slow(*a, **k):
+            real(*a, **k)
+            open(os.environ["READY"], "w").close()
+            time.sleep(30)
+        f._write_new = slow
+    else:                           # inside the swap, with signals held back
+        real = f._exchange
+        def slow(*a, **k):
+            open(os.environ["READY"], "w").close()
+            time.sleep(1.5)
+            return real(*a, **k)
+        f._exchange = slow
+    from musicnet.cli import main
+    sys.argv = ["musicnet", *sys.argv[1:]]
+    main()
+""")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
+@pytest.mark.parametrize("pause_at", ["writing", "swapping"])
+def test_interrupted_build_leaves_old_or_new_set(tmp_path, sig, pause_at):
+    old_data = tiny(tmp_path / "old", (10, 20))
+    new_data = tiny(tmp_path / "new", (30, 40), name="Brand New Name")
+    out = tmp_path / "out"
+    assert run("build", str(old_data), "--out", str(out)).returncode == 0
+    (out / "mine.txt").write_text("a file of the user's")
+    old_set = folder_digest(out)
+    ready = tmp_path / "ready"
+    script = tmp_path / "paused.py"
+    script.write_text(PAUSED_BUILD)
+    proc = subprocess.Popen([sys.executable, str(script), "build", str(new_data), "--out",
+                             str(out)], env={**ENV, "PAUSE_AT": pause_at,
+                                             "READY": str(ready)},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while not ready.exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.time() < deadline
+        time.sleep(0.02)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err
+    got = folder_digest(out)
+    is_new = [got[n] != old_set[n] for n in ("analysis.json", "map.html", "report.html")]
+    assert got["mine.txt"] == old_set["mine.txt"]
+    if pause_at == "writing":
+        assert got == old_set  # interrupted before the swap: the old set, untouched
+    elif sig == signal.SIGKILL:  # killed just before the swap: one whole set or the other
+        assert got == old_set or is_new == [True, True, True]
+    else:  # signals are held during the swap: it completes, then the command stops
+        assert is_new == [True, True, True]
+    if sig != signal.SIGKILL:
+        assert leftovers(out, tmp_path) == []
+    # a later run cleans up whatever a killed process left
+    assert run("build", str(new_data), "--out", str(out)).returncode == 0
+    assert leftovers(out, tmp_path) == []
+
+
+# -- 10. permissions ----------------------------------------------------------------------
+
+def test_new_files_respect_the_umask_and_old_ones_keep_their_mode(tmp_path):
+    data = tiny(tmp_path / "d")
+    out = tmp_path / "out"
+    old = os.umask(0o077)
+    try:
+        res = run("build", str(data), "--out", str(out))
+    finally:
+        os.umask(old)
+    assert res.returncode == 0, res.stderr
+    for p in out.iterdir():
+        assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
+    os.chmod(out / "map.html", 0o640)
+    single = tmp_path / "single.html"
+    single.write_text("old")
+    os.chmod(single, 0o604)
+    assert run("build", str(data), "--out", str(out)).returncode == 0
+    assert run("map", str(data), "-o", str(single)).returncode == 0
+    assert stat.S_IMODE((out / "map.html").stat().st_mode) == 0o640
+    assert stat.S_IMODE(single.stat().st_mode) == 0o604
+
+
+# -- 11. smaller ones -----------------------------------------------------------------------
+
+def test_warnings_are_capped(tmp_path):
+    d = tiny(tmp_path / "d")
+    lines = (d / "organisations.csv").read_text().splitlines()
+    extra = [f"junk{i}" for i in range(300)]
+    lines[0] += "," + ",".join(extra)
+    lines[1:] = [row + "," * len(extra) for row in lines[1:]]
+    (d / "organisations.csv").write_text("\n".join(lines) + "\n")
+    res = run("check", str(d))
+    assert res.returncode == 0, res.stderr
+    warnings = [ln for ln in res.stderr.splitlines() if ln.startswith("warning:")]
+    assert 15 <= len(warnings) <= 21 and "more warnings not shown" in warnings[-1]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_odd_files_as_input(tmp_path, kind):
+    d = tiny(tmp_path / "d")
+    (d / "organisations.csv").unlink()
+    if kind == "fifo":
+        os.mkfifo(d / "organisations.csv")
+    else:
+        (d / "organisations.csv").mkdir()
+    res = run("check", str(d), timeout=30)
+    assert res.returncode == 1
+    assert "not found" not in res.stderr
+    assert ("pipe" if kind == "fifo" else "folder") in res.stderr
+
+
+def test_size_message_matches_the_documented_limit(tmp_path, monkeypatch):
+    from musicnet import loader
+    from musicnet.errors import DataError
+
+    d = tiny(tmp_path / "d")
+    with (d / "referrals.csv").open("a") as fh:
+        fh.write("#" * 200)
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 100)
+    with pytest.raises(DataError) as err:
+        loader.read_tables(d)
+    assert "the largest file accepted is 0.0 MB" in str(err.value.problems[0])
+    assert loader.MAX_FILE_BYTES == 100
+    monkeypatch.undo()
+    assert loader.MAX_FILE_BYTES == 100_000_000  # "100 MB" in the docs means this
+
+
+def test_write_errors_name_the_destination_not_a_temp_file(tmp_path):
+    data = tiny(tmp_path / "d")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    res = run("export", str(data), "--format", "csv", "-o", str(blocker / "sub"))
+    assert res.returncode == 1 and ".musicnet-" not in res.stderr and ".tmp" not in res.stderr
+
+
+# -- soak -----------------------------------------------------------------------------------
+
+def _rss_kb() -> int:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+
+
+def test_soak_200_builds(tmp_path):
+    """200 builds in one process on random valid and invalid inputs: identical outputs for
+    identical inputs, no temporary files left, no memory growth."""
+    from click.testing import CliRunner
+
+    from musicnet.cli import cli
+
+    runner = CliRunner()
+    seen: dict[int, dict[str, str]] = {}
+    rss_after_warmup = 0
+    for i in range(200):
+        if i == 40:  # every input seen four times: caches and imports are warm
+            import gc
+
+            gc.collect()
+            rss_after_warmup = _rss_kb()
+        seed = i % 10
+        rng = random.Random(seed)
+        data = tmp_path / f"d{seed}"
+        if not data.exists():
+            counts = (rng.choice([None, 2, 40]), rng.choice([None, 3, 90]))
+            tiny(data, counts, name=rng.choice(["Kite", "=1+1", "<b>x</b>", "Café"]))
+            if seed % 3 == 0:  # invalid: an unknown borough
+                text = (data / "organisations.csv").read_text()
+                (data / "organisations.csv").write_text(text.replace("Lewisham", "Lewisam"))
+        out = tmp_path / f"out{seed}"
+        res = runner.invoke(cli, ["build", str(data), "--out", str(out), "-q"])
+        if seed % 3 == 0:
+            assert res.exit_code == 1 and not out.exists()
+            continue
+        assert res.exit_code == 0, res.output
+        got = folder_digest(out)
+        assert seen.setdefault(seed, got) == got
+    import gc
+
+    gc.collect()
+    growth_mb = (_rss_kb() - rss_after_warmup) / 1024
+    assert rss_after_warmup and growth_mb < 40, growth_mb
+    assert leftovers(tmp_path, *tmp_path.iterdir()) == []
+
+
+def test_published_text_is_exact_when_nothing_is_suppressed():
+    from musicnet.privacy import published_total
+
+    rng = random.Random(1)
+    for _ in range(200):
+        vals = [rng.choice([None, 0, *range(5, 300)]) for _ in range(rng.randint(1, 8))]
+        given = [v for v in vals if v is not None]
+        assert published_total(vals, 5) == (str(sum(given)) if given else None)
+
