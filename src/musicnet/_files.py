@@ -13,9 +13,9 @@ Every file musicnet writes goes through :func:`write_outputs`. It guarantees:
   of files in one folder is assembled in a temporary folder beside it and swapped in with
   one atomic ``renameat2(RENAME_EXCHANGE)`` (Linux), so an interruption at any moment,
   even ``SIGKILL``, leaves either the whole old set or the whole new set. Where that is
-  not available the renames run with SIGINT and SIGTERM held back (as is the swap). Temporary files are
-  removed on errors and on SIGINT/SIGTERM; ones left by a killed process are removed by
-  the next write to the same place.
+  not available the renames run with SIGINT and SIGTERM held back (as does the swap).
+  Temporary files are removed on errors and on SIGINT/SIGTERM; ones left by a killed
+  process are removed by the next write to the same place.
 * **Permissions.** New files respect the umask; a replaced file keeps its mode (and, for
   root, its owner).
 """
