@@ -11,6 +11,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 
-for script in ("scale_bench.py", "map_bench.py", "suggest_bench.py", "diff_bench.py"):
+for script in ("scale_bench.py", "map_bench.py", "suggest_bench.py", "diff_bench.py",
+               "matching_bench.py"):
     print(f"== {script}", flush=True)
     subprocess.run([sys.executable, str(HERE / script)], check=True)

@@ -19,8 +19,16 @@ IGNORED_WORDS: frozenset[str] = frozenset({
 })
 
 #: Common abbreviations, expanded before comparing (keys and values are normalised words).
+#: "St" may be Saint or Street, so both become "st".
 ABBREVIATIONS: dict[str, str] = {
-    "st": "saint",
+    "saint": "st",
+    "street": "st",
+    "road": "rd",
+    "avenue": "ave",
+    "se": "south east",
+    "sw": "south west",
+    "ne": "north east",
+    "nw": "north west",
     "ctr": "centre",
     "cntr": "centre",
     "center": "centre",
@@ -51,6 +59,7 @@ ABBREVIATIONS: dict[str, str] = {
 
 _BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _APOSTROPHES = re.compile(r"['’‘`´]")
+_INITIALS = re.compile(r"\b(?:[a-z]\.){2,}")
 
 
 def strip_brackets(text: str) -> str:
@@ -70,13 +79,16 @@ def normalise_name(text: str) -> str:
     >>> normalise_name("The Young People's Centre & Co. Ltd")
     'young peoples centre'
     >>> normalise_name("Café-Music St. Mary's CIC")
-    'cafe music saint marys'
+    'cafe music st marys'
+    >>> normalise_name("Drum & Bass Collective C.I.C.")
+    'drum bass collective'
     >>> normalise_name("Elmstead Learning Ctr (PRU)")
     'elmstead learning centre pru'
     """
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     text = _APOSTROPHES.sub("", text.replace("&", " and ").replace("+", " and "))
+    text = _INITIALS.sub(lambda m: m.group(0).replace(".", ""), text)  # C.I.C. -> cic
     words: list[str] = []
     for word in re.sub(r"[\W_]+", " ", text).split():
         words.extend(ABBREVIATIONS.get(word, word).split())
