@@ -625,6 +625,77 @@ def timeline(data_dir: Path, fmt: str, quiet: bool) -> None:
     _echo(_json(rows) if fmt == "json" else timeline_text(rows))
 
 
+@cli.command()
+@data_argument
+@click.option("--output", "-o", "out", type=click.Path(path_type=Path, dir_okay=False),
+              default=Path("survey.xlsx"), show_default=True,
+              help="Workbook to write; the plain-text version goes beside it (.txt).")
+@click.option("--title", default=None, help="Title of the survey.")
+@quiet_option
+def survey(data_dir: Path, out: Path, title: str | None, quiet: bool) -> None:
+    """Write the survey that asks each organisation for its routes.
+
+    A workbook to send to each organisation (known organisation names as a drop-down
+    list, any other name accepted) and the same questions as plain text to paste into
+    an online form. Read the answers back with `musicnet responses`. Example:
+
+        musicnet survey data/ -o survey.xlsx
+    """
+    from ._files import write_outputs
+    from .survey import survey_text, survey_workbook
+
+    net = _load(data_dir, quiet)
+    text_file = out.with_suffix(".txt")
+    write_outputs({out: survey_workbook(net, title=title),
+                   text_file: survey_text(net, title=title)})
+    if not quiet:
+        click.echo(f"wrote {out}\nwrote {text_file}")
+
+
+@cli.command()
+@click.argument("answers", nargs=-1, required=True, type=click.Path(path_type=Path),
+                metavar="RESPONSES...")
+@click.option("--data", "-d", "data_dir", type=click.Path(path_type=Path), default="data",
+              show_default=True, help="The data folder (or workbook) the answers add to.")
+@click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path), required=True,
+              help="New data folder to write (must not exist, or use --force).")
+@click.option("--review", "review_file", type=click.Path(path_type=Path, dir_okay=False),
+              default=None, help="A review.csv with the decision column filled in.")
+@click.option("--sure", type=click.FloatRange(50, 100), default=None, metavar="SCORE",
+              help="Fuzzy score (0-100) at which a name matches without review "
+              "[default: 90].")
+@click.option("--force", is_flag=True, help="Write into an existing output folder.")
+@quiet_option
+def responses(answers: tuple[Path, ...], data_dir: Path, out_dir: Path,
+              review_file: Path | None, sure: float | None, force: bool,
+              quiet: bool) -> None:
+    """Add the routes from survey answers to a new data folder.
+
+    RESPONSES are filled survey workbooks and online-form exports (CSV or xlsx, one row
+    per organisation), or folders of them. Names are matched to organisations; anything
+    uncertain goes to review.csv for you to decide. Examples:
+
+        musicnet responses answers/ -d data -o data-2026
+
+        musicnet responses answers/ -d data -o data-2026b --review data-2026/review.csv
+    """
+    from ._files import write_outputs
+    from .responses import plan
+
+    with _status("Matching names...", quiet):
+        outcome, files, warnings = plan(answers, data_dir, out_dir, review=review_file,
+                                        sure=sure, force=force)
+    write_outputs(files)
+    if not quiet:
+        for w in warnings:
+            click.echo(f"warning: {w}", err=True)
+        for w in outcome.warnings:
+            click.echo(f"warning: {w}", err=True)
+        click.echo(outcome.summary())
+        for path in files:
+            click.echo(f"wrote {path}")
+
+
 def _data_and_org(args: tuple[str, ...]) -> tuple[Path, str]:
     if len(args) == 1:
         return Path("data"), args[0]

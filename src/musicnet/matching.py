@@ -311,7 +311,7 @@ NON_ANSWERS: frozenset[str] = frozenset({
     "nothing", "none at the moment", "none currently", "no others", "others", "etc",
     "and others", "other", "various others", "lots", "many",
 })
-_SPLIT = re.compile(r"\s*(?:\r\n|\r|\n|;|,|•|·|\|)\s*|\s+/\s+|\s+(?=\(?\d{1,2}[.)]\s)")
+_SPLIT = re.compile(r"\s*(?:\r\n|\r|\n|;|,|•|·|\|)\s*|\s+/\s+|\s+(?=\d{1,2}[.)]\s)")
 _BULLET = re.compile(r"^\s*(?:[-*–—•·>]+|\(?\d{1,2}[.)]|[a-z][.)])\s+", re.I)
 _AND = re.compile(r"\s+(?:and|&|\+)\s+", re.I)
 _COUNT = re.compile(

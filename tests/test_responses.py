@@ -1,0 +1,297 @@
+"""The survey workbook and `musicnet responses`, with real files as a coordinator gets them:
+a survey workbook filled in with openpyxl, and an online-form CSV export with a byte-order
+mark and Windows line ends."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+import musicnet
+from musicnet.matching import NameMatcher, split_answer
+from musicnet.survey import ROUTE_QUESTIONS
+
+from .conftest import ROOT
+from .test_cli import run
+
+CORPUS = ROOT / "tests" / "corpus"
+Q_NAME = "What is your organisation's name?"
+Q_ONWARD = ROUTE_QUESTIONS["onward"].text
+Q_INCOMING = ROUTE_QUESTIONS["incoming"].text
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    """A writable copy of the corpus network (sample data plus organisations with
+    aliases), with two routes of its own."""
+    dst = tmp_path / "data"
+    shutil.copytree(CORPUS, dst, ignore=shutil.ignore_patterns("mentions.csv"))
+    (dst / "referrals.csv").write_text(
+        "source,target,status,young_people_per_year\n"
+        "the-beat-garden,thameside-music-hub,active,4\n"
+        "vale-youth-club,fairground-beats,lapsed,\n", encoding="utf-8")
+    return dst
+
+
+def survey_workbook_filled(tmp_path: Path, data: Path, name: str, onward: list,
+                           incoming: list, about: dict[int, str] | None = None) -> Path:
+    """`musicnet survey` run for real, then filled in as an organisation would."""
+    xlsx = tmp_path / "survey.xlsx"
+    if not xlsx.exists():
+        res = run("survey", str(data), "-o", str(xlsx))
+        assert res.returncode == 0, res.stderr
+    wb = load_workbook(xlsx)
+    wb["about you"]["B2"] = name
+    for row, value in (about or {}).items():
+        wb["about you"][f"B{row}"] = value
+    for sheet, rows in (("onward routes", onward), ("incoming routes", incoming)):
+        for i, values in enumerate(rows, start=3):
+            for col, value in zip("ABCDE", values if isinstance(values, tuple) else (values,),
+                                  strict=False):
+                wb[sheet][f"{col}{i}"] = value
+    out = tmp_path / "answers" / f"{name[:20]}.xlsx"
+    out.parent.mkdir(exist_ok=True)
+    wb.save(out)
+    return out
+
+
+def form_csv(path: Path, rows: list[tuple[str, str, str]], *, extra: str = "") -> Path:
+    """An online-form export as Microsoft/Google Forms write it: BOM, CRLF, a timestamp
+    column, the question texts as headers, several names per cell."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(["Timestamp", "Email address", Q_NAME, "Which London borough are you based "
+                "in?", Q_ONWARD, Q_INCOMING])
+    for i, (name, onward, incoming) in enumerate(rows):
+        w.writerow([f"2026/03/0{i + 1} 10:00:00", f"person{i}@example.org", name,
+                    extra, onward, incoming])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8"))
+    return path
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_survey_workbook_offers_known_names_and_accepts_others(tmp_path, data):
+    res = run("survey", str(data), "-o", str(tmp_path / "s.xlsx"))
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / "s.txt").is_file()
+    wb = load_workbook(tmp_path / "s.xlsx")
+    assert wb.sheetnames == ["read me", "about you", "onward routes", "incoming routes",
+                             "organisations"]
+    net = musicnet.load(data)
+    names = [r[0] for r in wb["organisations"].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert sorted(names) == sorted(o.name for o in net.orgs.values())
+    for sheet, cell in (("about you", "B2"), ("onward routes", "A3"),
+                        ("incoming routes", "A100")):
+        rules = [dv for dv in wb[sheet].data_validations.dataValidation
+                 if cell in dv.sqref and "organisations" in (dv.formula1 or "")]
+        assert len(rules) == 1, (sheet, cell)
+        assert rules[0].type == "list" and not rules[0].showErrorMessage  # free text ok
+    assert wb["onward routes"]["A1"].value == Q_ONWARD
+    text = (tmp_path / "s.txt").read_text()
+    assert Q_ONWARD in text and Q_INCOMING in text and Q_NAME in text
+    assert all(o.name in text for o in net.orgs.values())
+    # the same network gives the same bytes
+    run("survey", str(data), "-o", str(tmp_path / "again.xlsx"))
+    assert (tmp_path / "again.xlsx").read_bytes() == (tmp_path / "s.xlsx").read_bytes()
+
+
+def test_workbook_and_form_answers_make_a_new_data_folder(tmp_path, data):
+    before = digest(data)
+    survey_workbook_filled(
+        tmp_path, data, "Hawthorn Community Music",
+        onward=[("Thameside Music Hub", "referral", 12, "2024"),
+                "Kite St AP, Vale Youth Club", "Lewisham Youth Theatre"],
+        incoming=["the Beat Garden", ("Cedar Yard Youth Cafe", "signposting", 3)],
+        about={3: "Barking and Dagenham"})
+    form_csv(tmp_path / "answers" / "form.csv", [
+        ("Thameside Music", "Songbird Music Co. (5)\nthe beat garden",
+         "Hawthorn Community Music; Drum & Bass Collective"),
+        ("The Beat Garden Ltd", "Thameside Music Hub and Hawthorn Comunity Music", "none"),
+        ("Vale Youth Club", "Fairground Beats", "Kite Street"),
+        ("Deptford Youth Orchestra", "Thameside Music Hub (about 8 a year)", "n/a"),
+    ])
+    out = tmp_path / "new"
+    res = run("responses", str(tmp_path / "answers"), "-d", str(data), "-o", str(out))
+    assert res.returncode == 0, res.stderr
+    assert digest(data) == before  # inputs never changed
+    assert sorted(p.name for p in out.iterdir()) == [
+        "matches.csv", "new_organisations.csv", "organisations.csv", "referrals.csv",
+        "review.csv"]
+    assert (out / "organisations.csv").read_bytes() == (data / "organisations.csv").read_bytes()
+    net = musicnet.load(out)  # the new folder is valid data
+    routes = {(r.source, r.target): r for r in net.routes}
+    hcm, tmh, bg = "hawthorn-community-music", "thameside-music-hub", "the-beat-garden"
+    # A says it refers to B and B says it receives from A: confirmed by both
+    assert routes[(hcm, tmh)].evidence == "both"
+    assert routes[(hcm, tmh)].young_people_per_year == 12  # the referrer's own figure
+    assert routes[(hcm, tmh)].since == "2024"
+    assert routes[(bg, hcm)].evidence == "both"
+    assert routes[(tmh, "songbird-music-co")].evidence == "source"
+    assert routes[(tmh, "songbird-music-co")].young_people_per_year == 5
+    assert routes[("cedar-yard-youth-cafe", hcm)].evidence == "target"
+    assert routes[("cedar-yard-youth-cafe", hcm)].kind == "signposting"
+    # routes already in the data: confirmed, lapsed one made active again
+    assert routes[(bg, tmh)].evidence == "source" and routes[(bg, tmh)].young_people_per_year == 4
+    assert routes[(tmh, bg)].evidence == "source"
+    assert (routes[("vale-youth-club", "fairground-beats")].status,
+            routes[("vale-youth-club", "fairground-beats")].evidence) == ("active", "source")
+    # nothing uncertain went in: review holds the rest with three candidates
+    review = read_csv(out / "review.csv")
+    assert {(r["respondent"], r["mention"], r["status"]) for r in review} == {
+        ("Hawthorn Community Music", "Lewisham Youth Theatre", "uncertain"),
+        ("Vale Youth Club", "Kite Street", "ambiguous"),
+        ("Deptford Youth Orchestra", "Deptford Youth Orchestra", "ambiguous"),
+    }
+    kite = next(r for r in review if r["mention"] == "Kite Street")
+    assert {kite["candidate_1"], kite["candidate_2"]} == {
+        "kite-street-alternative-provision", "kite-street-special-school"}
+    assert kite["score_1"] and kite["name_1"].startswith("Kite Street") and not kite["decision"]
+    assert kite["where"].endswith("form.csv, line 4")
+    new = read_csv(out / "new_organisations.csv")
+    assert [(r["id"], r["name"], r["borough"]) for r in new] == [
+        ("deptford-youth-orchestra", "Deptford Youth Orchestra", ""),
+        ("lewisham-youth-theatre", "Lewisham Youth Theatre", "")]
+    assert "Routes added: 8 (2 confirmed by both sides, 6 one-sided)." in res.stdout
+    assert "3 to review (1 uncertain, 2 ambiguous, 0 unmatched)" in res.stdout
+    matches = read_csv(out / "matches.csv")
+    assert {"exact", "alias", "fuzzy"} <= {m["how"] for m in matches}
+
+    # the coordinator decides; running again applies the decisions
+    for r in review:
+        r["decision"] = {"Kite Street": "Kite-Street-Special-School",
+                         "Lewisham Youth Theatre": "skip"}.get(r["mention"], "new")
+    reviewed = tmp_path / "reviewed.csv"
+    with open(reviewed, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(review[0]))
+        w.writeheader()
+        w.writerows(review)
+    out2 = tmp_path / "new2"
+    res = run("responses", str(tmp_path / "answers"), "-d", str(data), "-o", str(out2),
+              "--review", str(reviewed))
+    assert res.returncode == 0, res.stderr
+    routes2 = {(r.source, r.target) for r in musicnet.load(out2).routes}
+    assert routes2 == set(routes) | {("kite-street-special-school", "vale-youth-club")}
+    assert "0 to review" in res.stdout and "1 decided in review" in res.stdout
+    assert [r["decision"] for r in read_csv(out2 / "review.csv")] == [
+        r["decision"].lower() if r["decision"] in ("new", "skip") else
+        "kite-street-special-school" for r in review]
+    assert [r["name"] for r in read_csv(out2 / "new_organisations.csv")] == [
+        "Deptford Youth Orchestra"]
+    # idempotent: the same again gives the same files; on the new folder, nothing changes
+    out3 = tmp_path / "new3"
+    run("responses", str(tmp_path / "answers"), "-d", str(data), "-o", str(out3),
+        "--review", str(reviewed))
+    assert digest(out3) == digest(out2)
+    out4 = tmp_path / "new4"
+    res = run("responses", str(tmp_path / "answers"), "-d", str(out2), "-o", str(out4),
+              "--review", str(reviewed))
+    assert "Routes added: 0" in res.stdout and "(0 changed" in res.stdout
+    assert (out4 / "referrals.csv").read_bytes() == (out2 / "referrals.csv").read_bytes()
+
+    # only confirmed routes
+    res = run("analyse", str(out2), "--min-evidence", "both", "--format", "json")
+    assert res.returncode == 0, res.stderr
+
+
+def test_outputs_never_overwrite_inputs(tmp_path, data):
+    answers = form_csv(tmp_path / "a" / "form.csv", [("Vale Youth Club", "Fairground Beats",
+                                                      "")])
+    res = run("responses", str(answers), "-d", str(data), "-o", str(data))
+    assert res.returncode == 1 and "is an input" in res.stderr
+    res = run("responses", str(answers), "-d", str(data), "-o", str(data), "--force")
+    assert res.returncode == 1 and "is an input" in res.stderr
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("x")
+    res = run("responses", str(answers), "-d", str(data), "-o", str(out))
+    assert res.returncode == 1 and "--force" in res.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
+    res = run("responses", str(answers), "-d", str(data), "-o", str(out), "--force")
+    assert res.returncode == 0, res.stderr
+    # a reviewed file inside the output folder cannot be overwritten
+    res = run("responses", str(answers), "-d", str(data), "-o", str(out), "--force",
+              "--review", str(out / "review.csv"))
+    assert res.returncode == 1 and "would overwrite an input" in res.stderr
+
+
+def test_bad_decisions_and_unreadable_answers_are_clear(tmp_path, data):
+    answers = form_csv(tmp_path / "a" / "form.csv", [("Vale Youth Club", "Kite Street", "")])
+    res = run("responses", str(answers), "-d", str(data), "-o", str(tmp_path / "o"))
+    review = read_csv(tmp_path / "o" / "review.csv")
+    review[0]["decision"] = "kite-stret-special-school"
+    with open(tmp_path / "r.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(review[0]))
+        w.writeheader()
+        w.writerows(review)
+    res = run("responses", str(answers), "-d", str(data), "-o", str(tmp_path / "o2"),
+              "--review", str(tmp_path / "r.csv"))
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert "r.csv, line 2, column 15 (decision): decision 'kite-stret-special-school'" in (
+        res.stderr)
+    assert "Did you mean 'kite-street-special-school'?" in res.stderr
+    assert not (tmp_path / "o2").exists()  # nothing half-written
+    bad = tmp_path / "b" / "export.csv"
+    bad.parent.mkdir()
+    bad.write_text("when,who,what\n1,2,3\n")
+    res = run("responses", str(bad), "-d", str(data), "-o", str(tmp_path / "o3"))
+    assert res.returncode == 1 and "cannot tell which columns hold the answers" in res.stderr
+    assert Q_ONWARD in res.stderr
+
+
+def test_an_xlsx_form_export_is_read_like_a_csv(tmp_path, data):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Form1"
+    ws.append(["ID", "Start time", "Organisation name", "Which organisations do you send "
+               "young people to?", "Which organisations send young people to you?"])
+    ws.append([1, "2026-03-01", "Fairground Beats!", "Drum and Bass Collective\nTMH", ""])
+    wb.save(tmp_path / "forms.xlsx")
+    out = tmp_path / "o"
+    res = run("responses", str(tmp_path / "forms.xlsx"), "-d", str(data), "-o", str(out))
+    assert res.returncode == 0, res.stderr
+    got = {(r.source, r.target, r.evidence) for r in musicnet.load(out).routes
+           if r.source == "fairground-beats"}
+    assert got == {("fairground-beats", "drum-and-bass-collective", "source"),
+                   ("fairground-beats", "thameside-music-hub", "source")}
+
+
+def test_the_whole_corpus_through_responses(tmp_path, data):
+    """Every corpus answer sent as one organisation's onward answer: each mention is
+    matched automatically (to the right organisation) or is in review.csv."""
+    bench_rows = read_csv(CORPUS / "mentions.csv")
+    form_csv(tmp_path / "a" / "form.csv",
+             [("Northgate Youth Theatre", r["answer"], "") for r in bench_rows])
+    out = tmp_path / "o"
+    res = run("responses", str(tmp_path / "a"), "-d", str(data), "-o", str(out))
+    assert res.returncode == 0, res.stderr
+    matcher = NameMatcher(musicnet.load(data).orgs.values())
+    review = {r["mention"] for r in read_csv(out / "review.csv")}
+    matches = read_csv(out / "matches.csv")
+    onward = [m for m in matches if m["question"] == "onward"]
+    expected = [e for r in bench_rows for e in r["expected"].split("|")]
+    assert len(onward) == len(expected) == sum(
+        len(split_answer(r["answer"], matcher)) for r in bench_rows)
+    for m, exp in zip(onward, expected, strict=True):
+        if m["how"] in ("exact", "alias", "fuzzy"):
+            assert m["id"] == exp, m
+        else:
+            assert m["mention"] in review, m
+    targets = {r.target for r in musicnet.load(out).routes
+               if r.source == "northgate-youth-theatre"}
+    assert "new" not in targets and targets <= set(expected)
