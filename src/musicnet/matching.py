@@ -229,9 +229,11 @@ class NameMatcher:
                     # and no other organisation's name holds the same words
                     score = max(score, 80 + 20 * len(words) / len(key.words))
                     aligned = _short_form(words, key.words)
-                old = best.get(key.org)
-                if old is None or (score, aligned) > old:
-                    best[key.org] = (score, aligned)
+                # per organisation: the best score, and whether a score of at least
+                # ``sure`` came with words that line up
+                old_score, old_aligned = best.get(key.org, (0.0, False))
+                best[key.org] = (max(old_score, score),
+                                 old_aligned or (aligned and score >= self.sure))
         return sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
 
     def _candidates(self, variants: list[str], prefer: str) -> tuple[Candidate, ...]:

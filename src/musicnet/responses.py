@@ -311,6 +311,8 @@ def _form_rows(path: Path, rows: list[list[str]], problems: list[Problem]) -> li
                                     "This row is left out.", "no-respondent", "warning"))
             continue
         details = {q.key: get(q.key) for q in ABOUT_YOU[1:] if get(q.key)}
+        if "@" not in details.get("contact_email", "@"):
+            del details["contact_email"]  # "anonymous", as some forms record it
         answer = Answer(str(path), line, respondent, details)
         if get("onward"):
             answer.onward.append(RouteAnswer(get("onward"), line))
