@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -131,8 +132,14 @@ def test_workbook_and_form_answers_make_a_new_data_folder(tmp_path, data):
     assert res.returncode == 0, res.stderr
     assert digest(data) == before  # inputs never changed
     assert sorted(p.name for p in out.iterdir()) == [
-        "matches.csv", "new_organisations.csv", "organisations.csv", "referrals.csv",
-        "review.csv"]
+        "changes.json", "matches.csv", "new_organisations.csv", "organisations.csv",
+        "referrals.csv", "review.csv"]
+    changes = json.loads((out / "changes.json").read_text())
+    assert len(changes["routes_added"]) == 8
+    assert changes["routes_changed"] == [{"source": "vale-youth-club",
+                                          "target": "fairground-beats", "field": "status",
+                                          "before": "lapsed", "after": "active"}]
+    assert "What changed (as musicnet diff shows it" in res.stdout
     assert (out / "organisations.csv").read_bytes() == (data / "organisations.csv").read_bytes()
     net = musicnet.load(out)  # the new folder is valid data
     routes = {(r.source, r.target): r for r in net.routes}

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -47,6 +48,7 @@ from .survey import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .diff import Diff
     from .model import Route
     from .network import Network
 
@@ -416,9 +418,12 @@ class Outcome:
     unmatched_respondents: int
     new_names: list[str]
     warnings: list[str] = field(default_factory=list)
+    #: the change from the old network to the new one, as ``musicnet diff`` reports it
+    changes: Diff | None = None
 
-    def summary(self) -> str:
-        """What matched each way and what changed, in plain English."""
+    def summary(self, *, limit: int = 10) -> str:
+        """What matched each way and what changed, in plain English (at most ``limit``
+        rows per list of changes)."""
         by_how = Counter(m.how for m in self.mentions)
         auto = sum(by_how[h] for h in AUTOMATIC)
         review_how = ("uncertain", "ambiguous", "unmatched")
@@ -450,6 +455,15 @@ class Outcome:
         if to_review:
             lines.append("Next: fill in the decision column of review.csv (an id, new or "
                          "skip) and run again with --review.")
+        if self.changes is not None:
+            from .diff import format_text
+
+            text = format_text(self.changes.to_dict(), limit=limit)
+            text = text.split("\nMeasures (before -> after)")[0].rstrip()
+            lines.append("")
+            lines.append("What changed (as musicnet diff shows it; all of it in "
+                         "changes.json):")
+            lines.extend(text.splitlines()[1:])
         return "\n".join(lines)
 
 
@@ -524,6 +538,11 @@ def apply_answers(net: Network, answers: Sequence[Answer], *,
     routes.extend(added)
 
     new_names, new_csv = _new_organisations(mentions, net)
+    from .diff import diff
+    from .network import Network
+
+    after = Network(net.orgs.values(), routes, source="the new data")
+    changes = diff(net, after)
     files: dict[str, str | bytes] = {
         "organisations.csv": organisations_csv if organisations_csv is not None
         else _organisations_csv(net),
@@ -531,9 +550,10 @@ def apply_answers(net: Network, answers: Sequence[Answer], *,
         "review.csv": _review_csv(mentions),
         "matches.csv": _matches_csv(mentions, net),
         "new_organisations.csv": new_csv,
+        "changes.json": json.dumps(changes.to_dict(), indent=2, ensure_ascii=False) + "\n",
     }
     return Outcome(routes, files, mentions, added, confirmed, pending, len(answers),
-                   unmatched_respondents, new_names, warnings)
+                   unmatched_respondents, new_names, warnings, changes)
 
 
 def _claimed(r: Route, sides: dict[str, tuple[int | None, str, str]]) -> Route:
