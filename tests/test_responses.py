@@ -12,6 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 import musicnet
@@ -302,3 +304,125 @@ def test_the_whole_corpus_through_responses(tmp_path, data):
     targets = {r.target for r in musicnet.load(out).routes
                if r.source == "northgate-youth-theatre"}
     assert "new" not in targets and targets <= set(expected)
+
+
+# -- evidence against a brute-force reference, on random networks -------------------------
+
+_WORDS = ("Alder", "Birch", "Cedar", "Damson", "Elder", "Fig", "Ginkgo", "Hazel")
+
+
+def _evidence_case(n: int, onward: set, incoming: set, existing: dict):
+    from musicnet import Network, Organisation, Route
+    from musicnet.responses import Answer, RouteAnswer
+
+    orgs = [Organisation(f"o{i}", f"{_WORDS[i]} Music Project", "other", "general",
+                         ("participation",), "Lewisham", "intermediary") for i in range(n)]
+    routes = [Route(f"o{s}", f"o{t}", evidence=ev) for (s, t), ev in sorted(existing.items())]
+    net = Network(orgs, routes)
+    answers = []
+    for i in range(n):
+        a = Answer("form.csv", i + 2, orgs[i].name)
+        outs = [orgs[t].name for s, t in sorted(onward) if s == i]
+        ins = [orgs[s].name for s, t in sorted(incoming) if t == i]
+        if outs:
+            a.onward.append(RouteAnswer("; ".join(outs), i + 2))
+        if ins:
+            a.incoming.append(RouteAnswer("\n".join(ins), i + 2))
+        if outs or ins:
+            answers.append(a)
+    return net, answers
+
+
+pairs = st.tuples(st.integers(0, 5), st.integers(0, 5)).filter(lambda p: p[0] != p[1])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sets(pairs, max_size=12), st.sets(pairs, max_size=12),
+       st.dictionaries(pairs, st.sampled_from(["", "source", "target", "both"]), max_size=8))
+def test_evidence_matches_a_brute_force_reference(onward, incoming, existing):
+    from musicnet.responses import apply_answers
+
+    net, answers = _evidence_case(6, onward, incoming, existing)
+    outcome = apply_answers(net, answers)
+    got = {(int(r.source[1:]), int(r.target[1:])): r.evidence for r in outcome.routes}
+    expected = {}
+    for p in onward | incoming | set(existing):
+        sides = set()
+        if p in onward:
+            sides.add("source")
+        if p in incoming:
+            sides.add("target")
+        old = existing.get(p, "")
+        sides |= {"source", "target"} if old == "both" else ({old} if old else set())
+        expected[p] = "both" if sides == {"source", "target"} else next(iter(sides), "")
+    assert got == expected
+    assert all(m.how == "exact" for m in outcome.mentions)
+    # routes the answers name are active; the rest keep their own status
+    assert len(outcome.added) == len((onward | incoming) - set(existing))
+
+
+@pytest.mark.parametrize("name, content", [
+    ("empty.csv", b""),
+    ("garbage.xlsx", b"PK\x03\x04 not really a zip"),
+    ("binary.csv", bytes(range(256)) * 4),
+    ("only-header.csv", b"What is your organisation's name?,Which organisations do you "
+                        b"refer or signpost young people to?\r\n"),
+    ("latin1.csv", "Organisation name,Refers to\nCaf\xe9 Music,Fairground Beats\n"
+                   .encode("latin-1")),
+])
+def test_odd_answer_files_give_a_clear_message_or_work(tmp_path, data, name, content):
+    path = tmp_path / "a" / name
+    path.parent.mkdir()
+    path.write_bytes(content)
+    res = run("responses", str(path), "-d", str(data), "-o", str(tmp_path / "o"))
+    assert "Traceback" not in res.stderr and "Internal error" not in res.stderr, res.stderr
+    if res.returncode == 0:
+        assert musicnet.load(tmp_path / "o")
+    else:
+        assert res.returncode == 1 and str(path) in res.stderr
+        assert not (tmp_path / "o").exists()
+
+
+def test_bad_data_is_reported_and_nothing_written(tmp_path):
+    from .test_cli import BAD_ORGS, BAD_REFS
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "organisations.csv").write_text(BAD_ORGS)
+    (data / "referrals.csv").write_text(BAD_REFS)
+    answers = form_csv(tmp_path / "a" / "form.csv", [("A", "B", "")])
+    for args in (["survey", str(data), "-o", str(tmp_path / "o" / "s.xlsx")],
+                 ["responses", str(answers), "-d", str(data), "-o", str(tmp_path / "o")]):
+        res = run(*args)
+        assert res.returncode == 1 and "Traceback" not in res.stderr
+        assert "Did you mean 'advanced'?" in res.stderr
+        assert not (tmp_path / "o").exists()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=30), st.text(max_size=60), st.text(max_size=60)),
+                min_size=1, max_size=4))
+def test_any_text_in_answers_gives_readable_safe_files(rows):
+    from musicnet.responses import Answer, RouteAnswer, apply_answers
+
+    net = musicnet.load(CORPUS)
+    answers = []
+    for i, (name, onward, incoming) in enumerate(rows):
+        a = Answer("form.csv", i + 2, name or "x")
+        a.onward.append(RouteAnswer(onward, i + 2))
+        a.incoming.append(RouteAnswer(incoming, i + 2))
+        answers.append(a)
+    outcome = apply_answers(net, answers)
+    for name in ("review.csv", "matches.csv", "new_organisations.csv", "referrals.csv"):
+        parsed = list(csv.reader(io.StringIO(outcome.files[name], newline="")))
+        width = len(parsed[0])
+        assert all(len(r) == width for r in parsed), name
+        assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for r in parsed[1:]
+                       for c in r if c and not c.lstrip("-").replace(".", "").isdigit()), name
+    matches = list(csv.DictReader(io.StringIO(outcome.files["matches.csv"], newline="")))
+    assert len(matches) == len(outcome.mentions)
+    review = {(r["respondent"], r["question"], r["mention"]) for r in csv.DictReader(
+        io.StringIO(outcome.files["review.csv"], newline=""))}
+    for m in matches:  # every mention not matched automatically is in review
+        if m["how"] not in ("exact", "alias", "fuzzy"):
+            assert (m["respondent"], m["question"], m["mention"]) in review

@@ -579,8 +579,14 @@ def _csv_text(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(columns)
     for row in rows:
-        w.writerow(["" if v is None else safe_cell(v) for v in row])
+        # a lone carriage return would not be quoted with "\n" line ends: make it "\n"
+        w.writerow(["" if v is None else _one_line_end(safe_cell(v)) for v in row])
     return buf.getvalue()
+
+
+def _one_line_end(value: object) -> object:
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) \
+        else value
 
 
 def _referrals_csv(routes: Iterable[Route]) -> str:
