@@ -631,8 +631,9 @@ def timeline(data_dir: Path, fmt: str, quiet: bool) -> None:
               default=Path("survey.xlsx"), show_default=True,
               help="Workbook to write; the plain-text version goes beside it (.txt).")
 @click.option("--title", default=None, help="Title of the survey.")
+@force_option
 @quiet_option
-def survey(data_dir: Path, out: Path, title: str | None, quiet: bool) -> None:
+def survey(data_dir: Path, out: Path, title: str | None, force: bool, quiet: bool) -> None:
     """Write the survey that asks each organisation for its routes.
 
     A workbook to send to each organisation (known organisation names as a drop-down
@@ -641,15 +642,16 @@ def survey(data_dir: Path, out: Path, title: str | None, quiet: bool) -> None:
 
         musicnet survey data/ -o survey.xlsx
     """
-    from ._files import write_outputs
+    from ._files import check_outputs, write_outputs
     from .survey import survey_text, survey_workbook
 
-    net = _load(data_dir, quiet)
     text_file = out.with_suffix(".txt")
+    check_outputs([out, text_file], force=force)
+    net = _load(data_dir, quiet)
     write_outputs({out: survey_workbook(net, title=title),
-                   text_file: survey_text(net, title=title)})
+                   text_file: survey_text(net, title=title)}, force=force)
     if not quiet:
-        click.echo(f"wrote {out}\nwrote {text_file}")
+        _echo(f"wrote {out}\nwrote {text_file}")
 
 
 @cli.command()
@@ -664,7 +666,8 @@ def survey(data_dir: Path, out: Path, title: str | None, quiet: bool) -> None:
 @click.option("--sure", type=click.FloatRange(50, 100), default=None, metavar="SCORE",
               help="Fuzzy score (0-100) at which a name matches without review "
               "[default: 90].")
-@click.option("--force", is_flag=True, help="Write into an existing output folder.")
+@click.option("--force", is_flag=True,
+              help="Write into an existing output folder (never over an input).")
 @quiet_option
 def responses(answers: tuple[Path, ...], data_dir: Path, out_dir: Path,
               review_file: Path | None, sure: float | None, force: bool,
@@ -685,15 +688,13 @@ def responses(answers: tuple[Path, ...], data_dir: Path, out_dir: Path,
     with _status("Matching names...", quiet):
         outcome, files, warnings = plan(answers, data_dir, out_dir, review=review_file,
                                         sure=sure, force=force)
-    write_outputs(files)
+    write_outputs(files, force=force)
     if not quiet:
-        for w in warnings:
-            click.echo(f"warning: {w}", err=True)
-        for w in outcome.warnings:
-            click.echo(f"warning: {w}", err=True)
-        click.echo(outcome.summary())
+        for w in (*warnings, *outcome.warnings):
+            _echo(f"warning: {w}", err=True)
+        _echo(outcome.summary())
         for path in files:
-            click.echo(f"wrote {path}")
+            _echo(f"wrote {path}")
 
 
 def _data_and_org(args: tuple[str, ...]) -> tuple[Path, str]:

@@ -714,6 +714,10 @@ def plan(responses: Iterable[str | Path], data: str | Path, out: str | Path, *,
     if out.exists() and any(out.iterdir()) and not force:
         raise UsageError(f"{out} already exists and is not empty; choose a new folder, or "
                          "pass --force to replace the files musicnet writes there.")
+    from ._files import note_input
+
+    for p in inputs:
+        note_input(p)
     net = load(data)
     answers = read_answers(responses)
     decisions = read_decisions(review, net) if review else {}
