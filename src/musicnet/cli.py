@@ -243,17 +243,16 @@ def _rich_findings(result: dict[str, object], text: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from .findings import NETWORK_FINDINGS
+
     console = Console(highlight=False)
     s = result["summary"]
     table = Table(title="Where journeys stop", title_justify="left")
     table.add_column("Finding")
     table.add_column("Count", justify="right")
-    for key, label in (("dead_ends", "Dead ends"), ("progression_gaps", "Progression gaps"),
-                       ("bridges", "Fragile routes"),
-                       ("bridge_organisations", "Single points of failure"),
-                       ("isolated", "Isolated organisations")):
-        n = s[key]  # type: ignore[index]
-        table.add_row(label, Text(str(n), style="bold red" if n else "green"))
+    for finding in NETWORK_FINDINGS:
+        n = s[finding.key]  # type: ignore[index]
+        table.add_row(finding.label, Text(str(n), style="bold red" if n else "green"))
     console.print(table)
     from ._terminal import term_safe
 
@@ -310,7 +309,7 @@ def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | Non
             changes = diff(old, net)
     with _status("Drawing the map...", quiet):
         page = render_map(net, title=title, include_private=include_private,
-                          data_date=data_date, suppress_below=suppress_below)
+                          data_date=data_date, suppress_below=suppress_below, result=result)
     with _status("Writing the report (with suggested links)...", quiet):
         report_page = render_report(net, title=title, data_date=data_date,
                                     include_private=include_private,
@@ -333,12 +332,13 @@ def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | Non
             suppress_below=suppress_below)
     write_outputs(files, force=force)
     if not quiet:
+        from .findings import NETWORK_FINDINGS, plural
+
         s = result["summary"]
         _echo(
-            f"{s['organisations']} organisations, {s['routes_by_status']['active']} active "
-            f"routes: {s['dead_ends']} dead ends, {s['progression_gaps']} progression gaps, "
-            f"{s['bridges']} fragile routes, {s['bridge_organisations']} single points of "
-            "failure.")
+            f"{plural(s['organisations'], 'organisation')}, "
+            f"{plural(s['routes_by_status']['active'], 'active route')}: "
+            + ", ".join(f.count(s[f.key]) for f in NETWORK_FINDINGS[:4]) + ".")
         for path in files:
             _echo(f"wrote {path}")
 
