@@ -160,3 +160,31 @@ def test_plural():
     assert plural(0, "route") == "0 routes"
     assert plural(2, "single point of failure", "single points of failure") == (
         "2 single points of failure")
+
+
+def test_csv_export_quotes_a_bare_carriage_return():
+    """Regression: ``since="2023\\r=1+1"`` used to end the row at the \\r and start a new
+    one with a live ``=1+1`` cell."""
+    from musicnet import Route
+
+    net = net_of([org("a", "first_access"), org("b", "developing")],
+                 [Route("a", "b", since="2023\r=1+1", notes="x\r@SUM(1)")])
+    files = export_files(net, "csv", "out", include_private=True)
+    rows = list(csv.reader(io.StringIO(files[Path("out/routes.csv")], newline="")))
+    assert len(rows) == 2
+    cells = [c for row in rows for c in row]
+    assert "2023\r=1+1" in cells and "x\r@SUM(1)" in cells
+    assert not [c for c in cells if c.startswith(("=", "+", "@", "-"))]
+
+
+def test_synth_writes_a_bare_carriage_return_safely(tmp_path: Path):
+    from musicnet import Route
+    from musicnet.synth import write_data
+
+    a = org("a", "first_access", notes="line\r=1+1")
+    b = org("b", "developing", name="B\rB")
+    write_data(tmp_path, [a, b], [Route("a", "b", since="2023\r=1+1")])
+    net = musicnet.load(tmp_path)
+    assert len(net) == 2 and len(net.routes) == 1
+    assert net.routes[0].since == "2023\r=1+1"
+    assert net.orgs["a"].notes == "line\r=1+1" and net.orgs["b"].name == "B B"
