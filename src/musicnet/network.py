@@ -79,7 +79,7 @@ class Network:
         key = org_id.strip().casefold()
         if key in self._by_key:
             return self._by_key[key]
-        from .loader import did_you_mean
+        from .names import did_you_mean
 
         guess = did_you_mean(org_id.strip(), self.orgs)
         hint = f" Did you mean '{guess}'?" if guess else ""

@@ -49,8 +49,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .errors import UsageError
-from .schema import BOROUGH_CENTROIDS, BOROUGHS, STAGES, TARGET_GROUPS, hub_area
+from .schema import BOROUGH_CENTROIDS, STAGES, TARGET_GROUPS, hub_area
 
 if TYPE_CHECKING:  # pragma: no cover
     from .network import Network
@@ -323,14 +322,10 @@ def _fit(ctx: _Context, s: str, t: str) -> tuple[int, list[str]]:
 
 
 def _resolve_borough(name: str) -> str:
-    for b in BOROUGHS:
-        if b.lower() == name.strip().lower():
-            return b
-    from .loader import did_you_mean
+    """The borough as the loader reads it (ONS name, "&" for "and", short forms)."""
+    from .values import borough
 
-    guess = did_you_mean(name, BOROUGHS)
-    raise UsageError(f"unknown borough '{name}'." + (f" Did you mean '{guess}'?"
-                                                      if guess else ""))
+    return borough(name)[0]
 
 
 def _candidates(ctx: _Context, sources: list[str], per_source: int, everywhere: bool,

@@ -81,7 +81,7 @@ def pathways(net: Network, org: str, *, to_stage: str | None = None,
     start = net.resolve(org)
     o = net.orgs[start]
     if to_stage is not None and to_stage not in STAGES:
-        from ..loader import did_you_mean
+        from ..names import did_you_mean
 
         guess = did_you_mean(to_stage, STAGES)
         raise UsageError(f"unknown stage '{to_stage}'." + (f" Did you mean '{guess}'?"
