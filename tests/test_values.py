@@ -118,3 +118,27 @@ def test_ids_are_checked_by_one_validator(tmp_path):
     with pytest.raises(UsageError) as direct:
         values.org_id("Kite Street")
     assert err.value.problems[0].message == direct.value.message  # type: ignore[attr-defined]
+
+
+def test_network_is_frozen():
+    """Regression: adding an edge to ``net.graph`` after one analysis used to give 13
+    progression gaps where a fresh network gives 12 (the cached analysis went stale)."""
+    import networkx as nx
+
+    net = musicnet.load(SAMPLE)
+    gaps = net.progression_gaps()
+    with pytest.raises(nx.NetworkXError):
+        net.graph.add_edge("ashdown-primary-school", "marigold-song-studio")
+    with pytest.raises(nx.NetworkXError):
+        net.graph.remove_node("ashdown-primary-school")
+    with pytest.raises(TypeError):
+        net.orgs["new"] = net.orgs["ashdown-primary-school"]  # type: ignore[index]
+    with pytest.raises(TypeError):
+        del net.orgs["ashdown-primary-school"]  # type: ignore[attr-defined]
+    with pytest.raises(AttributeError):
+        net.routes = ()  # type: ignore[misc]
+    assert net.progression_gaps() == gaps == musicnet.load(SAMPLE).progression_gaps()
+    # the supported way to change it: a new network; the original is untouched
+    after = net.with_routes(add=[("ashdown-primary-school", "marigold-song-studio")])
+    assert after.graph.number_of_edges() == net.graph.number_of_edges() + 1
+    assert net.progression_gaps() == gaps and nx.is_frozen(after.graph)
