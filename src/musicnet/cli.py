@@ -151,10 +151,11 @@ def cli(ctx: click.Context, debug: bool, no_color: bool) -> None:
                and sys.stdout.isatty()}
 
 
-def _title_option(f: F) -> F:
-    return click.option("--title", default=None,
-                        help="Title shown on the map (default: 'Youth music progression "
-                        "network').")(f)
+def _title_option(where: str, default: str) -> Callable[[F], F]:
+    def decorate(f: F) -> F:
+        return click.option("--title", default=None,
+                            help=f"Title shown on the {where} (default: '{default}').")(f)
+    return decorate
 
 
 def _date_option(f: F) -> F:
@@ -186,7 +187,10 @@ def check(data_dir: Path, quiet: bool) -> None:
     """
     net = _load(data_dir, quiet)
     if not quiet:
-        _echo(f"OK: {len(net)} organisations and {len(net.routes)} routes in "
+        from .findings import plural
+
+        _echo(f"OK: {plural(len(net), 'organisation')} and "
+                   f"{plural(len(net.routes), 'route')} in "
                    f"{data_dir}, no problems found.")
 
 
@@ -269,7 +273,7 @@ def _rich_findings(result: dict[str, object], text: str) -> None:
 @data_argument
 @click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path), default="output",
               show_default=True, help="Folder to write into.")
-@_title_option
+@_title_option("map and the report", "Youth music progression network")
 @_date_option
 @click.option("--previous", type=click.Path(path_type=Path), default=None, metavar="OLD",
               help="Last time's data (folder or workbook): adds 'Since last time' to the "
@@ -352,7 +356,7 @@ def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | Non
               help="html: the interactive map; svg/png: a static picture of the same layout.")
 @click.option("--view", type=click.Choice(["ladder", "geo"]), default="ladder",
               show_default=True, help="Layout of the static picture.")
-@_title_option
+@_title_option("map", "Youth music progression network")
 @_date_option
 @as_of_option
 @_private_option
@@ -397,7 +401,7 @@ def map_command(data_dir: Path, out: Path | None, fmt: str, view: str, title: st
               show_default=True, help="A printable web page, or Markdown.")
 @click.option("--suggestions", type=click.IntRange(0), default=5, show_default=True,
               help="How many suggested missing links to include.")
-@_title_option
+@_title_option("report", "Youth music progression: where journeys stop")
 @_date_option
 @_private_option
 @force_option
@@ -555,7 +559,7 @@ def template(out: Path, force: bool, quiet: bool) -> None:
 @click.option("--old-as-of", default=None, metavar="DATE",
               help="Use OLD as it was on DATE (with one file holding history: musicnet "
               "diff data data --old-as-of 2024-12-31 --as-of 2025-12-31).")
-@_title_option
+@_title_option("report and map of changes", "What changed since last time")
 @_private_option
 @force_option
 @quiet_option
@@ -790,8 +794,10 @@ def whatif(data_dir: Path, add: tuple[str, ...], remove: tuple[str, ...],
 
         write_outputs({map_file: render_map(after, title="What if: proposed routes")},
                       force=force)
+    if quiet:  # nothing but errors (useful with --map)
+        return
     _echo(_json(diff.to_dict()) if fmt == "json" else str(diff))
-    if map_file is not None and not quiet and fmt == "text":
+    if map_file is not None and fmt == "text":
         _echo(f"wrote {map_file}")
 
 
@@ -875,7 +881,11 @@ def synth(out_dir: Path, orgs: int, routes: int | None, seed: int, force: bool,
     o, r = generate(orgs, routes if routes is not None else orgs * 5, seed=seed)
     write_outputs(data_files(out_dir, o, r), force=force)
     if not quiet:
-        _echo(f"wrote {len(o)} organisations and {len(r)} routes to {out_dir}")
+        from .findings import plural
+
+        _echo(f"wrote {plural(len(o), 'organisation')} and {plural(len(r), 'route')} "
+                   f"to {out_dir}")
+
 
 
 class _Terminated(SystemExit):

@@ -241,7 +241,7 @@ class _Reader:
                              line=start, code="cell-too-long")
                 continue
             if len(row) > ncols and any(c.strip() for c in row[ncols:]):
-                self.problem(f"has {len(row)} cells but the header has {ncols} columns.",
+                self.problem(f"this row has {len(row)} values, the header has {ncols}.",
                              line=start, code="extra-cells",
                              suggestion="Check for an unquoted comma inside a value.")
                 continue
@@ -800,6 +800,14 @@ def read_tables(path: str | Path = "data") -> Tables:
     if folder.is_file() and folder.suffix.lower() in (".xlsx", ".xlsm"):
         org_reader, ref_reader, org_records, ref_records = _read_workbook(folder)
         return _validate(folder, org_reader, ref_reader, org_records, ref_records)
+    if not folder.exists() and folder.suffix.lower() in (".xlsx", ".xlsm", ".csv"):
+        parent = folder.parent if folder.parent.is_dir() else None
+        near = [p.name for p in parent.iterdir() if p.suffix.lower() == folder.suffix.lower()
+                ] if parent else []
+        guess = did_you_mean(folder.name, near, cutoff=0.5)
+        raise DataError([Problem(str(folder), "file not found.", code="missing-file",
+                                 suggestion=f"Did you mean '{guess}'?" if guess else
+                                 "Check the name and the folder it is in.")])
     if folder.is_file():
         raise DataError([Problem(str(folder), "is a file; give the folder that holds "
                                  f"{ORGANISATIONS_FILE} and {REFERRALS_FILE}, or an .xlsx "

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
+from ..findings import plural
 from ..schema import STAGES, stage_level
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,7 +47,8 @@ class Pathways:
     def __str__(self) -> str:
         genre = f" in {self.genre}" if self.genre else ""
         lines = [f"From {self.name} ({self.org}), highest stage {self.highest_stage}: "
-                 f"{self.reachable_organisations} organisations reachable{genre}."]
+                 f"{plural(self.reachable_organisations, 'organisation')} "
+                 f"reachable{genre}."]
         for stage, routes in self.routes.items():
             steps = len(routes[0]) - 1
             lines.append(f"{stage} ({steps} step{'s' if steps != 1 else ''}):")

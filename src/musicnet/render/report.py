@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError
-from ..findings import FINDING
+from ..findings import FINDING, plural
 from ..privacy import privacy_line, published_total
 from ..schema import HUB_AREAS, REMITS, STAGES
 
@@ -229,4 +229,5 @@ def render_report(net: Network, *, fmt: str = "html", include_private: bool = Fa
         autoescape=fmt == "html", keep_trailing_newline=True, trim_blocks=True,
         lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.filters["md"] = md_escape
+    env.filters["plural"] = plural
     return env.get_template(f"report.{fmt}.j2").render(version=__version__, **ctx)
