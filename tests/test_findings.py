@@ -87,7 +87,7 @@ def test_exports_use_the_given_result(sample):
     assert export_graph(net, result=fake).nodes[victim]["dead_end"] is True
     assert export_graph(net).nodes[victim]["dead_end"] is False
     files = export_files(net, "csv", "out", result=fake)
-    rows = list(csv.DictReader(io.StringIO(files[Path("out/dead_ends.csv")])))
+    rows = list(csv.DictReader(io.StringIO(files[Path("out/dead_ends.csv")].lstrip("\ufeff"))))
     assert victim in {r["id"] for r in rows}
 
 

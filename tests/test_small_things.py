@@ -34,7 +34,7 @@ def test_help_on_an_analysis_works_after_import_musicnet():
             "with contextlib.redirect_stdout(buf):\n"
             "    help(musicnet.analysis.dead_ends)\n"
             "assert 'Organisations young people are referred to' in buf.getvalue()\n"
-            "assert 'findings' in dir(musicnet)\n"
+            "assert 'findings' in dir(musicnet)\n")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=ROOT, check=False)
     assert res.returncode == 0, res.stderr
