@@ -106,6 +106,60 @@ def _status(message: str, quiet: bool) -> Any:
     return Console(stderr=True).status(message)
 
 
+#: Above this many organisations a run counts as long: stages are reported when stderr
+#: is not a terminal (a line each), as a progress bar when it is.
+LONG_RUN = 3000
+
+
+class _Steps:
+    """Progress through a command's stages on stderr: a bar with a percentage on a
+    terminal, one line per stage when not a terminal (long runs only), nothing with
+    --quiet."""
+
+    def __init__(self, total: int, quiet: bool, long_run: bool):
+        self.total, self.done = total, 0
+        color = click.get_current_context().find_root().obj.get("color")
+        if quiet:
+            self.mode = "none"
+        elif sys.stderr.isatty() and color:
+            self.mode = "bar"
+        else:
+            self.mode = "lines" if long_run else "none"
+        self._bar: Any = None
+
+    def __enter__(self) -> _Steps:
+        if self.mode == "bar":
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                Progress,
+                SpinnerColumn,
+                TaskProgressColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self._bar = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                                 BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+                                 console=Console(stderr=True), transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task("", total=self.total)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def step(self, message: str) -> None:
+        """Start the next stage (the previous one is done)."""
+        if self.mode == "lines":
+            pct = round(100 * self.done / self.total)
+            click.echo(f"[{self.done + 1}/{self.total}, {pct}% done] {message}", err=True)
+        elif self._bar is not None:
+            self._bar.update(self._task, description=message, completed=self.done)
+        self.done += 1
+
+
 def _load(data_dir: Path, quiet: bool, as_of: str | None = None) -> Network:
     from .network import load
 
@@ -304,37 +358,39 @@ def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | Non
     if old is not None:
         names += ["changes.json", "changes-map.html"]
     check_outputs([out_dir / n for n in names], force=force)
-    with _status("Analysing...", quiet):
+    with _Steps(4, quiet, len(net) > LONG_RUN) as steps:
+        steps.step("Analysing...")
         result = net.analyse()
         changes = None
         if old is not None:
             from .diff import diff
 
             changes = diff(old, net)
-    with _status("Drawing the map...", quiet):
+        steps.step("Drawing the map...")
         page = render_map(net, title=title, include_private=include_private,
                           data_date=data_date, suppress_below=suppress_below, result=result)
-    with _status("Writing the report (with suggested links)...", quiet):
+        steps.step("Writing the report (with suggested links)...")
         report_page = render_report(net, title=title, data_date=data_date,
                                     include_private=include_private,
                                     suppress_below=suppress_below, result=result,
                                     changes=changes)
-    files = {
-        out_dir / "analysis.json": json.dumps(publish_result(result, net, suppress_below),
-                                              indent=2, ensure_ascii=False) + "\n",
-        out_dir / "map.html": page,
-        out_dir / "report.html": report_page,
-    }
-    if changes is not None:
-        from .render.diff import render_diff_map
+        steps.step("Writing the files...")
+        files = {
+            out_dir / "analysis.json": json.dumps(publish_result(result, net, suppress_below),
+                                                  indent=2, ensure_ascii=False) + "\n",
+            out_dir / "map.html": page,
+            out_dir / "report.html": report_page,
+        }
+        if changes is not None:
+            from .render.diff import render_diff_map
 
-        files[out_dir / "changes.json"] = json.dumps(
-            changes.to_dict(suppress_below=suppress_below), indent=2,
-            ensure_ascii=False) + "\n"
-        files[out_dir / "changes-map.html"] = render_diff_map(
-            changes, title=title, include_private=include_private,
-            suppress_below=suppress_below)
-    write_outputs(files, force=force)
+            files[out_dir / "changes.json"] = json.dumps(
+                changes.to_dict(suppress_below=suppress_below), indent=2,
+                ensure_ascii=False) + "\n"
+            files[out_dir / "changes-map.html"] = render_diff_map(
+                changes, title=title, include_private=include_private,
+                suppress_below=suppress_below)
+        write_outputs(files, force=force)
     if not quiet:
         from .findings import NETWORK_FINDINGS, plural
 

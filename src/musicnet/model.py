@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import cached_property
 
 from .schema import KINDS, STATUSES, stage_level
 
@@ -45,7 +46,7 @@ class Organisation:
     #: other names people use for the organisation (for matching survey answers)
     aliases: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def highest_level(self) -> int:
         """Ladder position of the highest stage offered (0 = first_access ... 4 = professional)."""
         return max(stage_level(s) for s in self.stages)

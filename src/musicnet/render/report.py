@@ -27,6 +27,10 @@ __all__ = ["md_escape", "render_report", "report_context"]
 #: Above this many organisations the static network picture is left out of the report
 #: (it would be an unreadable blot and a very large file).
 PICTURE_LIMIT = 3000
+#: Above this many organisations the report's suggested links come from a capped set of
+#: candidates (``suggest_links(max_candidates=...)``; the report says so).
+EXACT_SUGGESTIONS_UP_TO = 5000
+SUGGESTION_CANDIDATES = 20_000
 
 #: What each health measure means for young people's journeys (shown in the report).
 HEALTH_MEANING = {
@@ -125,8 +129,16 @@ def report_context(net: Network, *, include_private: bool = False, suppress_belo
     s = result["summary"]
     coverage = result["borough_coverage"]
     sugs = []
+    sugs_note = ""
     if suggestions:
-        sugs = [sg.to_dict() for sg in net.suggest_links(top=suggestions)]
+        found = net.suggest_links(top=suggestions, max_candidates=(
+            SUGGESTION_CANDIDATES if len(net) > EXACT_SUGGESTIONS_UP_TO else None))
+        sugs = [sg.to_dict() for sg in found]
+        if found.capped is not None:
+            sugs_note = (f"This network is large, so to keep the report quick these were "
+                         f"chosen from {found.capped[0]:,} of the best-fitting candidate "
+                         "routes rather than all of them. `musicnet suggest` ranks every "
+                         "candidate.")
     chains = result["pathfinder_chains"]
     rows_by_key: dict[str, list[dict[str, Any]]] = {
         "dead_ends": result["dead_ends"],
@@ -176,6 +188,7 @@ def report_context(net: Network, *, include_private: bool = False, suppress_belo
                       "rows": [{"borough": "", "remit": "", "detail": "", **r} for r in rows],
                       "todo": FINDING[k].todo} for k, rows in rows_by_key.items()],
         "suggestions": sugs,
+        "suggestions_note": sugs_note,
         "stage_chart": stage_chart_svg(result["stage_reach"]),
         "picture": picture,
         "privacy": privacy_line(include_private, suppress_below),
