@@ -83,3 +83,17 @@ def test_build_reports_each_stage_when_not_a_terminal(tmp_path, monkeypatch):
     quiet = CliRunner().invoke(cli_module.cli, ["build", "data", "-q", "-o",
                                                 str(tmp_path / "q")])
     assert quiet.output == ""
+
+
+def test_report_lists_at_most_report_rows_per_finding(monkeypatch):
+    from musicnet.render import report
+
+    net = musicnet.load("data")
+    n = len(net.progression_gaps())
+    monkeypatch.setattr(report, "REPORT_ROWS", 3)
+    page = report.render_report(net, suggestions=0)
+    section = page[page.index('id="progression-gaps"'):page.index('id="bridges"')]
+    assert f"Progression gaps ({n})" in section
+    assert section.count("<li>") == 3 and f"and {n - 3} more" in section
+    md = report.render_report(net, fmt="md", suggestions=0)
+    assert f"### Progression gaps ({n})" in md and f"and {n - 3} more" in md

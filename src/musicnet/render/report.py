@@ -30,6 +30,9 @@ PICTURE_LIMIT = 3000
 #: Above this many organisations the report's suggested links come from a capped set of
 #: candidates (``suggest_links(max_candidates=...)``; the report says so).
 EXACT_SUGGESTIONS_UP_TO = 5000
+#: Organisations listed per finding; the rest are counted ("... and N more") and are all
+#: in analysis.json and the CSV export (a list of 100,000 names helps nobody).
+REPORT_ROWS = 500
 SUGGESTION_CANDIDATES = 20_000
 
 #: What each health measure means for young people's journeys (shown in the report).
@@ -185,7 +188,9 @@ def report_context(net: Network, *, include_private: bool = False, suppress_belo
         "cold_spots": result["cold_spots"],
         "findings": [{"id": FINDING[k].anchor, "title": FINDING[k].title,
                       "explain": FINDING[k].explain,
-                      "rows": [{"borough": "", "remit": "", "detail": "", **r} for r in rows],
+                      "count": len(rows), "more": max(0, len(rows) - REPORT_ROWS),
+                      "rows": [{"borough": "", "remit": "", "detail": "", **r}
+                               for r in rows[:REPORT_ROWS]],
                       "todo": FINDING[k].todo} for k, rows in rows_by_key.items()],
         "suggestions": sugs,
         "suggestions_note": sugs_note,
