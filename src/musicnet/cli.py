@@ -940,8 +940,7 @@ def synth(out_dir: Path, orgs: int, routes: int | None, seed: int, force: bool,
         from .findings import plural
 
         _echo(f"wrote {plural(len(o), 'organisation')} and {plural(len(r), 'route')} "
-                   f"to {out_dir}")
-
+              f"to {out_dir}")
 
 
 class _Terminated(SystemExit):
