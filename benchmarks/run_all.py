@@ -12,6 +12,6 @@ from pathlib import Path
 HERE = Path(__file__).parent
 
 for script in ("scale_bench.py", "map_bench.py", "suggest_bench.py", "diff_bench.py",
-               "matching_bench.py"):
+               "matching_bench.py", "chain_bench.py"):
     print(f"== {script}", flush=True)
     subprocess.run([sys.executable, str(HERE / script)], check=True)

@@ -386,7 +386,7 @@ def _crafted(base: Path, tmp_path: Path, kind: str) -> Path:
 BAD = {"wide-rows": "cells", "huge-string": "unpacks to", "long-cell": "characters",
        "deep-xml": "nested", "entity-expansion": "document type declaration",
        "undefined-entity": "not valid XML", "mismatched-tags": "not valid XML",
-       "not-a-zip": "not a valid .xlsx", "dimension-bomb": "cells but the header"}
+       "not-a-zip": "not a valid .xlsx", "dimension-bomb": "values, the header has"}
 
 
 @pytest.mark.parametrize("kind", sorted(BAD))

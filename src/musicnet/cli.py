@@ -106,6 +106,60 @@ def _status(message: str, quiet: bool) -> Any:
     return Console(stderr=True).status(message)
 
 
+#: Above this many organisations a run counts as long: stages are reported when stderr
+#: is not a terminal (a line each), as a progress bar when it is.
+LONG_RUN = 3000
+
+
+class _Steps:
+    """Progress through a command's stages on stderr: a bar with a percentage on a
+    terminal, one line per stage when not a terminal (long runs only), nothing with
+    --quiet."""
+
+    def __init__(self, total: int, quiet: bool, long_run: bool):
+        self.total, self.done = total, 0
+        color = click.get_current_context().find_root().obj.get("color")
+        if quiet:
+            self.mode = "none"
+        elif sys.stderr.isatty() and color:
+            self.mode = "bar"
+        else:
+            self.mode = "lines" if long_run else "none"
+        self._bar: Any = None
+
+    def __enter__(self) -> _Steps:
+        if self.mode == "bar":
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                Progress,
+                SpinnerColumn,
+                TaskProgressColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self._bar = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                                 BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+                                 console=Console(stderr=True), transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task("", total=self.total)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def step(self, message: str) -> None:
+        """Start the next stage (the previous one is done)."""
+        if self.mode == "lines":
+            pct = round(100 * self.done / self.total)
+            click.echo(f"[{self.done + 1}/{self.total}, {pct}% done] {message}", err=True)
+        elif self._bar is not None:
+            self._bar.update(self._task, description=message, completed=self.done)
+        self.done += 1
+
+
 def _load(data_dir: Path, quiet: bool, as_of: str | None = None) -> Network:
     from .network import load
 
@@ -151,10 +205,11 @@ def cli(ctx: click.Context, debug: bool, no_color: bool) -> None:
                and sys.stdout.isatty()}
 
 
-def _title_option(f: F) -> F:
-    return click.option("--title", default=None,
-                        help="Title shown on the map (default: 'Youth music progression "
-                        "network').")(f)
+def _title_option(where: str, default: str) -> Callable[[F], F]:
+    def decorate(f: F) -> F:
+        return click.option("--title", default=None,
+                            help=f"Title shown on the {where} (default: '{default}').")(f)
+    return decorate
 
 
 def _date_option(f: F) -> F:
@@ -186,7 +241,10 @@ def check(data_dir: Path, quiet: bool) -> None:
     """
     net = _load(data_dir, quiet)
     if not quiet:
-        _echo(f"OK: {len(net)} organisations and {len(net.routes)} routes in "
+        from .findings import plural
+
+        _echo(f"OK: {plural(len(net), 'organisation')} and "
+                   f"{plural(len(net.routes), 'route')} in "
                    f"{data_dir}, no problems found.")
 
 
@@ -243,17 +301,16 @@ def _rich_findings(result: dict[str, object], text: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from .findings import NETWORK_FINDINGS
+
     console = Console(highlight=False)
     s = result["summary"]
     table = Table(title="Where journeys stop", title_justify="left")
     table.add_column("Finding")
     table.add_column("Count", justify="right")
-    for key, label in (("dead_ends", "Dead ends"), ("progression_gaps", "Progression gaps"),
-                       ("bridges", "Fragile routes"),
-                       ("bridge_organisations", "Single points of failure"),
-                       ("isolated", "Isolated organisations")):
-        n = s[key]  # type: ignore[index]
-        table.add_row(label, Text(str(n), style="bold red" if n else "green"))
+    for finding in NETWORK_FINDINGS:
+        n = s[finding.key]  # type: ignore[index]
+        table.add_row(finding.label, Text(str(n), style="bold red" if n else "green"))
     console.print(table)
     from ._terminal import term_safe
 
@@ -270,7 +327,7 @@ def _rich_findings(result: dict[str, object], text: str) -> None:
 @data_argument
 @click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path), default="output",
               show_default=True, help="Folder to write into.")
-@_title_option
+@_title_option("map and the report", "Youth music progression network")
 @_date_option
 @click.option("--previous", type=click.Path(path_type=Path), default=None, metavar="OLD",
               help="Last time's data (folder or workbook): adds 'Since last time' to the "
@@ -301,44 +358,47 @@ def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | Non
     if old is not None:
         names += ["changes.json", "changes-map.html"]
     check_outputs([out_dir / n for n in names], force=force)
-    with _status("Analysing...", quiet):
+    with _Steps(4, quiet, len(net) > LONG_RUN) as steps:
+        steps.step("Analysing...")
         result = net.analyse()
         changes = None
         if old is not None:
             from .diff import diff
 
             changes = diff(old, net)
-    with _status("Drawing the map...", quiet):
+        steps.step("Drawing the map...")
         page = render_map(net, title=title, include_private=include_private,
-                          data_date=data_date, suppress_below=suppress_below)
-    with _status("Writing the report (with suggested links)...", quiet):
+                          data_date=data_date, suppress_below=suppress_below, result=result)
+        steps.step("Writing the report (with suggested links)...")
         report_page = render_report(net, title=title, data_date=data_date,
                                     include_private=include_private,
                                     suppress_below=suppress_below, result=result,
                                     changes=changes)
-    files = {
-        out_dir / "analysis.json": json.dumps(publish_result(result, net, suppress_below),
-                                              indent=2, ensure_ascii=False) + "\n",
-        out_dir / "map.html": page,
-        out_dir / "report.html": report_page,
-    }
-    if changes is not None:
-        from .render.diff import render_diff_map
+        steps.step("Writing the files...")
+        files = {
+            out_dir / "analysis.json": json.dumps(publish_result(result, net, suppress_below),
+                                                  indent=2, ensure_ascii=False) + "\n",
+            out_dir / "map.html": page,
+            out_dir / "report.html": report_page,
+        }
+        if changes is not None:
+            from .render.diff import render_diff_map
 
-        files[out_dir / "changes.json"] = json.dumps(
-            changes.to_dict(suppress_below=suppress_below), indent=2,
-            ensure_ascii=False) + "\n"
-        files[out_dir / "changes-map.html"] = render_diff_map(
-            changes, title=title, include_private=include_private,
-            suppress_below=suppress_below)
-    write_outputs(files, force=force)
+            files[out_dir / "changes.json"] = json.dumps(
+                changes.to_dict(suppress_below=suppress_below), indent=2,
+                ensure_ascii=False) + "\n"
+            files[out_dir / "changes-map.html"] = render_diff_map(
+                changes, title=title, include_private=include_private,
+                suppress_below=suppress_below)
+        write_outputs(files, force=force)
     if not quiet:
+        from .findings import NETWORK_FINDINGS, plural
+
         s = result["summary"]
         _echo(
-            f"{s['organisations']} organisations, {s['routes_by_status']['active']} active "
-            f"routes: {s['dead_ends']} dead ends, {s['progression_gaps']} progression gaps, "
-            f"{s['bridges']} fragile routes, {s['bridge_organisations']} single points of "
-            "failure.")
+            f"{plural(s['organisations'], 'organisation')}, "
+            f"{plural(s['routes_by_status']['active'], 'active route')}: "
+            + ", ".join(f.count(s[f.key]) for f in NETWORK_FINDINGS[:4]) + ".")
         for path in files:
             _echo(f"wrote {path}")
 
@@ -352,7 +412,7 @@ def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | Non
               help="html: the interactive map; svg/png: a static picture of the same layout.")
 @click.option("--view", type=click.Choice(["ladder", "geo"]), default="ladder",
               show_default=True, help="Layout of the static picture.")
-@_title_option
+@_title_option("map", "Youth music progression network")
 @_date_option
 @as_of_option
 @_private_option
@@ -397,7 +457,7 @@ def map_command(data_dir: Path, out: Path | None, fmt: str, view: str, title: st
               show_default=True, help="A printable web page, or Markdown.")
 @click.option("--suggestions", type=click.IntRange(0), default=5, show_default=True,
               help="How many suggested missing links to include.")
-@_title_option
+@_title_option("report", "Youth music progression: where journeys stop")
 @_date_option
 @_private_option
 @force_option
@@ -555,7 +615,7 @@ def template(out: Path, force: bool, quiet: bool) -> None:
 @click.option("--old-as-of", default=None, metavar="DATE",
               help="Use OLD as it was on DATE (with one file holding history: musicnet "
               "diff data data --old-as-of 2024-12-31 --as-of 2025-12-31).")
-@_title_option
+@_title_option("report and map of changes", "What changed since last time")
 @_private_option
 @force_option
 @quiet_option
@@ -790,8 +850,10 @@ def whatif(data_dir: Path, add: tuple[str, ...], remove: tuple[str, ...],
 
         write_outputs({map_file: render_map(after, title="What if: proposed routes")},
                       force=force)
+    if quiet:  # nothing but errors (useful with --map)
+        return
     _echo(_json(diff.to_dict()) if fmt == "json" else str(diff))
-    if map_file is not None and not quiet and fmt == "text":
+    if map_file is not None and fmt == "text":
         _echo(f"wrote {map_file}")
 
 
@@ -875,7 +937,10 @@ def synth(out_dir: Path, orgs: int, routes: int | None, seed: int, force: bool,
     o, r = generate(orgs, routes if routes is not None else orgs * 5, seed=seed)
     write_outputs(data_files(out_dir, o, r), force=force)
     if not quiet:
-        _echo(f"wrote {len(o)} organisations and {len(r)} routes to {out_dir}")
+        from .findings import plural
+
+        _echo(f"wrote {plural(len(o), 'organisation')} and {plural(len(r), 'route')} "
+              f"to {out_dir}")
 
 
 class _Terminated(SystemExit):

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .findings import NETWORK_FINDINGS
+
 if TYPE_CHECKING:  # pragma: no cover
     from .network import Network
 
@@ -24,12 +26,9 @@ __all__ = ["FINDINGS", "ORG_FIELDS", "Diff", "diff", "snapshot"]
 FINDINGS = ("dead_ends", "progression_gaps", "bridges", "bridge_organisations", "isolated",
             "cold_spots")
 
+#: Headings, from the one findings table (:data:`musicnet.findings.FINDINGS`).
 FINDING_LABELS = {
-    "dead_ends": "Dead ends",
-    "progression_gaps": "Progression gaps",
-    "bridges": "Fragile routes (bridges)",
-    "bridge_organisations": "Single points of failure",
-    "isolated": "Isolated organisations",
+    **{f.key: f.label for f in NETWORK_FINDINGS},
     "cold_spots": "Cold-spot boroughs",
 }
 
@@ -49,11 +48,7 @@ METRIC_LABELS = {
     "lapsed_routes": "Lapsed routes",
     "planned_routes": "Planned routes",
     "young_people_per_year": "Young people a year (where given)",
-    "dead_ends": "Dead ends",
-    "progression_gaps": "Progression gaps",
-    "bridges": "Fragile routes",
-    "bridge_organisations": "Single points of failure",
-    "isolated": "Isolated organisations",
+    **{f.key: f.label for f in NETWORK_FINDINGS},
     "cold_spots": "Cold-spot boroughs",
     "density": "Density",
     "reciprocity": "Reciprocity",

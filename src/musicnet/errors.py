@@ -55,13 +55,27 @@ class OutputRefused(UsageError):
 
 
 class DataError(MusicnetError):
-    """The input files have problems. ``problems`` lists every one found, in file order."""
+    """The input files have problems. ``problems`` lists every one found, in file order;
+    ``str()`` gives the count and the first :attr:`STR_LIMIT` of them.
+
+    >>> print(DataError([Problem("organisations.csv", "'name' is empty.", 3)]))
+    1 problem in the input data:
+      organisations.csv, line 3: 'name' is empty.
+    """
+
+    #: problems listed by ``str()`` (all of them are in ``problems`` and ``report()``)
+    STR_LIMIT = 20
 
     def __init__(self, problems: list[Problem]):
         self.problems = [p for p in problems if p.severity == "error"]
         self.warnings = [p for p in problems if p.severity != "error"]
         n = len(self.problems)
-        super().__init__(f"{n} problem{'s' if n != 1 else ''} in the input data")
+        lines = [f"{n} problem{'s' if n != 1 else ''} in the input data"
+                 + (":" if n else ".")]
+        lines += [f"  {p}" for p in self.problems[:self.STR_LIMIT]]
+        if n > self.STR_LIMIT:
+            lines.append(f"  ... and {n - self.STR_LIMIT} more (see .problems or .report()).")
+        super().__init__("\n".join(lines))
 
     def report(self, limit: int = 200) -> str:
         """All problems, one per line, ending with a count (at most ``limit`` lines shown)."""

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._files import xml_safe
 from .errors import MusicnetError
+from .findings import FINDING
 from .privacy import privacy_line, suppressed
 from .schema import STAGES, hub_area
 
@@ -35,23 +36,25 @@ _clean = xml_safe
 _FIXED_TIME = "2000-01-01T00:00:00Z"
 
 
-def export_graph(net: Network, *, include_private: bool = False, suppress_below: int = 5
-                 ) -> nx.DiGraph:
+def export_graph(net: Network, *, include_private: bool = False, suppress_below: int = 5,
+                 result: dict[str, Any] | None = None) -> nx.DiGraph:
     """A networkx DiGraph ready for export: every route (any status) as an edge, plain
     scalar attributes only (lists joined with ';'), missing and empty values left out.
 
     The graph carries one attribute, ``privacy``: what was left out (see
-    :func:`musicnet.privacy.privacy_line`).
+    :func:`musicnet.privacy.privacy_line`). Flags come from ``result`` (``net.analyse()``,
+    computed when not given) through :func:`musicnet.findings.organisation_flags`.
     """
     import networkx as nx
 
-    from .analysis import bridge_organisations, bridges, dead_ends, isolated, progression_gaps
+    from .findings import fragile_routes, organisation_flags
     from .layout import ladder_layout
 
+    if result is None:
+        result = net.analyse()
     pos = ladder_layout(net)
-    dead, gaps, iso = set(dead_ends(net)), set(progression_gaps(net)), set(isolated(net))
-    cut = {b.id: b.cut_off for b in bridge_organisations(net)}
-    fragile = set(bridges(net))
+    flags = organisation_flags(net, result)
+    fragile = fragile_routes(result)
     g = nx.DiGraph(privacy=privacy_line(include_private, suppress_below))
     for v, o in net.orgs.items():
         attrs: dict[str, Any] = {}
@@ -68,8 +71,10 @@ def export_graph(net: Network, *, include_private: bool = False, suppress_below:
         attrs.update(label=_clean(o.name), highest_stage=STAGES[o.highest_level])
         if area:
             attrs["hub_area"] = area
-        attrs.update(dead_end=v in dead, progression_gap=v in gaps,
-                     bridge_organisation=v in cut, cut_off=cut.get(v, 0), isolated=v in iso,
+        f = flags[v]
+        attrs.update(dead_end=f.dead_end, progression_gap=f.progression_gap,
+                     bridge_organisation=f.bridge_organisation, cut_off=f.cut_off,
+                     isolated=f.isolated,
                      x=float(pos[v][0]), y=float(pos[v][1]))
         g.add_node(v, **attrs)
     for r in net.routes:
@@ -248,6 +253,11 @@ KUMU_ELEMENT_FIELDS: dict[str, str] = {
 }
 
 
+#: Kumu tags: finding key -> node attribute (tag text from the findings table).
+_TAGS = (("dead_ends", "dead_end"), ("progression_gaps", "progression_gap"),
+         ("bridge_organisations", "bridge_organisation"), ("isolated", "isolated"))
+
+
 def _kumu(net: Network, g: nx.DiGraph, include_private: bool) -> bytes:
     """A Kumu import workbook following Kumu's documented spreadsheet rules:
 
@@ -276,10 +286,7 @@ def _kumu(net: Network, g: nx.DiGraph, include_private: bool) -> bytes:
     for v, o in net.orgs.items():
         d = g.nodes[v]
         tags = [_words(o.remit), _words(o.role)]
-        tags += [label for key, label in (("dead_end", "dead end"),
-                                          ("progression_gap", "progression gap"),
-                                          ("bridge_organisation", "bridge organisation"),
-                                          ("isolated", "isolated")) if d[key]]
+        tags += [FINDING[key].singular for key, attr in _TAGS if d[attr]]
         row = [v, o.name, _words(o.type), o.notes if include_private else None,
                kumu_multi(tags), o.remit, o.role,
                kumu_multi([_words(s) for s in o.stages]), _words(d["highest_stage"]),
@@ -352,8 +359,7 @@ def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
     return buf.getvalue()
 
 
-def _csv_tables(net: Network, g: nx.DiGraph) -> dict[str, str]:
-    result = net.analyse()
+def _csv_tables(net: Network, g: nx.DiGraph, result: dict[str, Any]) -> dict[str, str]:
     org_cols = ["id", "name", *[c for c in dict.fromkeys(
         k for _, d in g.nodes(data=True) for k in d) if c not in ("label", "name")]]
     orgs = [{"id": v, **d} for v, d in g.nodes(data=True)]
@@ -440,7 +446,8 @@ def check_output_name(fmt: str, path: str | Path) -> None:
 
 
 def export_files(net: Network, fmt: str, path: str | Path, *, include_private: bool = False,
-                 suppress_below: int = 5) -> dict[Path, str | bytes]:
+                 suppress_below: int = 5, result: dict[str, Any] | None = None
+                 ) -> dict[Path, str | bytes]:
     """The files an export writes, as ``{path: content}`` (written atomically by the CLI).
 
     ``fmt`` is one of :data:`FORMATS`. For ``csv``, ``path`` is a folder that receives one
@@ -454,7 +461,10 @@ def export_files(net: Network, fmt: str, path: str | Path, *, include_private: b
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
     path = Path(path)
-    g = export_graph(net, include_private=include_private, suppress_below=suppress_below)
+    if result is None:
+        result = net.analyse()
+    g = export_graph(net, include_private=include_private, suppress_below=suppress_below,
+                     result=result)
     if fmt == "graphml":
         return {path: _graphml(g)}
     if fmt == "gexf":
@@ -463,7 +473,7 @@ def export_files(net: Network, fmt: str, path: str | Path, *, include_private: b
         return {path: _json(g)}
     if fmt == "kumu":
         return {path: _kumu(net, g, include_private)}
-    return {path / name: text for name, text in _csv_tables(net, g).items()}
+    return {path / name: text for name, text in _csv_tables(net, g, result).items()}
 
 
 def template_workbook() -> bytes:

@@ -35,6 +35,7 @@ from typing import Any
 
 from . import schema
 from .errors import MusicnetError
+from .findings import FINDINGS
 
 __all__ = ["FIELD_NAMES", "IGNORED_FIELDS", "Imported", "import_files", "read_source"]
 
@@ -91,7 +92,8 @@ _REMIT_ALIASES = {
 }
 #: Tags that a musicnet Kumu export writes (remit, role, flags): not worth a note.
 _OWN_TAGS = {*schema.REMITS, *schema.ROLES, "dead_end", "progression_gap",
-             "bridge_organisation", "isolated", "majority_cc", "minority_cc", "next_step"}
+             "bridge_organisation", "isolated", "majority_cc", "minority_cc", "next_step",
+             *(f.singular.replace(" ", "_") for f in FINDINGS)}
 
 
 @dataclass
@@ -187,14 +189,13 @@ def _number(value: str, lo: float, hi: float, whole: bool) -> str | None:
 
 
 def _borough(value: str) -> str | None:
-    from .loader import _BOROUGH_BY_LOWER
+    """The borough as the loader reads it (the one validator), or None if unknown."""
+    from .values import InvalidValue, borough
 
-    low = " ".join(value.lower().replace("&", " & ").split())
-    low = low.removeprefix("london borough of ").removesuffix(" council")
-    for cand in (low, low.replace(" & ", " and ")):
-        if cand in _BOROUGH_BY_LOWER:
-            return _BOROUGH_BY_LOWER[cand]
-    return schema.BOROUGH_ALIASES.get(low)
+    try:
+        return borough(value)[0]
+    except InvalidValue:
+        return None
 
 
 def _map_value(col: str, value: str) -> tuple[str, list[str]]:
@@ -245,7 +246,8 @@ def _map_value(col: str, value: str) -> tuple[str, list[str]]:
 
 
 def _convert(kind: str, nodes: list[_Node], edges: list[_Edge]) -> Imported:
-    from .loader import _ID_RE, slugify
+    from .names import slugify
+    from .values import _ID_RE
 
     warnings: list[str] = []
     ids: dict[str, str] = {}

@@ -9,20 +9,20 @@ This module never prints and never writes.
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import schema
+from . import schema, values
 from ._files import note_input
 from .errors import DataError, Problem
 from .model import Organisation, Route
+from .names import did_you_mean, slugify  # noqa: F401  (re-exported)
+from .names import token as _token
 
 __all__ = [
     "MAX_CELLS",
@@ -50,7 +50,6 @@ MAX_CELL_CHARS = 100_000
 #: Did-you-mean look-ups are skipped after this many unknown ids (they cost O(n) each).
 _MAX_ID_SUGGESTIONS = 50
 
-_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 _LIST_SPLIT = re.compile(r"[;|,]")
 #: Aliases are names, which may hold commas: only ';', '|' and new lines separate them.
 _ALIAS_SPLIT = re.compile(r"[;|\n]")
@@ -81,48 +80,8 @@ class Tables:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def slugify(text: str) -> str:
-    """A valid id made from any text: 'Café Music!' -> 'cafe-music'.
-
-    >>> slugify("St Mary's Youth Café")
-    'st-mary-s-youth-cafe'
-    """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:64] or "org-1"
-
-
-def _token(value: str) -> str:
-    """Normalise a vocabulary value: 'First access' -> 'first_access'."""
-    return re.sub(r"[\s\-]+", "_", value.strip().lower())
-
-
-def did_you_mean(value: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str | None:
-    """The closest of ``choices`` to ``value`` (case-insensitive), or ``None``.
-
-    >>> did_you_mean("advnced", ["developing", "advanced"])
-    'advanced'
-    """
-    lowered: dict[str, str] = {}
-    for c in choices:
-        lowered.setdefault(c.lower(), c)
-    match = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=cutoff)
-    if match:
-        return lowered[match[0]]
-    if len(value) >= 3:  # a short form of a long id: 'ashdown' for 'ashdown-primary-school'
-        starts = sorted(c for c in lowered if c.startswith(value.lower()))
-        if starts:
-            return lowered[starts[0]]
-    return None
-
-
 def _suggest(value: str, choices: Iterable[str], *, listing: bool = True) -> str:
-    choices = list(choices)
-    guess = did_you_mean(value, choices)
-    if guess is not None:
-        return f"Did you mean '{guess}'?"
-    if listing:
-        return "Allowed values: " + ", ".join(choices) + "."
-    return ""
+    return values.suggestion(value, choices, listing=listing)
 
 
 _DELIMITERS = (",", ";", "\t")
@@ -282,7 +241,7 @@ class _Reader:
                              line=start, code="cell-too-long")
                 continue
             if len(row) > ncols and any(c.strip() for c in row[ncols:]):
-                self.problem(f"has {len(row)} cells but the header has {ncols} columns.",
+                self.problem(f"this row has {len(row)} values, the header has {ncols}.",
                              line=start, code="extra-cells",
                              suggestion="Check for an unquoted comma inside a value.")
                 continue
@@ -354,11 +313,8 @@ def _read_organisations(r: _Reader, records: list[tuple[int, dict[str, str]]]
             return value
 
         oid = need("id")
-        if oid and not _ID_RE.match(oid):
-            slug = slugify(oid)
-            r.problem(f"id '{oid}' is not a short id.", line=line, fld="id", code="bad-id",
-                      suggestion=f"Use letters, digits, '-', '_' or '.', up to 64 characters, "
-                      f"e.g. '{slug}'.")
+        if oid and _checked(r, line, "id", values.org_id, oid) is None:
+            pass
         elif oid:
             key = oid.casefold()
             if key in seen:
@@ -435,15 +391,22 @@ def _check_aliases(r: _Reader, orgs: list[Organisation]) -> None:
                           "from one of the two if it belongs to only one.")
 
 
+def _checked(r: _Reader, line: int, fld: str, check: Callable[..., Any], *args: Any
+             ) -> Any:
+    """``check(*args)`` (a validator from :mod:`musicnet.values`); a refused value becomes
+    a problem at this line and column, and ``None``."""
+    try:
+        return check(*args)
+    except values.InvalidValue as exc:
+        r.problem(exc.message, line=line, fld=fld, code=exc.code,
+                  suggestion=exc.suggestion or None)
+        return None
+
+
 def _enum(r: _Reader, line: int, fld: str, value: str, allowed: tuple[str, ...]) -> str | None:
     if not value:
         return None
-    tok = _token(value)
-    if tok in allowed:
-        return tok
-    r.problem(f"unknown {fld} '{value}'.", line=line, fld=fld, code=f"unknown-{fld}",
-              suggestion=_suggest(tok, allowed))
-    return None
+    return _checked(r, line, fld, values.choice, fld, value, allowed)
 
 
 def _enum_list(r: _Reader, line: int, fld: str, value: str, allowed: tuple[str, ...],
@@ -452,38 +415,23 @@ def _enum_list(r: _Reader, line: int, fld: str, value: str, allowed: tuple[str, 
     for part in _LIST_SPLIT.split(value):
         if not part.strip():
             continue
-        tok = _token(part)
-        tok = (aliases or {}).get(tok, tok)
-        if tok in allowed:
-            if tok not in out:
-                out.append(tok)
-        else:
-            r.problem(f"unknown {fld.rstrip('s')} '{part.strip()}'.", line=line, fld=fld,
-                      code=f"unknown-{fld}", suggestion=_suggest(tok, allowed))
+        tok = _checked(r, line, fld, values.choice, fld.rstrip("s"), part, allowed, aliases)
+        if tok is not None and tok not in out:
+            out.append(tok)
     return tuple(out)
-
-
-_BOROUGH_BY_LOWER = {b.lower(): b for b in schema.BOROUGHS}
 
 
 def _borough(r: _Reader, line: int, value: str) -> str | None:
     if not value:
         return None
-    low = " ".join(value.lower().replace("&", " & ").split())
-    low = low.removeprefix("london borough of ").removesuffix(" council")
-    if low in _BOROUGH_BY_LOWER:
-        return _BOROUGH_BY_LOWER[low]
-    if low.replace(" & ", " and ") in _BOROUGH_BY_LOWER:
-        canon = _BOROUGH_BY_LOWER[low.replace(" & ", " and ")]
-    elif low in schema.BOROUGH_ALIASES:
-        canon = schema.BOROUGH_ALIASES[low]
-    else:
-        r.problem(f"unknown borough '{value}'.", line=line, fld="borough",
-                  code="unknown-borough", suggestion=_suggest(value, schema.BOROUGHS))
+    checked = _checked(r, line, "borough", values.borough, value)
+    if checked is None:
         return None
-    r.problem(f"borough '{value}' read as '{canon}'.", line=line, fld="borough",
-              code="borough-variant", severity="warning",
-              suggestion="Use the ONS spelling to silence this warning.")
+    canon, variant = checked
+    if variant:
+        r.problem(f"borough '{value}' read as '{canon}'.", line=line, fld="borough",
+                  code="borough-variant", severity="warning",
+                  suggestion="Use the ONS spelling to silence this warning.")
     return canon
 
 
@@ -852,6 +800,14 @@ def read_tables(path: str | Path = "data") -> Tables:
     if folder.is_file() and folder.suffix.lower() in (".xlsx", ".xlsm"):
         org_reader, ref_reader, org_records, ref_records = _read_workbook(folder)
         return _validate(folder, org_reader, ref_reader, org_records, ref_records)
+    if not folder.exists() and folder.suffix.lower() in (".xlsx", ".xlsm", ".csv"):
+        parent = folder.parent if folder.parent.is_dir() else None
+        near = [p.name for p in parent.iterdir() if p.suffix.lower() == folder.suffix.lower()
+                ] if parent else []
+        guess = did_you_mean(folder.name, near, cutoff=0.5)
+        raise DataError([Problem(str(folder), "file not found.", code="missing-file",
+                                 suggestion=f"Did you mean '{guess}'?" if guess else
+                                 "Check the name and the folder it is in.")])
     if folder.is_file():
         raise DataError([Problem(str(folder), "is a file; give the folder that holds "
                                  f"{ORGANISATIONS_FILE} and {REFERRALS_FILE}, or an .xlsx "

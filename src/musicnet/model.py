@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import cached_property
 
-from .schema import stage_level
+from .schema import KINDS, STATUSES, stage_level
 
 __all__ = ["LIST_FIELDS", "PRIVATE_FIELDS", "Organisation", "Route"]
 
@@ -45,7 +46,7 @@ class Organisation:
     #: other names people use for the organisation (for matching survey answers)
     aliases: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def highest_level(self) -> int:
         """Ladder position of the highest stage offered (0 = first_access ... 4 = professional)."""
         return max(stage_level(s) for s in self.stages)
@@ -75,6 +76,16 @@ class Route:
     evidence: str = ""
     #: the day the route lapsed (a date as in ``since``); empty while it runs
     ended: str = ""
+
+    def __post_init__(self) -> None:
+        # the same validators as the loader: 'Signposting' is read as signposting,
+        # 'phone' is refused (never silently turned into a referral)
+        from . import values
+
+        if self.kind not in KINDS:
+            object.__setattr__(self, "kind", values.kind(str(self.kind)))
+        if self.status not in STATUSES:
+            object.__setattr__(self, "status", values.status(str(self.status)))
 
     def to_dict(self, *, private: bool = False) -> dict[str, object]:
         return {f: getattr(self, f) for f in _ROUTE_FIELDS if private or f != "notes"}

@@ -1,15 +1,19 @@
-"""Organisation names as people type them: one normal form for comparing names.
+"""Text helpers: names as people type them, slugs, did-you-mean, vocabulary tokens.
 
-Plain text functions with no heavy imports, shared by the loader (alias checks) and the
-survey matcher (:mod:`musicnet.responses`).
+Plain text functions with no heavy imports, shared by the loader, the validators
+(:mod:`musicnet.values`), the analyses, the CLI and the survey matcher
+(:mod:`musicnet.responses`), so none of them needs to import the file reader.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
 
-__all__ = ["ABBREVIATIONS", "IGNORED_WORDS", "normalise_name", "strip_brackets"]
+__all__ = ["ABBREVIATIONS", "IGNORED_WORDS", "did_you_mean", "normalise_name", "slugify",
+           "strip_brackets", "token"]
 
 #: Words left out when names are compared: articles, "and" (so "&" and "and" are the
 #: same) and legal forms (Ltd, Co., CIC ...), which people add or drop at will.
@@ -94,3 +98,43 @@ def normalise_name(text: str) -> str:
         words.extend(ABBREVIATIONS.get(word, word).split())
     kept = [w for w in words if w not in IGNORED_WORDS]
     return " ".join(kept or words)
+
+
+def slugify(text: str) -> str:
+    """A valid id made from any text: 'Café Music!' -> 'cafe-music'.
+
+    >>> slugify("St Mary's Youth Café")
+    'st-mary-s-youth-cafe'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:64] or "org-1"
+
+
+def token(value: str) -> str:
+    """A vocabulary value as written in the schema: 'First access' -> 'first_access'.
+
+    >>> token(" First-access ")
+    'first_access'
+    """
+    return re.sub(r"[\s\-]+", "_", value.strip().lower())
+
+
+def did_you_mean(value: str, choices: Iterable[str], *, cutoff: float = 0.6) -> str | None:
+    """The closest of ``choices`` to ``value`` (case-insensitive), or ``None``.
+
+    >>> did_you_mean("advnced", ["developing", "advanced"])
+    'advanced'
+    >>> did_you_mean("ashdown", ["ashdown-primary-school", "zephyr"])
+    'ashdown-primary-school'
+    """
+    lowered: dict[str, str] = {}
+    for c in choices:
+        lowered.setdefault(c.lower(), c)
+    match = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=cutoff)
+    if match:
+        return lowered[match[0]]
+    if len(value) >= 3:  # a short form of a long id: 'ashdown' for 'ashdown-primary-school'
+        starts = sorted(c for c in lowered if c.startswith(value.lower()))
+        if starts:
+            return lowered[starts[0]]
+    return None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from .errors import Problem, UsageError
@@ -27,7 +28,9 @@ class Network:
     since, notes as edge attributes). Lapsed and planned routes stay in ``routes`` but are
     not in ``graph``, so analyses only count routes that are working now.
 
-    The object is treated as immutable: analyses are cached on it.
+    The object is immutable: ``graph`` is frozen (``networkx.freeze``), ``orgs`` is a
+    read-only mapping, ``routes`` a tuple, and attributes cannot be reassigned, so the
+    analyses cached on it can never go stale. :meth:`with_routes` returns a changed copy.
 
     >>> import musicnet
     >>> net = musicnet.load("data")
@@ -40,7 +43,9 @@ class Network:
                  proposed: Iterable[tuple[str, str]] = ()):
         import networkx as nx
 
-        self.orgs: dict[str, Organisation] = {o.id: o for o in organisations}
+        #: read-only: the network is immutable (analyses are cached on it)
+        self.orgs: Mapping[str, Organisation] = MappingProxyType(
+            {o.id: o for o in organisations})
         self.routes: tuple[Route, ...] = tuple(routes)
         self.source = source
         self.warnings: tuple[Problem, ...] = tuple(warnings)
@@ -57,7 +62,15 @@ class Network:
                                   "since": r.since, "notes": r.notes,
                                   "evidence": r.evidence})
             for r in self.routes if r.status == "active")
-        self.graph: nx.DiGraph = g
+        #: frozen (:func:`networkx.freeze`): adding or removing a node or edge raises
+        self.graph: nx.DiGraph = nx.freeze(g)
+        self._frozen = True
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if getattr(self, "_frozen", False):
+            raise AttributeError(f"a Network cannot be changed ({name!r}); use "
+                                 "with_routes() for a changed copy")
+        super().__setattr__(name, value)
 
     # -- lookups -------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -79,7 +92,7 @@ class Network:
         key = org_id.strip().casefold()
         if key in self._by_key:
             return self._by_key[key]
-        from .loader import did_you_mean
+        from .names import did_you_mean
 
         guess = did_you_mean(org_id.strip(), self.orgs)
         hint = f" Did you mean '{guess}'?" if guess else ""

@@ -49,14 +49,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .errors import UsageError
-from .schema import BOROUGH_CENTROIDS, BOROUGHS, STAGES, TARGET_GROUPS, hub_area
+from .schema import BOROUGH_CENTROIDS, STAGES, TARGET_GROUPS, hub_area
 
 if TYPE_CHECKING:  # pragma: no cover
     from .network import Network
     from .whatif import Diff
 
-__all__ = ["Suggestion", "impact_score", "suggest_links"]
+__all__ = ["Suggestion", "Suggestions", "impact_score", "suggest_links"]
 
 NEARBY_KM = 5.0
 WEIGHTS = {"dead_end_resolved": 5, "dead_end_created": -5, "gap_closed": 3,
@@ -137,7 +136,19 @@ class _Context:
 
         self.net = net
         g = net.graph
-        self.ids = list(net.orgs)
+        # bit i of every node bitset is the i-th organisation in a topological order of
+        # the condensation (an SCC's members side by side), so an ancestor set only has
+        # bits below its own position and small sets stay small integers
+        cond = nx.condensation(g)
+        self.cond = cond
+        self.scc = cond.graph["mapping"]
+        self.ids = []
+        self.span: dict[int, tuple[int, int]] = {}
+        self.topo = list(nx.topological_sort(cond))
+        for c in self.topo:
+            start = len(self.ids)
+            self.ids.extend(sorted(cond.nodes[c]["members"]))
+            self.span[c] = (start, len(self.ids))
         self.index = {v: i for i, v in enumerate(self.ids)}
         self.level = {v: o.highest_level for v, o in net.orgs.items()}
         self.reach = reach_masks(net)
@@ -161,18 +172,9 @@ class _Context:
         self.gap_bits, self.mcc_bits = gap_bits, mcc_bits
         self.lacks_higher = [self._or(lacks, m) for m in range(full + 1)]
         self.lacks_any = [self._or(lacks_any, m) for m in range(full + 1)]
-        # ancestors (as node bitsets, including the SCC's own members) on the condensation
-        cond = nx.condensation(g)
-        self.scc = cond.graph["mapping"]
-        member_bits = {c: sum(1 << self.index[v] for v in ms)
-                       for c, ms in cond.nodes(data="members")}
-        anc: dict[int, int] = {}
-        for c in nx.topological_sort(cond):
-            a = member_bits[c]
-            for p in cond.predecessors(c):
-                a |= anc[p]
-            anc[c] = a
-        self.anc = anc
+        # ancestor bitsets are not kept for every SCC (that is quadratic memory on long
+        # chains): impacts() computes them in one topological sweep, keeping only those
+        # still needed, and ancestors() one at a time
         # bridge tree: 2-edge-connected components joined by bridges
         self.bridge_list = bridges(net)
         und = nx.Graph()
@@ -232,10 +234,57 @@ class _Context:
             n += 1
         return n
 
-    def impact(self, s: str, t: str) -> tuple[int, list[int]]:
-        """Incremental exact impact score of adding s -> t, and the counts behind it."""
+    def _members(self, c: int) -> int:
+        start, end = self.span[c]
+        return ((1 << (end - start)) - 1) << start
+
+    def ancestors(self, c: int) -> int:
+        """Bitset of every organisation that can reach SCC ``c`` (its members included)."""
+        seen = {c}
+        stack = [c]
+        bits = bytearray((len(self.ids) + 8) // 8)
+        while stack:
+            x = stack.pop()
+            start, end = self.span[x]
+            for i in range(start, end):
+                bits[i >> 3] |= 1 << (i & 7)
+            for p in self.cond.predecessors(x):
+                if p not in seen:
+                    seen.add(p)
+                    stack.append(p)
+        return int.from_bytes(bits, "little")
+
+    def impacts(self, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """:meth:`impact` scores of many candidate routes, with one topological sweep over
+        the condensation: each SCC's ancestor bitset is built from its predecessors' and
+        dropped as soon as no later SCC needs it, so memory follows the widest layer of
+        the network, not its size squared."""
+        by_scc: dict[int, list[tuple[str, str]]] = {}
+        for s, t in pairs:
+            by_scc.setdefault(self.scc[s], []).append((s, t))
+        cond = self.cond
+        waiting = {c: cond.out_degree(c) for c in self.topo}
+        anc: dict[int, int] = {}
+        out: dict[tuple[str, str], int] = {}
+        for c in self.topo:
+            a = self._members(c)
+            for p in cond.predecessors(c):
+                a |= anc[p] if p in anc else self._members(p)
+                waiting[p] -= 1
+                if waiting[p] == 0:
+                    anc.pop(p, None)
+            for s, t in by_scc.get(c, ()):
+                out[(s, t)] = self.impact(s, t, a)[0]
+            if waiting[c] and cond.in_degree(c):
+                anc[c] = a  # sources' sets are just their members: rebuilt when needed
+        return out
+
+    def impact(self, s: str, t: str, ancestors: int | None = None) -> tuple[int, list[int]]:
+        """Incremental exact impact score of adding s -> t, and the counts behind it.
+        ``ancestors`` is the ancestor bitset of ``s``'s SCC when the caller has it."""
         g = self.net.graph
-        ancestors = self.anc[self.scc[s]]
+        if ancestors is None:
+            ancestors = self.ancestors(self.scc[s])
         gained_higher = ancestors & self.lacks_higher[self.reach[t]]
         gained_any = ancestors & self.lacks_any[self.reach[t]]
         dead_resolved = 1 if s in self.dead else 0
@@ -323,41 +372,69 @@ def _fit(ctx: _Context, s: str, t: str) -> tuple[int, list[str]]:
 
 
 def _resolve_borough(name: str) -> str:
-    for b in BOROUGHS:
-        if b.lower() == name.strip().lower():
-            return b
-    from .loader import did_you_mean
+    """The borough as the loader reads it (ONS name, "&" for "and", short forms)."""
+    from .values import borough
 
-    guess = did_you_mean(name, BOROUGHS)
-    raise UsageError(f"unknown borough '{name}'." + (f" Did you mean '{guess}'?"
-                                                      if guess else ""))
+    return borough(name)[0]
 
 
 def _candidates(ctx: _Context, sources: list[str], per_source: int, everywhere: bool,
-                progress: Callable[[int, int], None] | None) -> list[tuple[int, int, str, str]]:
+                progress: Callable[[int, int], None] | None, *,
+                max_candidates: int | None = None, capped: list[int] | None = None
+                ) -> list[tuple[int, int, str, str]]:
+    """Candidate routes scored exactly: ``(fit + impact, fit, source, target)``, best first.
+
+    With ``max_candidates``, the work is bounded: each source's fit is measured against at
+    most ``2 * per_source`` targets (those nearest its next stage first), and only
+    ``max_candidates`` candidates (the best by fit, then source and target id) get their
+    impact measured; ``capped`` then receives ``[measured, found]``."""
+    if capped is None:
+        capped = []
     net = ctx.net
     g = net.graph
-    by_area: dict[str | None, list[str]] = {}
+    top_level = len(STAGES) - 1
+    # targets by area and by highest level: only organisations above a source's own
+    # highest stage are ever considered, so they are the only ones looked at
+    by_area: dict[str | None, list[list[str]]] = {}
+    everyone: list[list[str]] = [[] for _ in STAGES]
     for v, o in net.orgs.items():
-        by_area.setdefault(hub_area(o.borough) or o.borough, []).append(v)
-    wide = by_area.get("London-wide", [])
-    scored = []
+        by_area.setdefault(hub_area(o.borough) or o.borough,
+                           [[] for _ in STAGES])[ctx.level[v]].append(v)
+        everyone[ctx.level[v]].append(v)
+    wide = by_area.get("London-wide", [[] for _ in STAGES])
+    pairs: list[tuple[int, str, str]] = []
+    truncated = False
     for n, s in enumerate(sources):
         if progress:
             progress(n, len(sources))
         so = net.orgs[s]
         area = hub_area(so.borough) or so.borough
-        pool = list(net.orgs) if everywhere or area in ("London-wide", "Outside London") else (
-            by_area.get(area, []) + wide)
+        lo = ctx.level[s] + 1
+        if lo > top_level:
+            continue
+        if everywhere or area in ("London-wide", "Outside London"):
+            pool = [t for lv in everyone[lo:] for t in lv]
+        else:
+            here = by_area.get(area, wide)
+            pool = [t for lv in here[lo:] for t in lv]
+            if here is not wide:
+                pool += [t for lv in wide[lo:] for t in lv]
+        if max_candidates is not None and len(pool) > 2 * per_source + 1:
+            pool = pool[:2 * per_source + 1]
+            truncated = True
         fits = []
         for t in pool:
             if t == s or ctx.level[t] <= so.highest_level or g.has_edge(s, t):
                 continue
             fits.append((-_fit_points(ctx, s, t), t))
         fits.sort()
-        for negfit, t in fits[:per_source]:
-            impact, _ = ctx.impact(s, t)
-            scored.append((impact - negfit, -negfit, s, t))
+        pairs.extend((-negfit, s, t) for negfit, t in fits[:per_source])
+    if max_candidates is not None and (truncated or len(pairs) > max_candidates):
+        capped[:] = [min(max_candidates, len(pairs)), len(pairs)]
+        pairs.sort(key=lambda x: (-x[0], x[1], x[2]))
+        pairs = pairs[:max_candidates]
+    impacts = ctx.impacts([(s, t) for _, s, t in pairs])
+    scored = [(impacts[(s, t)] + fit, fit, s, t) for fit, s, t in pairs]
     if progress:
         progress(len(sources), len(sources))
     scored.sort(key=lambda x: (-x[0], x[2], x[3]))
@@ -366,7 +443,8 @@ def _candidates(ctx: _Context, sources: list[str], per_source: int, everywhere: 
 
 def _rank(net: Network, *, top: int, for_org: str | None, borough: str | None,
           per_source: int, max_per_source: int,
-          progress: Callable[[int, int], None] | None) -> list[Suggestion]:
+          progress: Callable[[int, int], None] | None,
+          max_candidates: int | None = None) -> Suggestions:
     from .whatif import compare
 
     ctx = _Context(net)
@@ -379,7 +457,9 @@ def _rank(net: Network, *, top: int, for_org: str | None, borough: str | None,
             above = ((1 << len(STAGES)) - 1) >> (o.highest_level + 1) << (o.highest_level + 1)
             if above & ~ctx.reach[v] and (want is None or o.borough == want):
                 sources.append(v)
-    ranked = _candidates(ctx, sorted(sources), per_source, for_org is not None, progress)
+    capped: list[int] = []
+    ranked = _candidates(ctx, sorted(sources), per_source, for_org is not None, progress,
+                         max_candidates=max_candidates, capped=capped)
     chosen: list[tuple[int, str, str]] = []
     per: dict[str, int] = {}
     for _, fit, s, t in ranked:
@@ -399,13 +479,25 @@ def _rank(net: Network, *, top: int, for_org: str | None, borough: str | None,
         out.append(Suggestion(s, t, fit + impact_score(diff), fit, reasons, diff.to_dict(),
                               net.orgs[s].name, net.orgs[t].name))
     out.sort(key=lambda x: (-x.score, x.source, x.target))
-    return out
+    result = Suggestions(out)
+    if capped:
+        result.capped = (capped[0], capped[1])
+    return result
+
+
+class Suggestions(list):  # type: ignore[type-arg]
+    """The suggestions, best first. ``capped`` is ``(measured, found)`` when only the
+    ``measured`` best-fitting of ``found`` candidate routes had their impact measured
+    (``max_candidates``), else ``None``: the ranking is then exact."""
+
+    capped: tuple[int, int] | None = None
 
 
 def suggest_links(net: Network, top: int = 10, *, for_org: str | None = None,
                   borough: str | None = None, greedy: int | None = None,
                   per_source: int = 15, max_per_source: int = 2,
-                  progress: Callable[[int, int], None] | None = None) -> list[Suggestion]:
+                  progress: Callable[[int, int], None] | None = None,
+                  max_candidates: int | None = None) -> Suggestions:
     """Ranked new routes that would most improve progression (see the module docstring).
 
     - ``top``: how many suggestions;
@@ -415,7 +507,10 @@ def suggest_links(net: Network, top: int = 10, *, for_org: str | None = None,
       the network with the earlier ones already added (a plan, in order);
     - ``per_source``: targets kept per source after pruning by fit;
     - ``max_per_source``: at most this many suggestions from one organisation, so the list
-      covers more of the network (``for_org`` lifts it).
+      covers more of the network (``for_org`` lifts it);
+    - ``max_candidates``: measure the impact of at most this many candidates (the best by
+      fit), to bound the work on very large networks; the result's ``capped`` then says so.
+      The default, ``None``, measures every candidate (exact).
 
     Each :class:`Suggestion`'s ``impact`` is exactly :func:`musicnet.compare` of the network
     before and after adding that route (``musicnet whatif --add S:T --format json``).
@@ -427,8 +522,9 @@ def suggest_links(net: Network, top: int = 10, *, for_org: str | None = None,
     """
     if greedy is None:
         return _rank(net, top=top, for_org=for_org, borough=borough, per_source=per_source,
-                     max_per_source=top if for_org else max_per_source, progress=progress)
-    plan: list[Suggestion] = []
+                     max_per_source=top if for_org else max_per_source, progress=progress,
+                     max_candidates=max_candidates)
+    plan = Suggestions()
     current = net
     for _ in range(greedy):
         best = _rank(current, top=1, for_org=for_org, borough=borough,

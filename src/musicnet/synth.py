@@ -142,7 +142,7 @@ def data_files(folder: str | Path, organisations: Iterable[Organisation],
     folder = Path(folder)
     org_cols = [c.name for c in schema.ORGANISATION_COLUMNS]
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csv.writer(buf, lineterminator="\r\n")  # CRLF: a bare \r in a cell gets quoted
     w.writerow(org_cols)
     for o in organisations:
         role = "" if o.role_derived else o.role
@@ -150,7 +150,7 @@ def data_files(folder: str | Path, organisations: Iterable[Organisation],
     files = {folder / "organisations.csv": buf.getvalue()}
     ref_cols = [c.name for c in schema.REFERRAL_COLUMNS]
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csv.writer(buf, lineterminator="\r\n")  # CRLF: a bare \r in a cell gets quoted
     w.writerow(ref_cols)
     for r in routes:
         w.writerow([_cell(getattr(r, c)) for c in ref_cols])

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from . import values
 from .errors import UsageError
 from .model import Route
 from .schema import STAGES
@@ -36,6 +37,13 @@ def parse_pair(text: str) -> Pair:
     raise UsageError(f"'{text}' is not a route: write SOURCE:TARGET, e.g. kite-street:hub.")
 
 
+def _cell(value: Any) -> str:
+    """A table cell as text: missing values (None, NaN) are empty."""
+    if value is None or value != value:
+        return ""
+    return str(value).strip()
+
+
 def _routes_from(items: Any, what: str) -> list[Route]:
     """Pairs, Route objects or a DataFrame in the referrals.csv format, as Routes."""
     if items is None:
@@ -46,7 +54,8 @@ def _routes_from(items: Any, what: str) -> list[Route]:
             raise UsageError(f"the {what} table needs 'source' and 'target' columns.")
         out = []
         for rec in items.to_dict("records"):
-            kind = str(rec.get(cols.get("kind", ""), "") or "referral").strip().lower()
+            kind = _cell(rec.get(cols.get("kind", "")))
+            status = _cell(rec.get(cols.get("status", "")))
             people = rec.get(cols.get("young_people_per_year", ""))
             try:
                 people = None if people is None or people != people or people == "" else int(
@@ -55,8 +64,9 @@ def _routes_from(items: Any, what: str) -> list[Route]:
                 raise UsageError(f"young_people_per_year '{people}' is not a whole number."
                                  ) from None
             out.append(Route(str(rec[cols["source"]]).strip(), str(rec[cols["target"]]).strip(),
-                             kind=kind if kind in ("referral", "signposting", "partnership")
-                             else "referral", young_people_per_year=people))
+                             kind=values.kind(kind) if kind else "referral",
+                             status=values.status(status) if status else "active",
+                             young_people_per_year=people))
         return out
     out = []
     for item in items:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
+from ..findings import plural
 from ..schema import STAGES, stage_level
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,7 +47,8 @@ class Pathways:
     def __str__(self) -> str:
         genre = f" in {self.genre}" if self.genre else ""
         lines = [f"From {self.name} ({self.org}), highest stage {self.highest_stage}: "
-                 f"{self.reachable_organisations} organisations reachable{genre}."]
+                 f"{plural(self.reachable_organisations, 'organisation')} "
+                 f"reachable{genre}."]
         for stage, routes in self.routes.items():
             steps = len(routes[0]) - 1
             lines.append(f"{stage} ({steps} step{'s' if steps != 1 else ''}):")
@@ -81,7 +83,7 @@ def pathways(net: Network, org: str, *, to_stage: str | None = None,
     start = net.resolve(org)
     o = net.orgs[start]
     if to_stage is not None and to_stage not in STAGES:
-        from ..loader import did_you_mean
+        from ..names import did_you_mean
 
         guess = did_you_mean(to_stage, STAGES)
         raise UsageError(f"unknown stage '{to_stage}'." + (f" Did you mean '{guess}'?"

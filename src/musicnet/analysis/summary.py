@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from ..findings import FINDING, plural
 from ..schema import HUB_AREAS, REMITS, ROLES, STAGES, STATUSES, TYPES, hub_area
 from .chains import pathfinder_chains
 from .coverage import borough_coverage, cold_spots
@@ -95,13 +96,11 @@ def _label(row: dict[str, Any]) -> str:
     return f"{row['name']} ({row['id']}), {row['borough']}{remit}"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def _section(lines: list[str], title: str, rows: list[str], todo: str, limit: int) -> None:
+def _section(lines: list[str], key: str, rows: list[str], limit: int) -> None:
+    f = FINDING[key]
     lines.append("")
-    lines.append(f"{title} ({len(rows)})")
+    lines.append(f"{f.title} ({len(rows)})")
+    lines.append(f"  {f.explain}")
     if not rows:
         lines.append("  none found")
         return
@@ -109,56 +108,47 @@ def _section(lines: list[str], title: str, rows: list[str], todo: str, limit: in
         lines.append(f"  - {text}")
     if len(rows) > limit:
         lines.append(f"  ... and {len(rows) - limit} more (use --format json for all)")
-    lines.append(f"  What to do: {todo}")
+    lines.append(f"  What to do: {f.todo}")
 
 
 def format_text(result: dict[str, Any], *, limit: int = 15) -> str:
-    """A plain-English summary of :func:`analyse` output for the terminal."""
+    """A plain-English summary of :func:`analyse` output for the terminal.
+
+    Titles, explanations and "what to do" lines come from :data:`musicnet.findings.FINDINGS`.
+    """
     s = result["summary"]
     rs = s["routes_by_status"]
     lines = [
-        f"{s['organisations']} organisations in {s['boroughs']} boroughs, "
-        f"{s['routes']} routes ({rs['active']} active, {rs['lapsed']} lapsed, "
+        f"{plural(s['organisations'], 'organisation')} in {plural(s['boroughs'], 'borough')}, "
+        f"{plural(s['routes'], 'route')} ({rs['active']} active, {rs['lapsed']} lapsed, "
         f"{rs['planned']} planned; only active routes are analysed).",
         "Remit: " + ", ".join(f"{v} {k}" for k, v in s["by_remit"].items()) + ".",
     ]
     mcc = result["stage_reach"]["majority_cc"]
     if mcc["organisations"]:
         lines.append(
-            f"From the {mcc['organisations']} majority-CC organisations, young people can "
-            "reach: " + ", ".join(f"{st} {mcc['can_reach'][st]}" for st in STAGES) + ".")
-    _section(lines, "Dead ends: young people arrive but no route leads on",
-             [_label(r) for r in result["dead_ends"]],
-             "agree an onward referral route for each, to an organisation offering the next "
-             "stage.", limit)
-    _section(lines, "Progression gaps: no route to any higher stage",
+            f"From the {plural(mcc['organisations'], 'majority-CC organisation')}, young "
+            "people can reach: " + ", ".join(f"{st} {mcc['can_reach'][st]}" for st in STAGES)
+            + ".")
+    _section(lines, "dead_ends", [_label(r) for r in result["dead_ends"]], limit)
+    _section(lines, "progression_gaps",
              [f"{_label(r)}: stops at {r['highest_stage']}" for r in
-              result["progression_gaps"]],
-             "link each to an organisation offering the next stage up.", limit)
-    _section(lines, "Fragile routes (bridges): the only link between two parts of the network",
+              result["progression_gaps"]], limit)
+    _section(lines, "bridges",
              [f"{b['source_name']} ({b['source']}) -> {b['target_name']} ({b['target']})"
-              for b in result["bridges"]],
-             "add a second route so one lapsed relationship cannot cut young people off.",
-             limit)
-    _section(lines, "Bridge organisations: single points of failure",
-             [f"{_label(r)}: {_plural(r['cut_off'], 'organisation')} cut off if it closed"
-              for r in result["bridge_organisations"]],
-             "build routes around them, so the network survives if one closes.", limit)
-    _section(lines, "Isolated organisations: no active route at all",
-             [_label(r) for r in result["isolated"]],
-             "add them to the network with at least one route in and one out.", limit)
+              for b in result["bridges"]], limit)
+    _section(lines, "bridge_organisations",
+             [f"{_label(r)}: {plural(r['cut_off'], 'organisation')} cut off if it closed"
+              for r in result["bridge_organisations"]], limit)
+    _section(lines, "isolated", [_label(r) for r in result["isolated"]], limit)
     chains = result["pathfinder_chains"]
-    _section(lines, "Broken Pathfinders chains: grassroots settings with no onward route",
-             [_label(r) for r in chains["grassroots_without_onward_route"]],
-             "connect each to a community music (intermediary) organisation.", limit)
-    _section(lines, "Broken Pathfinders chains: intermediaries with no next step",
-             [_label(r) for r in chains["intermediaries_without_next_step"]],
-             "connect each to a hub, music service, venue, ensemble or college.", limit)
+    for key in ("grassroots_without_onward_route", "intermediaries_without_next_step"):
+        _section(lines, key, [_label(r) for r in chains[key]], limit)
     stuck = [b for b in result["borough_coverage"]["boroughs"]
              if "developing" in b["unreachable_stages"]]
-    _section(lines, "Boroughs with no route beyond participation",
-             [f"{b['borough']}: {b['organisations']} organisations" for b in stuck],
-             "make sure each borough's projects link to a developing-stage offer.", limit)
+    _section(lines, "no_route_beyond_participation",
+             [f"{b['borough']}: {plural(b['organisations'], 'organisation')}"
+              for b in stuck], limit)
     _health_text(lines, result["health"])
     return "\n".join(lines)
 
@@ -183,7 +173,7 @@ def _health_text(lines: list[str], h: dict[str, Any]) -> None:
                      f"reach each other{est}.")
     lines.append(f"  Periphery: {cp['periphery_share'] * 100:.0f}% of organisations hang on by "
                  "a single chain of links (core number 1).")
-    lines.append(f"  Innermost core: {_plural(cp['innermost_core_size'], 'organisation')} "
+    lines.append(f"  Innermost core: {plural(cp['innermost_core_size'], 'organisation')} "
                  f"each linked to at least {cp['innermost_core']} others of the core.")
     if h["brokers"]:
         lines.append("  Brokers, most often on the shortest journey between two others "
@@ -194,7 +184,7 @@ def _health_text(lines: list[str], h: dict[str, Any]) -> None:
     if cl.get("not_computed"):
         lines.append(f"  Clusters: not computed ({cl['not_computed']}).")
     elif cl["clusters"]:
-        lines.append(f"  {_plural(len(cl['clusters']), 'cluster')} (modularity "
+        lines.append(f"  {plural(len(cl['clusters']), 'cluster')} (modularity "
                      f"{cl['modularity']:.2f}), each named after its most connected member:")
         for c in cl["clusters"]:
             mix = ", ".join(f"{b} {n}" for b, n in list(c["boroughs"].items())[:3])

@@ -19,6 +19,13 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..findings import (
+    FINDINGS,
+    NETWORK_FINDINGS,
+    fragile_routes,
+    organisation_flags,
+    plural,
+)
 from ..schema import HUB_AREAS, KINDS, REMITS, ROLES, STAGES, TARGET_GROUPS, TYPES, hub_area
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,13 +43,8 @@ TYPE_COLOURS: dict[str, str] = dict(zip(TYPES, (
 ), strict=True))
 STAGE_COLOURS: dict[str, str] = dict(zip(STAGES, (
     "#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"), strict=True))
-FLAG_LABELS: dict[str, str] = {
-    "dead_end": "Dead ends",
-    "gap": "Progression gaps",
-    "bridge_org": "Bridge organisations",
-    "bridge": "Fragile routes (bridges)",
-    "isolated": "Isolated",
-}
+#: Map flag code -> label, from the one findings table.
+FLAG_LABELS: dict[str, str] = {f.flag: f.label for f in FINDINGS if f.flag}
 FLAG_COLOURS: dict[str, str] = {
     "dead_end": "#d62728",
     "gap": "#ff7f0e",
@@ -83,7 +85,8 @@ def _csp_hash(script: str) -> str:
 
 def map_data(net: Network, *, include_private: bool = False,
              proposed: Iterable[Route] = (), suppress_below: int = 5,
-             changes: dict[str, Any] | None = None) -> dict[str, Any]:
+             changes: dict[str, Any] | None = None,
+             result: dict[str, Any] | None = None) -> dict[str, Any]:
     """Everything the map page needs, as JSON-ready data (deterministic order).
 
     Nodes carry positions for both views, analysis flags and (when ``include_private``)
@@ -91,8 +94,9 @@ def map_data(net: Network, *, include_private: bool = False,
     the page) and any ``proposed`` routes, drawn dashed. ``changes`` (from
     :func:`musicnet.render.diff.diff_map_data`) marks nodes and edges ``added``,
     ``removed`` or ``changed`` for the map of changes.
+    Flags come from ``result`` (the analysis of the current network, computed when not
+    given) through :func:`musicnet.findings.organisation_flags`.
     """
-    from ..analysis import bridge_organisations, bridges, dead_ends, isolated, progression_gaps
     from ..layout import geo_layout, ladder_layout, view_labels
     from ..privacy import suppressed
 
@@ -101,20 +105,13 @@ def map_data(net: Network, *, include_private: bool = False,
     # the map of changes draws organisations and routes that are gone too; the findings
     # are those of the current network (changes["current"])
     current = changes.get("current", net) if changes is not None else net
-    flags: dict[str, list[str]] = {v: [] for v in net.orgs}
-    counts = dict.fromkeys(FLAG_LABELS, 0)
-    for flag, ids in (("dead_end", dead_ends(current)), ("gap", progression_gaps(current)),
-                      ("isolated", isolated(current))):
-        counts[flag] = len(ids)
-        for v in ids:
-            flags[v].append(flag)
-    cut_off: dict[str, int] = {}
-    for b in bridge_organisations(current):
-        flags[b.id].append("bridge_org")
-        cut_off[b.id] = b.cut_off
-    counts["bridge_org"] = len(cut_off)
-    bridge_set = set(bridges(current))
-    counts["bridge"] = len(bridge_set)
+    if result is None:
+        result = current.analyse()
+    org_flags = organisation_flags(net, result)
+    flags = {v: f.codes for v, f in org_flags.items()}
+    cut_off = {v: f.cut_off for v, f in org_flags.items() if f.bridge_organisation}
+    bridge_set = fragile_routes(result)
+    counts = {f.flag: result["summary"][f.key] for f in FINDINGS if f.flag}
     g = net.graph
     nodes = []
     for v, o in net.orgs.items():
@@ -149,7 +146,7 @@ def map_data(net: Network, *, include_private: bool = False,
         "stages": list(STAGES),
         "kinds": list(KINDS),
         "counts": counts,
-        "flag_order": ["dead_end", "gap", "bridge_org", "bridge", "isolated"],
+        "flag_order": [f.flag for f in FINDINGS if f.flag],
         "flag_labels": FLAG_LABELS,
         "flag_colours": FLAG_COLOURS,
         "type_colours": TYPE_COLOURS,
@@ -175,7 +172,8 @@ def map_data(net: Network, *, include_private: bool = False,
 
 def render_map(net: Network, *, title: str | None = None, include_private: bool = False,
                proposed: Iterable[Route] = (), data_date: str | None = None,
-               suppress_below: int = 5, changes: dict[str, Any] | None = None) -> str:
+               suppress_below: int = 5, changes: dict[str, Any] | None = None,
+               result: dict[str, Any] | None = None) -> str:
     """The interactive map as one HTML document (a string); see the module docstring.
 
     >>> import musicnet
@@ -189,7 +187,7 @@ def render_map(net: Network, *, title: str | None = None, include_private: bool 
     from ..privacy import privacy_line
 
     data = map_data(net, include_private=include_private, proposed=proposed,
-                    suppress_below=suppress_below, changes=changes)
+                    suppress_below=suppress_below, changes=changes, result=result)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(_HERE / "templates"),
         autoescape=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
@@ -201,10 +199,10 @@ def render_map(net: Network, *, title: str | None = None, include_private: bool 
     active = net.graph.number_of_edges()
     majority = sum(o.remit == "majority_cc" for o in net.orgs.values())
     dated = f"Data: {data_date} · " if data_date else ""
-    stats_line = (f"{dated}{len(net.orgs)} organisations · {active} active routes · {majority} "
-                  f"majority-CC organisations · {c['dead_end']} dead ends · {c['gap']} "
-                  f"progression gaps · {c['bridge']} fragile routes · {c['bridge_org']} "
-                  "single points of failure")
+    stats_line = " · ".join([
+        f"{dated}{plural(len(net.orgs), 'organisation')}",
+        plural(active, "active route"), plural(majority, "majority-CC organisation"),
+        *(f.count(c[f.flag]) for f in NETWORK_FINDINGS[:4] if f.flag)])
     privacy = privacy_line(include_private, suppress_below)
     csp = f"script-src {_csp_hash(vis_js)} {_csp_hash(map_js)}"
     return env.get_template("map.html.j2").render(csp=csp,

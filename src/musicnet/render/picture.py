@@ -8,7 +8,7 @@ progression gaps ringed, fragile routes thick. Byte-identical for the same input
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..network import Network
@@ -19,11 +19,13 @@ _MARKER = {"majority_cc": "D", "minority_cc": "o", "general": "s"}
 
 
 def render_picture(net: Network, *, fmt: str = "svg", view: str = "ladder",
-                   title: str | None = None, labels: bool | None = None) -> bytes:
+                   title: str | None = None, labels: bool | None = None,
+                   result: dict[str, Any] | None = None) -> bytes:
     """The network drawn as ``svg`` or ``png`` bytes.
 
     ``view`` is ``ladder`` (stages left to right) or ``geo``. Labels are drawn when there
-    are at most 200 organisations unless ``labels`` says otherwise.
+    are at most 200 organisations unless ``labels`` says otherwise. Flags come from
+    ``result`` (``net.analyse()``, computed when not given).
 
     >>> import musicnet
     >>> render_picture(musicnet.load("data"))[:5]
@@ -37,12 +39,15 @@ def render_picture(net: Network, *, fmt: str = "svg", view: str = "ladder",
     from matplotlib.lines import Line2D
 
     from .._files import xml_safe
-    from ..analysis import bridges, dead_ends, progression_gaps
+    from ..findings import FINDING, fragile_routes, organisation_flags
     from ..layout import geo_layout, ladder_layout, view_labels
     from .map import FLAG_COLOURS, TYPE_COLOURS
 
     if fmt not in ("svg", "png"):
         raise ValueError(f"unknown picture format {fmt!r}: use svg or png")
+    if result is None:
+        result = net.analyse()
+    flags = organisation_flags(net, result)
     pos = ladder_layout(net) if view == "ladder" else geo_layout(net)
     with matplotlib.rc_context({"svg.hashsalt": "musicnet", "svg.fonttype": "none",
                                 "font.family": "DejaVu Sans"}):
@@ -51,14 +56,15 @@ def render_picture(net: Network, *, fmt: str = "svg", view: str = "ladder",
         ax.set_axis_off()
         ax.invert_yaxis()
         g = net.graph
-        fragile = set(bridges(net))
+        fragile = fragile_routes(result)
         plain = [(pos[u], pos[v]) for u, v in g.edges() if (u, v) not in fragile]
         ax.add_collection(LineCollection(plain, colors="#9a9a9a", linewidths=0.5,
                                          alpha=0.6, zorder=1))
         ax.add_collection(LineCollection([(pos[u], pos[v]) for u, v in sorted(fragile)],
                                          colors=FLAG_COLOURS["bridge"], linewidths=2.2,
                                          zorder=2))
-        ends, gaps = set(dead_ends(net)), set(progression_gaps(net))
+        ends = {v for v, f in flags.items() if f.dead_end}
+        gaps = {v for v, f in flags.items() if f.progression_gap}
         size = max(8.0, min(60.0, 6000 / max(len(net), 1)))
         for remit, marker in _MARKER.items():
             ids = [v for v, o in net.orgs.items() if o.remit == remit]
@@ -92,11 +98,11 @@ def render_picture(net: Network, *, fmt: str = "svg", view: str = "ladder",
                    label="minority challenging circumstances"),
             Line2D([], [], marker="s", ls="", color="#bbbbbb", mec="#333333", label="general"),
             Line2D([], [], marker="o", ls="", color="white", mec=FLAG_COLOURS["dead_end"],
-                   mew=2, label=f"dead end ({len(ends)})"),
+                   mew=2, label=f"{FINDING['dead_ends'].label} ({len(ends)})"),
             Line2D([], [], marker="o", ls="", color="white", mec=FLAG_COLOURS["gap"],
-                   mew=2, label=f"progression gap ({len(gaps - ends)} more)"),
+                   mew=2, label=f"{FINDING['progression_gaps'].label} ({len(gaps - ends)} more)"),
             Line2D([], [], color=FLAG_COLOURS["bridge"], lw=2.2,
-                   label=f"fragile route ({len(fragile)})"),
+                   label=f"{FINDING['bridges'].label} ({len(fragile)})"),
         ]
         ax.legend(handles=legend, loc="lower right", fontsize=8, frameon=True)
         buf = io.BytesIO()

@@ -14,6 +14,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError
+from ..findings import FINDING, plural
 from ..privacy import privacy_line, published_total
 from ..schema import HUB_AREAS, REMITS, STAGES
 
@@ -26,22 +27,13 @@ __all__ = ["md_escape", "render_report", "report_context"]
 #: Above this many organisations the static network picture is left out of the report
 #: (it would be an unreadable blot and a very large file).
 PICTURE_LIMIT = 3000
-
-WHAT_TO_DO = {
-    "dead_ends": "Agree an onward route for each, to an organisation offering the next stage.",
-    "progression_gaps": "Link each to an organisation offering a stage above its own.",
-    "bridges": "Add a second route beside each, so one lapsed relationship cannot cut "
-               "young people off.",
-    "bridge_organisations": "Build routes around them, so the network survives if one "
-                            "closes or loses its key member of staff.",
-    "isolated": "Bring each into the network with at least one route in and one out.",
-    "grassroots_without_onward_route": "Connect each to a community music (intermediary) "
-                                       "organisation.",
-    "intermediaries_without_next_step": "Connect each to a hub, music service, venue, "
-                                        "ensemble or college.",
-    "cold_spots": "Prioritise targeted provision and onward routes in these places.",
-}
-
+#: Above this many organisations the report's suggested links come from a capped set of
+#: candidates (``suggest_links(max_candidates=...)``; the report says so).
+EXACT_SUGGESTIONS_UP_TO = 5000
+#: Organisations listed per finding; the rest are counted ("... and N more") and are all
+#: in analysis.json and the CSV export (a list of 100,000 names helps nobody).
+REPORT_ROWS = 500
+SUGGESTION_CANDIDATES = 20_000
 
 #: What each health measure means for young people's journeys (shown in the report).
 HEALTH_MEANING = {
@@ -140,39 +132,35 @@ def report_context(net: Network, *, include_private: bool = False, suppress_belo
     s = result["summary"]
     coverage = result["borough_coverage"]
     sugs = []
+    sugs_note = ""
     if suggestions:
-        sugs = [sg.to_dict() for sg in net.suggest_links(top=suggestions)]
+        found = net.suggest_links(top=suggestions, max_candidates=(
+            SUGGESTION_CANDIDATES if len(net) > EXACT_SUGGESTIONS_UP_TO else None))
+        sugs = [sg.to_dict() for sg in found]
+        if found.capped is not None:
+            sugs_note = (f"This network is large, so to keep the report quick these were "
+                         f"chosen from {found.capped[0]:,} of the best-fitting candidate "
+                         "routes rather than all of them. `musicnet suggest` ranks every "
+                         "candidate.")
     chains = result["pathfinder_chains"]
-    findings = [
-        ("dead-ends", "Dead ends", "Young people are referred here, but no route leads on.",
-         result["dead_ends"], "dead_ends"),
-        ("progression-gaps", "Progression gaps",
-         "No route leads to any stage above the organisation's own.",
-         [{**r, "detail": f"stops at {r['highest_stage'].replace('_', ' ')}"}
-          for r in result["progression_gaps"]], "progression_gaps"),
-        ("bridges", "Fragile routes (bridges)",
-         "Each is the only link between two parts of the network.",
-         [{"id": f"{b['source']} -> {b['target']}",
-           "name": f"{b['source_name']} -> {b['target_name']}"} for b in result["bridges"]],
-         "bridges"),
-        ("bridge-organisations", "Single points of failure (bridge organisations)",
-         "If one of these closed, part of the network would be cut off.",
-         [{**r, "detail": f"{r['cut_off']} cut off"} for r in result["bridge_organisations"]],
-         "bridge_organisations"),
-        ("isolated", "Isolated organisations", "No active route in or out.",
-         result["isolated"], "isolated"),
-        ("chains-grassroots", "Broken Pathfinders chains: grassroots settings",
-         "Grassroots settings with no route to an intermediary or next step.",
-         chains["grassroots_without_onward_route"], "grassroots_without_onward_route"),
-        ("chains-intermediaries", "Broken Pathfinders chains: intermediaries",
-         "Community music organisations with no route to a next step.",
-         chains["intermediaries_without_next_step"], "intermediaries_without_next_step"),
-    ]
+    rows_by_key: dict[str, list[dict[str, Any]]] = {
+        "dead_ends": result["dead_ends"],
+        "progression_gaps": [{**r, "detail": f"stops at {r['highest_stage'].replace('_', ' ')}"}
+                             for r in result["progression_gaps"]],
+        "bridges": [{"id": f"{b['source']} -> {b['target']}",
+                     "name": f"{b['source_name']} -> {b['target_name']}"}
+                    for b in result["bridges"]],
+        "bridge_organisations": [{**r, "detail": f"{r['cut_off']} cut off"}
+                                 for r in result["bridge_organisations"]],
+        "isolated": result["isolated"],
+        "grassroots_without_onward_route": chains["grassroots_without_onward_route"],
+        "intermediaries_without_next_step": chains["intermediaries_without_next_step"],
+    }
     picture = None
     if len(net) <= PICTURE_LIMIT:
         from .picture import render_picture
 
-        svg = render_picture(net, fmt="svg", title=title).decode("utf-8")
+        svg = render_picture(net, fmt="svg", title=title, result=result).decode("utf-8")
         picture = svg[svg.index("<svg"):]
     from ..history import timeline
     from .diff import changes_context
@@ -198,14 +186,18 @@ def report_context(net: Network, *, include_private: bool = False, suppress_belo
         "coverage": coverage,
         "max_count": max_count,
         "cold_spots": result["cold_spots"],
-        "findings": [{"id": i, "title": t, "explain": e,
-                      "rows": [{"borough": "", "remit": "", "detail": "", **r} for r in rows],
-                      "todo": WHAT_TO_DO[k]} for i, t, e, rows, k in findings],
+        "findings": [{"id": FINDING[k].anchor, "title": FINDING[k].title,
+                      "explain": FINDING[k].explain,
+                      "count": len(rows), "more": max(0, len(rows) - REPORT_ROWS),
+                      "rows": [{"borough": "", "remit": "", "detail": "", **r}
+                               for r in rows[:REPORT_ROWS]],
+                      "todo": FINDING[k].todo} for k, rows in rows_by_key.items()],
         "suggestions": sugs,
+        "suggestions_note": sugs_note,
         "stage_chart": stage_chart_svg(result["stage_reach"]),
         "picture": picture,
         "privacy": privacy_line(include_private, suppress_below),
-        "todo_cold": WHAT_TO_DO["cold_spots"],
+        "todo_cold": FINDING["cold_spots"].todo,
         "health": result["health"],
         "health_meaning": HEALTH_MEANING,
         "timeline": years,
@@ -255,4 +247,5 @@ def render_report(net: Network, *, fmt: str = "html", include_private: bool = Fa
         autoescape=fmt == "html", keep_trailing_newline=True, trim_blocks=True,
         lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.filters["md"] = md_escape
+    env.filters["plural"] = plural
     return env.get_template(f"report.{fmt}.j2").render(version=__version__, **ctx)

@@ -1,0 +1,99 @@
+"""The fast paths used at scale give the same answers as the direct ones."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+import musicnet
+from musicnet import Network, Route
+from musicnet.suggest import _Context, suggest_links
+from musicnet.synth import generate
+
+from .conftest import org
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_swept_impacts_equal_one_at_a_time(seed):
+    orgs, routes = generate(60, 150 + 20 * seed, seed=seed)
+    rng = random.Random(seed)
+    # some cycles and long chains too
+    ids = [o.id for o in orgs]
+    extra = {(ids[i], ids[i + 1]) for i in range(0, 40)} | {(ids[40], ids[5])}
+    have = {(r.source, r.target) for r in routes}
+    routes = [*routes, *(Route(s, t) for s, t in sorted(extra - have) if s != t)]
+    net = Network(orgs, routes)
+    ctx = _Context(net)
+    pairs = [(s, t) for s in ids for t in rng.sample(ids, 8) if s != t]
+    swept = ctx.impacts(pairs)
+    assert swept == {p: ctx.impact(*p)[0] for p in pairs}
+    # and the lazily built ancestor sets are the real ones
+    for v in rng.sample(ids, 10):
+        bits = ctx.ancestors(ctx.scc[v])
+        got = {ctx.ids[i] for i in range(len(ctx.ids)) if bits >> i & 1}
+        import networkx as nx
+
+        assert got == nx.ancestors(net.graph, v) | {v}
+
+
+def test_a_capped_ranking_says_so_and_an_uncapped_one_is_exact():
+    net = musicnet.load("data")
+    exact = suggest_links(net, top=5)
+    assert exact.capped is None
+    capped = suggest_links(net, top=5, max_candidates=3)
+    assert capped.capped is not None and capped.capped[0] == 3 and capped.capped[1] > 3
+    assert len(capped) <= 3
+    assert suggest_links(net, top=5, max_candidates=10**6).capped is None
+    assert [(s.source, s.target) for s in suggest_links(net, top=5, max_candidates=10**6)] == [
+        (s.source, s.target) for s in exact]
+
+
+def test_long_chain_of_one_stage_has_no_candidates_and_is_fast():
+    n = 3000
+    orgs = [org(f"o{i}", "first_access") for i in range(n)]
+    net = Network(orgs, [Route(f"o{i}", f"o{i + 1}") for i in range(n - 1)])
+    assert suggest_links(net, top=5) == []
+
+
+def test_report_says_when_its_suggestions_were_capped(monkeypatch):
+    from musicnet.render import report
+
+    net = musicnet.load("data")
+    page = report.render_report(net, suggestions=3)
+    assert 'id="suggestions-capped"' not in page
+    monkeypatch.setattr(report, "EXACT_SUGGESTIONS_UP_TO", 10)
+    monkeypatch.setattr(report, "SUGGESTION_CANDIDATES", 4)
+    page = report.render_report(net, suggestions=3)
+    assert 'id="suggestions-capped"' in page and "musicnet suggest" in page
+
+
+def test_build_reports_each_stage_when_not_a_terminal(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from musicnet import cli as cli_module
+
+    monkeypatch.setattr(cli_module, "LONG_RUN", 10)
+    res = CliRunner().invoke(cli_module.cli, ["build", "data", "-o", str(tmp_path / "o")])
+    assert res.exit_code == 0, res.output
+    lines = [ln for ln in res.output.splitlines() if ln.startswith("[")]
+    assert lines == ["[1/4, 0% done] Analysing...", "[2/4, 25% done] Drawing the map...",
+                     "[3/4, 50% done] Writing the report (with suggested links)...",
+                     "[4/4, 75% done] Writing the files..."]
+    quiet = CliRunner().invoke(cli_module.cli, ["build", "data", "-q", "-o",
+                                                str(tmp_path / "q")])
+    assert quiet.output == ""
+
+
+def test_report_lists_at_most_report_rows_per_finding(monkeypatch):
+    from musicnet.render import report
+
+    net = musicnet.load("data")
+    n = len(net.progression_gaps())
+    monkeypatch.setattr(report, "REPORT_ROWS", 3)
+    page = report.render_report(net, suggestions=0)
+    section = page[page.index('id="progression-gaps"'):page.index('id="bridges"')]
+    assert f"Progression gaps ({n})" in section
+    assert section.count("<li>") == 3 and f"and {n - 3} more" in section
+    md = report.render_report(net, fmt="md", suggestions=0)
+    assert f"### Progression gaps ({n})" in md and f"and {n - 3} more" in md

@@ -1,0 +1,122 @@
+"""Small things a user hit (issue 11): each pinned by a test that failed before the fix."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import musicnet
+from musicnet.cli import cli
+from musicnet.errors import DataError, Problem
+
+from .conftest import ROOT, SAMPLE
+
+
+def test_str_of_data_error_lists_the_problems():
+    problems = [Problem("organisations.csv", f"problem number {i}.", i + 2) for i in range(25)]
+    text = str(DataError(problems))
+    lines = text.splitlines()
+    assert lines[0] == "25 problems in the input data:"
+    assert "organisations.csv, line 2: problem number 0." in lines[1]
+    assert "problem number 19." in text and "problem number 20." not in text
+    assert lines[-1].strip().startswith("... and 5 more")
+    one = str(DataError(problems[:1]))
+    assert one.splitlines()[0] == "1 problem in the input data:" and "more" not in one
+
+
+def test_help_on_an_analysis_works_after_import_musicnet():
+    code = ("import io, contextlib, musicnet\n"
+            "buf = io.StringIO()\n"
+            "with contextlib.redirect_stdout(buf):\n"
+            "    help(musicnet.analysis.dead_ends)\n"
+            "assert 'Organisations young people are referred to' in buf.getvalue()\n"
+            "assert 'findings' in dir(musicnet)\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, check=False)
+    assert res.returncode == 0, res.stderr
+    with pytest.raises(AttributeError):
+        musicnet.not_a_module  # noqa: B018
+
+
+def test_import_musicnet_stays_light():
+    res = subprocess.run([sys.executable, "-c", "import sys, musicnet; "
+                          "print(sorted(m for m in ('networkx', 'pandas', 'matplotlib') "
+                          "if m in sys.modules))"], capture_output=True, text=True,
+                         check=False)
+    assert res.stdout.strip() == "[]", res.stdout + res.stderr
+
+
+def test_a_row_with_an_unquoted_comma_says_how_many_values(tmp_path):
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / "organisations.csv").write_text(
+        "id,name,type,remit,stages,borough\n"
+        "a,Smith, Jones and Co,youth_service,general,participation,Lewisham\n"
+        "b,B,youth_service,general,developing,Lewisham\n", encoding="utf-8")
+    (d / "referrals.csv").write_text("source,target\nb,b2\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        musicnet.load(d)
+    p = next(p for p in err.value.problems if p.line == 2)
+    assert p.message == "this row has 7 values, the header has 6."
+    assert "unquoted comma" in (p.suggestion or "")
+
+
+def test_a_missing_workbook_says_file_not_found(tmp_path):
+    (tmp_path / "network.xlsx").write_bytes(b"")
+    res = CliRunner().invoke(cli, ["check", str(tmp_path / "netwrk.xlsx")])
+    assert res.exit_code == 1
+    assert "netwrk.xlsx: file not found. Did you mean 'network.xlsx'?" in res.output
+    res = CliRunner().invoke(cli, ["check", str(tmp_path / "other.xlsx")])
+    assert "other.xlsx: file not found." in res.output and "folder" not in res.output
+
+
+def _one_route(tmp_path: Path) -> Path:
+    d = tmp_path / "one"
+    d.mkdir()
+    (d / "organisations.csv").write_text(
+        "id,name,type,remit,stages,borough\n"
+        "a,A,youth_service,majority_cc,first_access,Lewisham\n"
+        "b,B,youth_service,general,participation,Lewisham\n", encoding="utf-8")
+    (d / "referrals.csv").write_text("source,target\na,b\n", encoding="utf-8")
+    return d
+
+
+def test_singular_and_plural(tmp_path):
+    d = _one_route(tmp_path)
+    runner = CliRunner()
+    out = runner.invoke(cli, ["check", str(d)]).output
+    assert "OK: 2 organisations and 1 route in" in out
+    text = runner.invoke(cli, ["--no-color", "analyse", str(d)]).output
+    assert text.startswith("2 organisations in 1 borough, 1 route (")
+    assert "From the 1 majority-CC organisation," in text
+    assert "Progression gaps (1)" in text
+    path_text = runner.invoke(cli, ["path", str(d), "a"]).output
+    assert "1 organisation reachable" in path_text
+    synth = runner.invoke(cli, ["synth", str(tmp_path / "s"), "--orgs", "2", "--routes", "1"])
+    assert "wrote 2 organisations and 1 route to" in synth.output
+    from musicnet.render.report import render_report
+
+    page = render_report(musicnet.load(d), suggestions=0)
+    assert "in 1 borough<" in page and "1 boroughs" not in page
+    assert "active route (" in page
+    assert "1 organisations" not in render_report(musicnet.load(d), fmt="md", suggestions=0)
+
+
+def test_whatif_quiet_prints_nothing(tmp_path):
+    args = ["whatif", str(SAMPLE), "--add", "ashdown-primary-school:marigold-song-studio"]
+    res = CliRunner().invoke(cli, [*args, "-q", "--map", str(tmp_path / "w.html")])
+    assert res.exit_code == 0 and res.output == ""
+    assert (tmp_path / "w.html").stat().st_size > 0
+    assert "Dead ends resolved" in CliRunner().invoke(cli, args).output
+
+
+def test_title_help_names_what_it_titles():
+    runner = CliRunner()
+    assert "shown on the report" in " ".join(runner.invoke(cli, ["report", "--help"]).output
+                                              .split())
+    assert "shown on the map " in " ".join(runner.invoke(cli, ["map", "--help"]).output
+                                           .split())
