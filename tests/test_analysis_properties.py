@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import deque
 
 from hypothesis import HealthCheck, given, settings
@@ -83,7 +84,9 @@ def components(nodes, edges):
     return list(groups.values())
 
 
-SETTINGS = settings(max_examples=300, deadline=None,
+#: MUSICNET_EXAMPLES (docs/testing.md) lowers the example count for mutation runs.
+SETTINGS = settings(max_examples=min(300, 3 * int(os.environ.get("MUSICNET_EXAMPLES", "100"))),
+                    deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -191,7 +194,9 @@ def test_borough_coverage_by_reachability(net):
         reached = offered | {s for v in members for w in reach_from(net, v)
                              for s in net.orgs[w].stages}
         assert cov[b]["missing_stages"] == [s for s in STAGES if s not in offered]
-        assert cov[b]["unreachable_stages"] == [s for s in STAGES if s not in reached]
+        # s is unreachable when nothing at or above s is offered or reached
+        assert cov[b]["unreachable_stages"] == [
+            s for s in STAGES if not any(STAGES.index(t) >= STAGES.index(s) for t in reached)]
         assert cov[b]["organisations"] == len(members)
 
 
