@@ -2,10 +2,10 @@
 
 Run: python scripts/simplify_boroughs.py ../shared/data/london-boroughs.geojson
 
-Keeps ``code`` and ``name``, adds ``label`` (a [lon, lat] well inside the borough), simplifies each ring with Douglas-Peucker (tolerance about
-55 m) and rounds coordinates to 5 decimals (about 1 m), so the file stays small enough to
-go inside every map. The licence and attribution travel with it in
-``src/musicnet/data/README.md``.
+Keeps ``code`` and ``name``, adds ``label`` (a [lon, lat] well inside the borough),
+simplifies each ring with Douglas-Peucker (tolerance about 55 m) and rounds coordinates to
+5 decimals (about 1 m), so the file stays small enough to go inside every map. The licence
+and attribution travel with it in ``src/musicnet/data/README.md``.
 """
 
 from __future__ import annotations
