@@ -85,15 +85,15 @@ def _shape(counts: list[list[int]], cols: list[int]) -> tuple[float, float]:
     return width, height
 
 
-def _columns(counts: list[list[int]]) -> list[int]:
-    """Grid columns per stage that make the table closest to ``ASPECT`` (greedy)."""
+def _columns(counts: list[list[int]], aspect: float = ASPECT) -> list[int]:
+    """Grid columns per stage that make the table closest to ``aspect`` (width / height)."""
     n_bands = len(counts[0])
     peak = [max(row[b] for row in counts) for b in range(n_bands)]
     cols = [1] * n_bands
 
     def badness(c: list[int]) -> float:
         w, h = _shape(counts, c)
-        return max(w / ASPECT, h)  # the side that limits the zoom when fitting the canvas
+        return max(w / aspect, h)  # the side that limits the zoom when fitting the canvas
 
     if max(peak) <= 40:  # small: try every choice of up to 4 columns per stage
         import itertools
@@ -116,8 +116,9 @@ def _columns(counts: list[list[int]]) -> list[int]:
         best, cols = score, c
 
 
-def ladder_plan(net: Network, *, sweeps: int = 4) -> LadderPlan:
-    """The stage-by-hub-area table layout; see the module docstring.
+def ladder_plan(net: Network, *, sweeps: int = 4, aspect: float = ASPECT) -> LadderPlan:
+    """The stage-by-hub-area table layout, shaped for a canvas ``aspect`` times as wide as
+    it is tall; see the module docstring.
 
     >>> import musicnet
     >>> plan = ladder_plan(musicnet.load("data"))
@@ -130,7 +131,7 @@ def ladder_plan(net: Network, *, sweeps: int = 4) -> LadderPlan:
     for v, o in net.orgs.items():
         cells.setdefault((GROUPS.index(group_of(o.borough)), o.highest_level), []).append(v)
     counts = [[len(cells.get((g, b), ())) for b in range(n_bands)] for g in range(len(GROUPS))]
-    cols = _columns(counts) if net.orgs else [1] * n_bands
+    cols = _columns(counts, aspect) if net.orgs else [1] * n_bands
     band_x, x = [], 0.0
     for b in range(n_bands):
         band_x.append(x)

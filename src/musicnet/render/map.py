@@ -113,6 +113,7 @@ CHANGE_LABELS: dict[str, str] = {"added": "New since last time",
 CHANGE_STYLES: dict[str, dict[str, Any]] = {
     k: {"label": CHANGE_LABELS[k], "colour": c, "width": 3,
         "dash": [8, 6] if k == "removed" else []} for k, c in CHANGE_COLOURS.items()}
+LADDER_ASPECTS = (0.8, 1.0, 1.15, 1.3, 1.5, 1.75)
 FLAG_ORDER = ("dead_end", "gap", "bridge_org", "bridge", "isolated")
 FLAG_LABELS: dict[str, str] = {
     "dead_end": "Dead ends", "gap": "Progression gaps", "bridge_org": "Single points of failure",
@@ -234,7 +235,10 @@ def map_data(net: Network, *, include_private: bool = False,
     from ..layout import ATTRIBUTION, geo_plan, group_of, ladder_plan
     from ..privacy import suppressed
 
-    ladder = ladder_plan(net)
+    # the ladder shaped for a tall, a square-ish and a wide canvas: the page takes the one
+    # that shows organisations biggest on the screen it is opened on
+    aspects = LADDER_ASPECTS if len(net) <= 3000 else LADDER_ASPECTS[-1:]
+    ladders = [ladder_plan(net, aspect=a) for a in aspects]
     geo = geo_plan(net)
     current = net
     if changes is not None:
@@ -279,8 +283,6 @@ def map_data(net: Network, *, include_private: bool = False,
         "groups": [bits(o.target_groups, v_group) for o in orgs],
         "genres": [bits(o.genres, v_genre) if len(genres) <= 30 else
                    [v_genre[x] for x in o.genres] for o in orgs],
-        "x": [ladder.positions[v][0] for v in ids],
-        "y": [ladder.positions[v][1] for v in ids],
         "gx": [geo.positions[v][0] for v in ids],
         "gy": [geo.positions[v][1] for v in ids],
         "size": [node_size(g.degree(v)) for v in ids],
@@ -342,7 +344,10 @@ def map_data(net: Network, *, include_private: bool = False,
                   "borough": boroughs, "stage": list(STAGES), "group": groups_present,
                   "genre": genres, "kind": list(KINDS), "status": statuses},
         "hub_of_borough": {b: group_of(b) for b in boroughs},
-        "ladder": {"bands": ladder.bands, "groups": ladder.groups},
+        "ladders": [{"aspect": a, "bands": lp.bands, "groups": lp.groups,
+                     "x": [lp.positions[v][0] for v in ids],
+                     "y": [lp.positions[v][1] for v in ids]} for a, lp in zip(aspects, ladders,
+                                                                            strict=True)],
         "geo": {"boroughs": [{"name": b["name"], "area": b["area"], "label": b["label"],
                               "rings": [[c for p in ring for c in (round(p[0]), round(p[1]))]
                                         for ring in b["rings"]]} for b in geo.boroughs],

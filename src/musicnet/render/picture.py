@@ -92,9 +92,10 @@ def render_picture(net: Network, *, fmt: str = "svg", view: str = "ladder",
     import matplotlib
     from matplotlib.collections import LineCollection, PolyCollection
     from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
     from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
-    from matplotlib.textpath import TextPath
+    from matplotlib.textpath import TextToPath
 
     from .._files import xml_safe
     from ..layout import ATTRIBUTION, geo_plan, group_of, ladder_plan
@@ -222,18 +223,23 @@ def render_picture(net: Network, *, fmt: str = "svg", view: str = "ladder",
         if labels is not False and net.orgs:
             fontsize = 7.0
             px_per_pt = dpi / 72
+            measure = TextToPath()
+            prop = FontProperties(family="DejaVu Sans", size=fontsize)
             order = label_order(net, flags, cut_off)
             items = []
             for v in order[:3000]:
                 name = str(xml_safe(net.orgs[v].name))
                 name = name if len(name) <= 40 else name[:39] + "…"
-                ext = TextPath((0, 0), name, size=fontsize).get_extents()
+                try:
+                    width_pt = measure.get_text_width_height_descent(name, prop, ismath=False)[0]
+                except Exception:  # a name the font cannot shape: a generous estimate
+                    width_pt = 0.62 * fontsize * len(name)
                 x, y = pos[v]
                 ring = max([{"dead_end": 5, "gap": 9, "bridge_org": 13}[f] for f in flags[v]
                             if f in ("dead_end", "gap", "bridge_org")], default=0)
                 items.append((v, (x - x0) * scale, (y - y0) * scale,
                               (node_size(g.degree(v)) + ring) * scale + 1,
-                              ext.width * px_per_pt + 3, fontsize * px_per_pt * 1.25))
+                              width_pt * px_per_pt + 3, fontsize * px_per_pt * 1.25))
             fixed = []
             if view == "ladder":
                 fixed += [((plan.bands[0]["x0"] - 130 - x0) * scale, 0, 120 * scale,

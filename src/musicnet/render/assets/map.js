@@ -130,7 +130,24 @@
 
   // ---- positions: computed layout, plus what the user dragged (kept in localStorage) ------
   var pos = {ladder: [], geo: []};
-  var STORE = "musicnet-positions:" + DATA.key;
+  // of the ladder's shapes (tall, square-ish, wide), the one that draws organisations
+  // biggest in this window
+  var LADDER = (function () {
+    var box = document.getElementById("map-wrap"), lg = document.getElementById("legend");
+    var W = box.clientWidth - 112 - 122, H = box.clientHeight - 56 - (lg ? lg.offsetHeight : 0);
+    var best = DATA.ladders[DATA.ladders.length - 1], bestScale = -1;
+    DATA.ladders.forEach(function (l) {
+      var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+      for (var i = 0; i < l.x.length; i++) {
+        x0 = Math.min(x0, l.x[i]); x1 = Math.max(x1, l.x[i]);
+        y0 = Math.min(y0, l.y[i]); y1 = Math.max(y1, l.y[i]);
+      }
+      var sc = Math.min(W / Math.max(x1 - x0, 1), H / Math.max(y1 - y0, 1));
+      if (sc > bestScale * 1.02) { best = l; bestScale = sc; }
+    });
+    return best;
+  })();
+  var STORE = "musicnet-positions:" + DATA.key + ":" + LADDER.aspect;
   var moved = {ladder: new Map(), geo: new Map()};
   try {
     var saved = JSON.parse(window.localStorage.getItem(STORE) || "null");
@@ -142,7 +159,7 @@
   } catch (err) { /* storage unavailable or unreadable: start from the layout */ }
   function layoutPositions() {
     for (var i = 0; i < n; i++) {
-      pos.ladder[i] = [ND.x[i], ND.y[i]];
+      pos.ladder[i] = [LADDER.x[i], LADDER.y[i]];
       pos.geo[i] = [ND.gx[i], ND.gy[i]];
     }
     ["ladder", "geo"].forEach(function (v) {
@@ -224,7 +241,7 @@
     var s = view.scale;
     ctx.save();
     if (state.view === "ladder") {
-      var bands = DATA.ladder.bands, groups = DATA.ladder.groups;
+      var bands = LADDER.bands, groups = LADDER.groups;
       if (bands.length && groups.length) {
         var x0 = bands[0].x0 - 20, x1 = bands[bands.length - 1].x1;
         groups.forEach(function (g, k) {
@@ -406,8 +423,14 @@
       w = Math.max(w, measureCtx.measureText(l).width);
       return l;
     });
-    wrapped[i] = {lines: lines, w: Math.ceil(w) + 4, h: lines.length * LINE_H + 2};
-    return wrapped[i];
+    var shapes = [{lines: lines, w: Math.ceil(w) + 4, h: lines.length * LINE_H + 2}];
+    var whole = String(ND.name[i]).replace(/\s+/g, " ").trim();
+    var ww = measureCtx.measureText(whole).width;
+    if (lines.length > 1 && ww <= 2.2 * LABEL_W) {  // or on one line, where that fits better
+      shapes.push({lines: [whole], w: Math.ceil(ww) + 4, h: LINE_H + 2});
+    }
+    wrapped[i] = shapes;
+    return shapes;
   }
   // the order names are placed in: selected and its neighbours, search hits, then the
   // data's own priority (single points of failure, dead ends, hubs, gaps, busiest)
@@ -484,20 +507,24 @@
       var i3 = order[k], sp = screen.get(i3);
       if (!sp) continue;
       tries++;
-      var L = linesOf(i3), x = sp[0], y = sp[1], rr = sp[2] + 3;
-      var cands = [
-        [x + rr, y - L.h / 2], [x - rr - L.w, y - L.h / 2],
-        [x + rr, y - L.h + LINE_H / 2], [x + rr, y - LINE_H / 2],
-        [x - L.w / 2, y + rr], [x - L.w / 2, y - rr - L.h],
-        [x - rr - L.w, y - L.h + LINE_H / 2], [x - rr - L.w, y - LINE_H / 2]
-      ];
-      for (var c = 0; c < cands.length; c++) {
-        var b = [cands[c][0], cands[c][1], L.w, L.h];
-        if (b[0] < 0 || b[1] < 0 || b[0] + b[2] > W || b[1] + b[3] > H) continue;
-        if (labels.hits(b, -2) || obstacles.hits(b, i3)) continue;
-        labels.add(b, i3);
-        out.push({i: i3, b: b, lines: L.lines});
-        break;
+      var shapes = linesOf(i3), x = sp[0], y = sp[1], rr = sp[2] + 3, done = false;
+      for (var sh = 0; sh < shapes.length && !done; sh++) {
+        var L = shapes[sh];
+        var cands = [
+          [x + rr, y - L.h / 2], [x - rr - L.w, y - L.h / 2],
+          [x + rr, y - L.h + LINE_H / 2], [x + rr, y - LINE_H / 2],
+          [x - L.w / 2, y + rr], [x - L.w / 2, y - rr - L.h],
+          [x - rr - L.w, y - L.h + LINE_H / 2], [x - rr - L.w, y - LINE_H / 2]
+        ];
+        for (var c = 0; c < cands.length; c++) {
+          var b = [cands[c][0], cands[c][1], L.w, L.h];
+          if (b[0] < 0 || b[1] < 0 || b[0] + b[2] > W || b[1] + b[3] > H) continue;
+          if (labels.hits(b, -2) || obstacles.hits(b, i3)) continue;
+          labels.add(b, i3);
+          out.push({i: i3, b: b, lines: L.lines});
+          done = true;
+          break;
+        }
       }
     }
     return out;
@@ -537,7 +564,7 @@
                 b: [bx, y - h / 2, w, h]});
     }
     if (state.view === "ladder") {
-      var bands = DATA.ladder.bands, groups = DATA.ladder.groups;
+      var bands = LADDER.bands, groups = LADDER.groups;
       if (!groups.length) return out;
       var top = toDom(0, groups[0].y0 - 16)[1] - 12;
       bands.forEach(function (b) {
@@ -576,6 +603,15 @@
     reserved.forEach(function (t) {
       var b = t.b;
       if (b[0] + b[2] < 0 || b[1] + b[3] < 0 || b[0] > W || b[1] > H) return;
+      if (taken.hits(b, -9)) {  // a narrow column: its name without the count, or nothing
+        var short = t.text.replace(/ \(\d+\)$/, "");
+        if (short === t.text) return;
+        ctx.font = t.font;
+        var w = ctx.measureText(short).width + 4;
+        b = [t.align === "center" ? t.x - w / 2 : t.b[0], b[1], w, b[3]];
+        if (taken.hits(b, -9)) return;
+        t = {text: short, x: t.x, y: t.y, align: t.align, colour: t.colour, font: t.font, b: b};
+      }
       taken.add(b, -3);
       draw(t);
     });
@@ -586,12 +622,13 @@
         ctx.font = font;
         var w = ctx.measureText(bo.name).width + 4, h = 15;
         // the borough's own point first, then a little above or below it
-        [0, -16, 16].some(function (dy) {
-          var b = [d[0] - w / 2, d[1] + dy - h / 2, w, h];
+        [[0, 0], [0, -16], [0, 16], [0, -30], [0, 30], [-30, 0], [30, 0]].some(function (o) {
+          var dy = o[1], dx = o[0];
+          var b = [d[0] + dx - w / 2, d[1] + dy - h / 2, w, h];
           if (b[0] < 0 || b[1] < 0 || b[0] + w > W || b[1] + h > H) return false;
           if (taken.hits(b, -9)) return false;
           taken.add(b, -3);
-          draw({text: bo.name, x: d[0], y: d[1] + dy, align: "center", colour: "#3d3d3d",
+          draw({text: bo.name, x: d[0] + dx, y: d[1] + dy, align: "center", colour: "#3d3d3d",
                 font: font, b: b});
           return true;
         });
@@ -650,7 +687,7 @@
     var left = 14, right = 14, top = 14;
     if (state.view === "ladder") {
       left = 112; top = 34; right = LABEL_W + 16;
-      xs0 = Math.min(xs0, DATA.ladder.bands.length ? DATA.ladder.bands[0].x0 : xs0);
+      xs0 = Math.min(xs0, LADDER.bands.length ? LADDER.bands[0].x0 : xs0);
     } else {
       DATA.geo.boroughs.forEach(function (b) {
         b.rings.forEach(function (r) {
@@ -832,7 +869,7 @@
     }
     legendSection("Shape: remit", [[shapeIcon("diamond"), "majority challenging circumstances"],
       [shapeIcon("dot"), "minority challenging circumstances"], [shapeIcon("square"), "general"]]);
-    legendSection("Size", [[shapeIcon("dot", 0.5), "few routes"], [shapeIcon("dot", 1), "many routes in and out"]]);
+    legendSection("Size", [[shapeIcon("dot", 0.5), "few routes"], [shapeIcon("dot", 1), "many routes"]]);
     var lines = [[sampleLine(DATA.line_styles.active), "route (arrow: where young people go)"]];
     if (state.showLapsed) lines.push([sampleLine(DATA.line_styles.lapsed), "lapsed"]);
     if (state.showPlanned) lines.push([sampleLine(DATA.line_styles.planned), "planned"]);
