@@ -111,7 +111,7 @@ CHANGE_LABELS: dict[str, str] = {"added": "New since last time",
                                  "removed": "Gone since last time (dashed)",
                                  "changed": "Changed (status, kind or details)"}
 CHANGE_STYLES: dict[str, dict[str, Any]] = {
-    k: {"label": CHANGE_LABELS[k], "colour": c, "width": 3,
+    k: {"label": CHANGE_LABELS[k], "colour": c, "width": 3, "section": "Changes since last time",
         "dash": [8, 6] if k == "removed" else []} for k, c in CHANGE_COLOURS.items()}
 LADDER_ASPECTS = (0.8, 1.0, 1.15, 1.3, 1.5, 1.75)
 FLAG_ORDER = ("dead_end", "gap", "bridge_org", "bridge", "isolated")
@@ -358,6 +358,7 @@ def map_data(net: Network, *, include_private: bool = False,
         "flag_styles": FLAG_STYLES,
         "line_styles": LINE_STYLES,
         "class_styles": styles,
+        "class_order": list(styles),
         "colour_schemes": COLOUR_SCHEMES,
         "area_tints": AREA_TINTS,
         "types_present": [t for t in TYPES if t in present],

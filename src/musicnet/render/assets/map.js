@@ -876,12 +876,23 @@
     if (state.highlights.bridge) lines.push([sampleLine(DATA.line_styles.bridge), "fragile route (the only link)"]);
     if (state.showSuggested) lines.push([sampleLine(DATA.line_styles.suggested), "suggested new link (click it)"]);
     if (state.reach) lines.push([sampleLine(DATA.line_styles.pathway), "on the pathways"]);
-    var usedCls = new Set();
+    var usedCls = new Set(), sections = new Map();
     edgeCls.forEach(function (c) { usedCls.add(c); });
     Object.keys(ND.cls).forEach(function (k) { usedCls.add(ND.cls[k]); });
-    usedCls.forEach(function (c) {
+    // classes set by other features: in their own section of the key when they name one
+    // (all of its classes listed), else with the lines
+    DATA.class_order.forEach(function (c) {
       var st = DATA.class_styles[c];
-      if (st) lines.push([sampleLine(st), st.label]);
+      if (st.section && usedCls.has(c)) sections.set(st.section, []);
+    });
+    DATA.class_order.forEach(function (c) {
+      var st = DATA.class_styles[c];
+      if (st.section && sections.has(st.section)) sections.get(st.section).push([sampleLine(st), st.label]);
+      else if (!st.section && usedCls.has(c)) lines.push([sampleLine(st), st.label]);
+    });
+    sections.forEach(function (items, title) {
+      legendSection(title, items);
+      legendBody.lastChild.querySelector("ul").id = "legend-" + title.split(" ")[0].toLowerCase();
     });
     legendSection("Lines", lines);
     var rings = [];
@@ -1255,6 +1266,11 @@
     edgeStyleOf: function (source, target) {  // style keys of the drawn routes source -> target
       var out = [], a = byId.get(source), b = byId.get(target);
       for (var j = 0; j < m; j++) if (ED.s[j] === a && ED.t[j] === b && edgeShown(j)) out.push(edgeStyleKey(j));
+      return out;
+    },
+    routeClasses: function () {  // [source, target, class] of every drawn route with a class
+      var out = [];
+      edgeCls.forEach(function (c, j) { if (edgeShown(j)) out.push([N[ED.s[j]], N[ED.t[j]], c]); });
       return out;
     },
     fillOf: function (id) { return nodes.get(byId.get(id)).color.background; },
