@@ -781,6 +781,7 @@
       state.view = r.value;
       document.getElementById("map-attribution").hidden = state.view !== "geo";
       restyle(); fit();
+      network.redraw();
     });
   });
   var relax = document.getElementById("relax");
