@@ -43,7 +43,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..network import Network
 
 __all__ = ["CLASS_STYLES", "COLOUR_SCHEMES", "FLAG_STYLES", "LINE_STYLES", "flag_table",
-           "label_order", "map_data", "render_map"]
+           "label_order", "map_data", "polyline", "render_map"]
 
 _HERE = Path(__file__).parent
 VIS_VERSION = "9.1.2"
@@ -208,6 +208,27 @@ def node_size(degree: int) -> float:
     return round(min(14.0, 6.0 + 1.5 * math.sqrt(degree)), 1)
 
 
+def polyline(points: Iterable[tuple[int, int]]) -> str:
+    """Integer points as one short text, the "encoded polyline" way: each coordinate is the
+    difference from the previous one, zig-zagged to a non-negative number and written five
+    bits per character from ``?`` to ``~`` (so the text holds no digits, quotes or ``<``).
+
+    >>> polyline([(0, 0), (3, -1), (35, -1)])
+    '??E@_A?'
+    """
+    out: list[str] = []
+    px = py = 0
+    for x, y in points:
+        for d in (x - px, y - py):
+            v = ~(d << 1) if d < 0 else d << 1
+            while v >= 0x20:
+                out.append(chr((0x20 | (v & 0x1F)) + 63))
+                v >>= 5
+            out.append(chr(v + 63))
+        px, py = x, y
+    return "".join(out)
+
+
 def _vocab(values: Iterable[str]) -> dict[str, int]:
     return {v: i for i, v in enumerate(values)}
 
@@ -349,7 +370,7 @@ def map_data(net: Network, *, include_private: bool = False,
                      "y": [lp.positions[v][1] for v in ids]} for a, lp in zip(aspects, ladders,
                                                                             strict=True)],
         "geo": {"boroughs": [{"name": b["name"], "area": b["area"], "label": b["label"],
-                              "rings": [[c for p in ring for c in (round(p[0]), round(p[1]))]
+                              "rings": [polyline([(round(p[0]), round(p[1])) for p in ring])
                                         for ring in b["rings"]]} for b in geo.boroughs],
                 "strip": geo.strip, "attribution": ATTRIBUTION},
         "counts": counts,

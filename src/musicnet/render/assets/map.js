@@ -45,6 +45,19 @@
   Object.keys(ED.cls).forEach(function (k) { edgeCls.set(+k, ED.cls[k]); });
   Object.keys(ED.people).forEach(function (k) { edgePeople.set(+k, ED.people[k]); });
   function edgeStatus(j) { return V.status[ED.status[j]]; }
+  // borough outlines come as encoded polylines (see musicnet.render.map.polyline)
+  function decodePolyline(str) {
+    var out = [], i = 0, prev = [0, 0], axis = 0;
+    while (i < str.length) {
+      var result = 0, shift = 0, b;
+      do { b = str.charCodeAt(i++) - 63; result |= (b & 0x1f) << shift; shift += 5; } while (b >= 0x20);
+      prev[axis] += (result & 1) ? ~(result >> 1) : (result >> 1);
+      out.push(prev[axis]);
+      axis = 1 - axis;
+    }
+    return out;
+  }
+  DATA.geo.boroughs.forEach(function (b) { b.rings = b.rings.map(decodePolyline); });
 
   // ---- state ------------------------------------------------------------------------------
   var narrow = window.matchMedia("(max-width: 900px)").matches;
@@ -603,14 +616,20 @@
     reserved.forEach(function (t) {
       var b = t.b;
       if (b[0] + b[2] < 0 || b[1] + b[3] < 0 || b[0] > W || b[1] > H) return;
-      if (taken.hits(b, -9)) {  // a narrow column: its name without the count, or nothing
-        var short = t.text.replace(/ \(\d+\)$/, "");
-        if (short === t.text) return;
-        ctx.font = t.font;
-        var w = ctx.measureText(short).width + 4;
-        b = [t.align === "center" ? t.x - w / 2 : t.b[0], b[1], w, b[3]];
-        if (taken.hits(b, -9)) return;
-        t = {text: short, x: t.x, y: t.y, align: t.align, colour: t.colour, font: t.font, b: b};
+      if (taken.hits(b, -9)) {  // a narrow column: its name a line higher, or shorter
+        var up = [b[0], b[1] - 15, b[2], b[3]];
+        if (up[1] >= 0 && !taken.hits(up, -9)) {
+          b = up;
+          t = {text: t.text, x: t.x, y: t.y - 15, align: t.align, colour: t.colour, font: t.font, b: b};
+        } else {
+          var short = t.text.replace(/ \(\d+\)$/, "");
+          if (short === t.text) return;
+          ctx.font = t.font;
+          var w = ctx.measureText(short).width + 4;
+          b = [t.align === "center" ? t.x - w / 2 : t.b[0], b[1], w, b[3]];
+          if (taken.hits(b, -9)) return;
+          t = {text: short, x: t.x, y: t.y, align: t.align, colour: t.colour, font: t.font, b: b};
+        }
       }
       taken.add(b, -3);
       draw(t);
@@ -686,7 +705,7 @@
     var lg = rectIn(legendBox), bottom = (lg ? H - lg[1] : 0) + 22;
     var left = 14, right = 14, top = 14;
     if (state.view === "ladder") {
-      left = 112; top = 34; right = LABEL_W + 16;
+      left = 112; top = 46; right = LABEL_W + 16;
       xs0 = Math.min(xs0, LADDER.bands.length ? LADDER.bands[0].x0 : xs0);
     } else {
       DATA.geo.boroughs.forEach(function (b) {
