@@ -33,14 +33,13 @@ def test_diff_map_styles_and_legend(browser, changes, tmp_path):
     d = changes.to_dict()
     # every new and lost route is drawn, with its change, even though lost ones are
     # not active; lost routes are dashed
-    drawn = page.evaluate("""() => {
-        const m = window.musicnetMap;
-        return m.edges.get().filter(e => e.dashes || e.width === 3).length; }""")
-    assert drawn >= len(d["routes_added"]) + len(d["routes_removed"])
-    lost = page.evaluate("""() => window.musicnetMap.edges.get()
-        .filter(e => Array.isArray(e.dashes) && e.color.color === '#c92a2a').length""")
-    assert lost == len(d["routes_removed"])
-    ids = page.evaluate("() => window.musicnetMap.nodes.getIds()")
+    drawn = page.evaluate("() => window.musicnetMap.routeClasses()")
+    assert sum(c == "added" for _, _, c in drawn) >= len(d["routes_added"])
+    assert sum(c == "removed" for _, _, c in drawn) == len(d["routes_removed"])
+    styles = page.evaluate("() => window.musicnetMap.data.class_styles")
+    assert styles["removed"]["dash"] and not styles["added"]["dash"]  # lost ones dashed
+    assert styles["removed"]["colour"].lower() == "#c92a2a"
+    ids = page.evaluate("() => window.musicnetMap.data.nodes.id")
     assert {r["id"] for r in d["organisations_removed"]} <= set(ids)
     # the header counts the current network, not the lost organisations
     new = changes.new

@@ -111,8 +111,11 @@ def test_html_outputs_hold_text_as_data(net, title):
     assert parsed.tags.count("script") == 3  # data block, vis-network, the map's own
     assert not any(k.startswith("on") for k, _ in parsed.attrs)
     data = json.loads(parsed.data_json)  # the data block is intact JSON ...
-    assert [n["name"] for n in data["nodes"]] == [o.name for o in net.orgs.values()]
-    assert [n["notes"] for n in data["nodes"]] == [o.notes for o in net.orgs.values()]
+    assert data["nodes"]["name"] == [o.name for o in net.orgs.values()]
+    assert data["nodes"]["id"] == list(net.orgs)
+    notes = data["nodes"]["notes"]
+    assert [notes.get(str(i), "") for i in range(len(net))] == [o.notes for o in
+                                                                 net.orgs.values()]
     rep = render_report(net, title=title, suggestions=0)
     parsed = _Collect()
     parsed.feed(rep)

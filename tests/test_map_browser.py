@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 import musicnet
@@ -12,11 +13,19 @@ from musicnet.model import Organisation, Route
 from musicnet.render.map import render_map
 from musicnet.synth import write_data
 
+from .conftest import net_of, org
+
 pytestmark = pytest.mark.browser
+SIZES = [(1440, 900), (1280, 800), (1024, 768), (768, 1024)]
 
 
-def open_map(browser, path: Path, requests: list[str] | None = None):
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
+def open_map(browser, path: Path, requests: list[str] | None = None,
+             size: tuple[int, int] = (1440, 900), context=None):
+    if context is not None:
+        page = context.new_page()
+        page.set_viewport_size({"width": size[0], "height": size[1]})
+    else:
+        page = browser.new_page(viewport={"width": size[0], "height": size[1]})
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -29,11 +38,25 @@ def open_map(browser, path: Path, requests: list[str] | None = None):
     return page
 
 
+def write(tmp: Path, net, name: str = "map.html", **kw) -> Path:
+    path = tmp / name
+    path.write_text(render_map(net, **kw), encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="module")
 def sample_map(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("map") / "map.html"
-    path.write_text(render_map(musicnet.load("data")), encoding="utf-8")
-    return path
+    return write(tmp_path_factory.mktemp("map"), musicnet.load("data"))
+
+
+def overlaps(boxes: list[dict]) -> list[tuple[str, str]]:
+    out = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            if (a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"]
+                    and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]):
+                out.append((a["id"], b["id"]))
+    return out
 
 
 def test_loads_offline_with_counts(browser, sample_map, sample_net):
@@ -44,11 +67,93 @@ def test_loads_offline_with_counts(browser, sample_map, sample_net):
     body = page.locator("body")
     assert int(body.get_attribute("data-visible-nodes")) == len(sample_net)
     assert int(body.get_attribute("data-visible-edges")) == sample_net.graph.number_of_edges()
-    # lapsed and planned routes are off by default and can be switched on
     page.check("#show-lapsed")
     page.check("#show-planned")
     assert int(body.get_attribute("data-visible-edges")) == len(sample_net.routes)
     assert page.evaluate("window.musicnetMap.nodes.length") == len(sample_net)
+    page.close()
+
+
+def _small_network():
+    """15 organisations typed by hand, with long-ish real-looking names."""
+    names = ["Deptford Young Voices", "Lewisham Music Hub", "Catford Youth Club",
+             "Brockley Refugee Welcome", "Goldsmiths Junior Music", "Albany Grime Lab",
+             "Horniman Steel Pan", "Sydenham Special School", "Forest Hill Jazz Ensemble",
+             "New Cross Learning PRU", "Trinity Laban Youth", "Ladywell Songwriters",
+             "Blackheath Youth Orchestra", "Lee Green Beats", "Hither Green Choir"]
+    stages = ["first_access", "participation", "developing", "advanced", "professional"]
+    orgs = [org(f"o{i}", stages[i % 5], name=name, remit=("majority_cc", "minority_cc",
+            "general")[i % 3]) for i, name in enumerate(names)]
+    routes = [(f"o{i}", f"o{i + 1}") for i in range(14)] + [("o0", "o5"), ("o3", "o9")]
+    return net_of(orgs, routes)
+
+
+@pytest.mark.parametrize("which", ["small", "sample"])
+def test_every_name_drawn_without_overlap_at_opening_view(browser, tmp_path, which,
+                                                          sample_net):
+    net = _small_network() if which == "small" else sample_net
+    page = open_map(browser, write(tmp_path, net))
+    boxes = page.evaluate("window.musicnetMap.labelBoxes()")
+    assert overlaps(boxes) == []
+    assert all(b["font_px"] >= 11 for b in boxes)
+    # each drawn name is the organisation's own, beside its node
+    for b in boxes:
+        x, y = page.evaluate("id => window.musicnetMap.domPosition(id)", b["id"])
+        assert b["text"].replace("…", "") in net.name(b["id"]) or \
+            net.name(b["id"]).startswith(b["text"].split(" ")[0])
+        assert abs(b["x"] + b["w"] / 2 - x) < b["w"] / 2 + 30
+        assert abs(b["y"] + b["h"] / 2 - y) < b["h"] / 2 + 30
+    drawn = {b["id"] for b in boxes}
+    if which == "small":
+        assert drawn == set(net.orgs)
+    else:  # the most important come first: single points of failure are named
+        spof = {b.id for b in net.bridge_organisations()}
+        assert len(spof & drawn) >= 0.9 * len(spof)
+        assert len(drawn) >= 0.8 * len(net)
+    # labels never sit under the key
+    legend = page.locator("#legend").bounding_box()
+    assert all(b["y"] + b["h"] <= legend["y"] + 0.5 for b in boxes)
+    page.close()
+
+
+def test_zooming_in_reveals_more_names_still_without_overlap(browser, tmp_path):
+    orgs, routes = musicnet.synth.generate(600, 2400, seed=3)
+    net = musicnet.Network(orgs, routes)
+    page = open_map(browser, write(tmp_path, net))
+    first = page.evaluate("window.musicnetMap.labelBoxes()")
+    assert 0 < len(first) < len(net) and overlaps(first) == []
+    # the first names placed are the most important ones
+    flags = page.evaluate("window.musicnetMap.data.nodes.label_rank")
+    ranks = [flags[list(net.orgs).index(b["id"])] for b in first]
+    quarter = len(net) // 4
+    assert sum(r < quarter for r in ranks) > sum(r >= 3 * quarter for r in ranks)
+    page.evaluate("""() => { const m = window.musicnetMap.network;
+        m.moveTo({scale: m.getScale() * 4, animation: false}); }""")
+    page.wait_for_timeout(100)
+    zoomed = page.evaluate("window.musicnetMap.labelBoxes()")
+    assert overlaps(zoomed) == []
+    view = page.locator("#map").bounding_box()
+    inside = page.evaluate("""() => { const m = window.musicnetMap, ids = m.data.nodes.id;
+        const r = document.getElementById('map').getBoundingClientRect();
+        return ids.filter(id => { const p = m.domPosition(id);
+            return p[0] > r.left && p[0] < r.right && p[1] > r.top && p[1] < r.bottom; }).length;
+        }""")
+    assert inside < len(net) and len(zoomed) >= min(inside, 1) and view["width"] > 0
+    page.close()
+
+
+def test_hover_shows_a_text_tooltip(browser, tmp_path):
+    net = _small_network()
+    net = net_of([*[*net.orgs.values()][:-1], org("x", name="<b>Bold</b> & co")],
+                 [("o0", "x")])
+    page = open_map(browser, write(tmp_path, net))
+    x, y = page.evaluate("window.musicnetMap.domPosition('x')")
+    page.mouse.move(x, y)
+    page.wait_for_selector("#tooltip:not([hidden])")
+    tip = page.locator("#tooltip")
+    assert "<b>Bold</b> & co" in tip.text_content()
+    assert "Lewisham" in tip.text_content() and "participation" in tip.text_content()
+    assert page.locator("#tooltip b").count() == 0
     page.close()
 
 
@@ -59,7 +164,9 @@ def test_search_focuses_and_selects(browser, sample_map, sample_net):
     page.press("#search", "Enter")
     assert page.locator("body").get_attribute("data-selected") == target.id
     assert page.locator("#panel-name").text_content() == target.name
-    assert page.evaluate("window.musicnetMap.network.getSelectedNodes()") == [target.id]
+    vis_id = page.evaluate("id => window.musicnetMap.visId(id)", target.id)
+    assert page.evaluate("window.musicnetMap.network.getSelectedNodes()") == [vis_id]
+    assert target.id in {b["id"] for b in page.evaluate("window.musicnetMap.labelBoxes()")}
     page.fill("#search", "no such organisation anywhere")
     page.press("#search", "Enter")
     assert "No organisation" in page.locator("#search-status").text_content()
@@ -86,51 +193,263 @@ def test_filters(browser, sample_map, sample_net):
     page.close()
 
 
-def test_highlight_toggles(browser, sample_map, sample_net):
+def test_highlights_have_their_own_styles(browser, sample_map, sample_net):
     page = open_map(browser, sample_map)
     dead = sample_net.dead_ends()[0]
     ok = next(v for v in sample_net.orgs if v not in sample_net.dead_ends()
-              and v not in sample_net.progression_gaps())
-    border = "id => window.musicnetMap.nodes.get(id).color.border"
-    assert page.evaluate(border, dead) == "#333333"
+              and v not in sample_net.progression_gaps()
+              and v not in {b.id for b in sample_net.bridge_organisations()})
+    rings = "id => window.musicnetMap.ringsOf(id)"
+    assert page.evaluate(rings, dead) == []
     page.check("#hl-dead_end")
-    assert page.evaluate(border, dead) == "#d62728"
-    assert page.evaluate(border, ok) == "#333333"
+    assert page.evaluate(rings, dead) == ["dead_end"]
+    assert page.evaluate(rings, ok) == []
     assert f"({len(sample_net.dead_ends())})" in page.locator("#highlights").text_content()
     page.check("#hl-bridge")
     s, t = sample_net.bridges()[0]
-    widths = page.evaluate("""([s, t]) => window.musicnetMap.edges.get()
-        .filter(e => e.from === s && e.to === t).map(e => e.width)""", [s, t])
-    assert widths == [4]
+    assert page.evaluate("([s, t]) => window.musicnetMap.edgeStyleOf(s, t)", [s, t]) == ["bridge"]
+    # every highlight and line style differs from the others and from the node colours
+    data = page.evaluate("window.musicnetMap.data")
+    styles = [(v["colour"], tuple(v["dash"])) for v in data["flag_styles"].values()]
+    styles += [(v["colour"], tuple(v["dash"])) for v in data["line_styles"].values()]
+    styles += [(v["colour"], tuple(v["dash"])) for v in data["class_styles"].values()]
+    assert len(set(styles)) == len(styles)
+    node_colours = {c.lower() for c in data["colour_schemes"]["role"]["colours"].values()}
+    assert not node_colours & {c.lower() for c, _ in styles}
+    legend = page.locator("#legend").text_content()
+    assert "dead ends" in legend and "fragile route" in legend
     page.uncheck("#hl-dead_end")
-    assert page.evaluate(border, dead) == "#333333"
+    assert page.evaluate(rings, dead) == []
+    page.close()
+
+
+def test_colour_by_switch(browser, sample_map, sample_net):
+    page = open_map(browser, sample_map)
+    v = next(iter(sample_net.orgs))
+    o = sample_net.org(v)
+    schemes = page.evaluate("window.musicnetMap.data.colour_schemes")
+    fill = "id => window.musicnetMap.fillOf(id)"
+    assert page.evaluate(fill, v) == schemes["role"]["colours"][o.role]
+    assert len(set(schemes["role"]["colours"].values())) == 3
+    from musicnet.layout import group_of
+
+    for key, value in (("type", o.type), ("remit", o.remit), ("hub_area", group_of(o.borough)),
+                       ("top", musicnet.schema.STAGES[o.highest_level])):
+        page.select_option("#colour-by", key)
+        assert page.evaluate(fill, v) == schemes[key]["colours"][value]
+        assert schemes[key]["label"].lower() in page.locator("#legend").text_content().lower()
+    page.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_clicks_land_and_page_never_scrolls(browser, sample_map, sample_net, size):
+    page = open_map(browser, sample_map, size=size)
+    scroll = "[document.documentElement.scrollHeight, document.documentElement.scrollWidth]"
+    assert page.evaluate(scroll) == [size[1], size[0]]
+    assert page.locator("#legend").is_visible()
+    legend = page.locator("#legend").bounding_box()
+    assert legend["y"] + legend["height"] <= size[1]
+    # click three organisations spread over the map, each where it is drawn
+    wanted = ["open-doors-music-network-london-wide", sorted(sample_net.orgs)[0],
+              sample_net.bridge_organisations()[0].id]
+    for oid in wanted:
+        page.evaluate("""id => { const m = window.musicnetMap, i = m.visId(id),
+            p = m.network.getPositions([i])[i];
+            m.network.moveTo({position: p, scale: 1.3, animation: false}); }""", oid)
+        x, y = page.evaluate("id => window.musicnetMap.domPosition(id)", oid)
+        page.mouse.click(x, y)
+        assert page.locator("body").get_attribute("data-selected") == oid
+        assert page.evaluate("[window.scrollX, window.scrollY]") == [0, 0]
+        assert page.evaluate(scroll) == [size[1], size[0]]
     page.close()
 
 
 def test_click_shows_details_and_pathways(browser, sample_map, sample_net):
     page = open_map(browser, sample_map)
     oid = "open-doors-music-network-london-wide"
-    page.evaluate("id => window.musicnetMap.network.focus(id, {scale: 1.5, animation: false})",
-                  oid)
-    pos = page.evaluate("""id => { const m = window.musicnetMap.network;
-        const p = m.canvasToDOM(m.getPositions([id])[id]);
-        const r = document.getElementById('map').getBoundingClientRect();
-        return [p.x + r.left, p.y + r.top]; }""", oid)
-    page.mouse.click(pos[0], pos[1])
+    x, y = page.evaluate("id => window.musicnetMap.domPosition(id)", oid)
+    page.mouse.click(x, y)
     assert page.locator("body").get_attribute("data-selected") == oid
     assert page.locator("#panel-name").text_content() == sample_net.org(oid).name
-    reach = len(__import__("networkx").descendants(sample_net.graph, oid))
-    assert f"{reach} organisations reachable" in page.locator("#pathways").text_content()
-    # reachable organisations are coloured by stage, the rest greyed out
-    other = next(v for v in sample_net.orgs if v not in
-                 __import__("networkx").descendants(sample_net.graph, oid) and v != oid)
-    assert page.evaluate("id => window.musicnetMap.nodes.get(id).color.background",
-                         other) == "#e3e3e3"
+    reach = nx.descendants(sample_net.graph, oid)
+    assert f"{len(reach)} organisations reachable" in page.locator("#pathways").text_content()
+    other = next(v for v in sample_net.orgs if v not in reach and v != oid)
+    assert page.evaluate("id => window.musicnetMap.fillOf(id)", other) == "#E6E6E6"
+    s, t = next((u, w) for u, w in sample_net.graph.edges() if u in reach and w in reach)
+    assert page.evaluate("([s, t]) => window.musicnetMap.edgeStyleOf(s, t)", [s, t]) == \
+        ["pathway"]
     onward = sorted(sample_net.graph.successors(oid))
     shown = page.locator("#panel-body section:nth-of-type(2) button.link").all_text_contents()
     assert sorted(shown) == sorted(sample_net.name(v) for v in onward)
     page.click("#clear-selection")
     assert page.locator("body").get_attribute("data-selected") is None
+    page.close()
+
+
+def test_suggested_links_layer(browser, sample_map, sample_net):
+    page = open_map(browser, sample_map)
+    expected = sample_net.suggest_links(top=10)
+    data = page.evaluate("window.musicnetMap.data.suggestions")
+    ids = page.evaluate("window.musicnetMap.data.nodes.id")
+    assert [(ids[d["s"]], ids[d["t"]], d["score"], d["reasons"]) for d in data] == \
+        [(s.source, s.target, s.score, s.reasons) for s in expected]
+    assert "(10)" in page.locator("#layers").text_content()
+    assert page.evaluate("window.musicnetMap.edgeView.length") == 0
+    page.check("#show-suggested")
+    assert page.evaluate("window.musicnetMap.edgeView.length") == len(expected)
+    assert "suggested new link" in page.locator("#legend").text_content()
+    page.evaluate("""() => { const m = window.musicnetMap.network;
+        m.moveTo({scale: m.getScale() * 1.6, animation: false}); }""")
+    ends = [(page.evaluate("id => window.musicnetMap.domPosition(id)", s.source),
+             page.evaluate("id => window.musicnetMap.domPosition(id)", s.target))
+            for s in expected]
+
+    def dist(p, a, b):  # from point p to segment a-b
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        t = max(0, min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy)))
+        return ((p[0] - a[0] - t * dx) ** 2 + (p[1] - a[1] - t * dy) ** 2) ** 0.5
+
+    # a suggested link whose middle is clear of the others, then click its middle
+    k, mid = next((k, ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)) for k, (a, b) in enumerate(ends)
+                  if all(dist(((a[0] + b[0]) / 2, (a[1] + b[1]) / 2), *e) > 12
+                         for j, e in enumerate(ends) if j != k))
+    best = expected[k]
+    page.mouse.click(*mid)
+    assert page.locator("body").get_attribute("data-suggestion") == str(k)
+    reasons = page.locator("#suggestion-reasons li").all_text_contents()
+    assert reasons == best.reasons
+    impact = page.locator("#suggestion-impact").text_content()
+    assert f"Progression gaps closed{len(best.impact['progression_gaps_closed'])}" in impact
+    page.close()
+
+
+def test_geography_view_draws_london(browser, sample_map, sample_net):
+    page = open_map(browser, sample_map)
+    first = "window.musicnetMap.visId(window.musicnetMap.data.nodes.id[0])"
+    before = page.evaluate(f"window.musicnetMap.network.getPositions([{first}])")
+    page.check("input[value=geo]")
+    after = page.evaluate(f"window.musicnetMap.network.getPositions([{first}])")
+    assert before != after
+    data = page.evaluate("window.musicnetMap.data.geo")
+    assert len(data["boroughs"]) == 33
+    assert "Crown copyright" in page.locator("#map-attribution").text_content()
+    assert page.locator("#map-attribution").is_visible()
+    names = {b["text"] for b in page.evaluate("window.musicnetMap.viewLabels()")}
+    assert len(names & set(musicnet.schema.BOROUGHS)) >= 16  # borough names, legible
+    assert "London-wide (1)" in names
+    boxes = page.evaluate("window.musicnetMap.labelBoxes()")
+    assert overlaps(boxes + [{"id": "v", **b} for b in
+                             page.evaluate("window.musicnetMap.viewLabels()")]) == []
+    # the canvas really has the boroughs painted: pixels in the hub-area tints
+    tints = page.evaluate("window.musicnetMap.data.area_tints")
+    shot = page.locator("#map").screenshot()
+    from io import BytesIO
+
+    from PIL import Image
+
+    img = Image.open(BytesIO(shot)).convert("RGB")
+    colours = {"#{:02X}{:02X}{:02X}".format(*c) for _, c in img.getcolors(1 << 20)}
+    assert len(colours & set(tints.values())) >= 4
+    page.close()
+
+
+def test_png_download(browser, sample_map, tmp_path):
+    page = open_map(browser, sample_map)
+    with page.expect_download() as info:
+        page.click("#download-png")
+    path = tmp_path / "map.png"
+    info.value.save_as(path)
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+    page.close()
+
+
+def test_dragged_positions_kept_and_reset(browser, sample_map, sample_net):
+    context = browser.new_context()
+    page = open_map(browser, sample_map, context=context)
+    oid = sorted(sample_net.orgs)[5]
+    x, y = page.evaluate("id => window.musicnetMap.domPosition(id)", oid)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 60, y + 40, steps=8)
+    page.mouse.up()
+    moved = page.evaluate("id => window.musicnetMap.domPosition(id)", oid)
+    assert abs(moved[0] - x - 60) < 3 and abs(moved[1] - y - 40) < 3
+    page.close()
+    page = open_map(browser, sample_map, context=context)  # the same browser: kept
+    again = page.evaluate("id => window.musicnetMap.domPosition(id)", oid)
+    assert abs(again[0] - moved[0]) < 2 and abs(again[1] - moved[1]) < 2
+    page.click("#reset-layout")
+    back = page.evaluate("id => window.musicnetMap.domPosition(id)", oid)
+    assert abs(back[0] - x) < 2 and abs(back[1] - y) < 2
+    page.close()
+    page = open_map(browser, sample_map, context=context)
+    assert page.evaluate("id => window.musicnetMap.domPosition(id)", oid) == back
+    page.close()
+    context.close()
+
+
+def test_list_view(browser, sample_map, sample_net):
+    page = open_map(browser, sample_map)
+    page.click("#tab-list")
+    assert page.locator("#list-view").is_visible() and not page.locator("#map").is_visible()
+    rows = page.locator("#org-table tbody tr")
+    assert rows.count() == len(sample_net)
+    names = page.locator("#org-table tbody th").all_text_contents()
+    assert names == sorted(names, key=str.lower) or names == sorted(
+        (o.name for o in sample_net.orgs.values()), key=lambda s: s.lower())
+    # sort by onward routes, most first (second click)
+    page.click("#org-table th[data-key=onward] button")
+    page.click("#org-table th[data-key=onward] button")
+    assert page.get_attribute("#org-table th[data-key=onward]", "aria-sort") == "descending"
+    top = page.locator("#org-table tbody tr").first.get_attribute("data-id")
+    assert sample_net.graph.out_degree(top) == max(d for _, d in sample_net.graph.out_degree())
+    # filter by typing, keyboard only
+    page.focus("#list-filter")
+    page.keyboard.type("bexley")
+    bexley = sum(o.borough == "Bexley" for o in sample_net.orgs.values())
+    assert page.locator("#org-table tbody tr").count() >= bexley
+    # Enter on a name shows it on the map
+    first = page.locator("#org-table tbody tr").first.get_attribute("data-id")
+    page.focus("#org-table tbody tr >> nth=0 >> button")
+    page.keyboard.press("Enter")
+    assert page.locator("#map").is_visible()
+    assert page.locator("body").get_attribute("data-selected") == first
+    page.close()
+
+
+def test_javascript_property_names_as_ids(browser, tmp_path):
+    ids = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "length"]
+    orgs = [org(v, ("first_access", "participation", "developing")[i % 3], name=f"Org {v}")
+            for i, v in enumerate(ids)]
+    routes = [(ids[i], ids[i + 1]) for i in range(len(ids) - 1)] + [("__proto__", "length")]
+    net = net_of(orgs, routes)
+    page = open_map(browser, write(tmp_path, net))
+    assert page.errors == []
+    assert {b["id"] for b in page.evaluate("window.musicnetMap.labelBoxes()")} == set(ids)
+    for v in ids:
+        x, y = page.evaluate("id => window.musicnetMap.domPosition(id)", v)
+        page.mouse.click(x, y)
+        assert page.locator("body").get_attribute("data-selected") == v
+        assert page.locator("#panel-name").text_content() == f"Org {v}"
+        reach = len(nx.descendants(net.graph, v))
+        assert f"{reach} organisations reachable" in page.locator("#pathways").text_content()
+    page.fill("#search", "toString")
+    page.press("#search", "Enter")
+    assert page.locator("body").get_attribute("data-selected") == "toString"
+    page.click("#tab-list")
+    assert page.locator("#org-table tbody tr").count() == len(ids)
+    page.click("#tab-map")
+    page.click("#relax")  # physics over ids like these must not throw
+    page.wait_for_timeout(600)
+    page.click("#relax")
+    x, y = page.evaluate("window.musicnetMap.domPosition('constructor')")
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 30, y + 30, steps=4)
+    page.mouse.up()
+    page.check("input[value=geo]")
+    assert page.errors == []
     page.close()
 
 
@@ -156,7 +475,6 @@ def test_hostile_text_is_shown_literally(browser, tmp_path):
             website="javascript:window.__xss=9" if i == 0 else "https://example.org/?q=<x>"))
     routes = [Route(f"p{i}", f"p{i + 1}", notes=PAYLOADS[i]) for i in range(len(PAYLOADS) - 1)]
     write_data(tmp_path / "data", orgs, routes[1:])
-    # the loader accepts hostile names and notes but rejects a javascript: website
     with pytest.raises(musicnet.DataError) as info:
         musicnet.load(tmp_path / "data")
     assert [p.field for p in info.value.problems] == ["website"]
@@ -176,9 +494,12 @@ def test_hostile_text_is_shown_literally(browser, tmp_path):
             assert link.count() == 0
         else:
             assert link.get_attribute("href") == "https://example.org/?q=%3Cx%3E"
-        page.locator("#panel-body").hover()
+        x, y = page.evaluate("id => window.musicnetMap.domPosition(id)", f"p{i}")
+        page.mouse.move(x, y)
+    page.click("#tab-list")
     assert page.evaluate("window.__xss") is None
-    assert page.locator("#panel-body img, #panel-body script, #panel-body b").count() == 0
+    assert page.locator("#panel-body img, #panel-body script, #panel-body b, #tooltip b, "
+                        "#org-table img").count() == 0
     assert page.errors == []
     page.close()
 
@@ -187,7 +508,7 @@ def test_private_fields_left_out_by_default(tmp_path):
     net = musicnet.load("data")
     html = render_map(net)
     data = json.loads(html.split('id="musicnet-data">', 1)[1].split("</script>", 1)[0])
-    assert all("contact_email" not in n and "notes" not in n for n in data["nodes"])
+    assert "contact_email" not in data["nodes"] and "notes" not in data["nodes"]
     assert "hello@" not in html
     html_private = render_map(net, include_private=True)
     assert "hello@" in html_private
@@ -196,7 +517,7 @@ def test_private_fields_left_out_by_default(tmp_path):
 def test_keyboard_only_use(browser, sample_map, sample_net):
     page = open_map(browser, sample_map)
     page.focus("#search")
-    page.keyboard.type("bexley")  # no name matches: falls back to nothing found
+    page.keyboard.type("bexley")
     page.keyboard.press("Enter")
     assert "No organisation" in page.locator("#search-status").text_content()
     page.fill("#search", "")
@@ -204,7 +525,6 @@ def test_keyboard_only_use(browser, sample_map, sample_net):
     page.keyboard.type(target)
     page.keyboard.press("Enter")
     assert page.locator("body").get_attribute("data-selected") == target
-    # tab order reaches the view switch and the highlight toggles, and space toggles them
     page.focus("#hl-gap")
     page.keyboard.press("Space")
     assert page.is_checked("#hl-gap")
@@ -215,11 +535,26 @@ def test_keyboard_only_use(browser, sample_map, sample_net):
     page.close()
 
 
-def test_geo_view_moves_nodes(browser, sample_map):
-    page = open_map(browser, sample_map)
-    first = "window.musicnetMap.data.nodes[0].id"
-    before = page.evaluate(f"window.musicnetMap.network.getPositions([{first}])")
-    page.check("input[value=geo]")
-    after = page.evaluate(f"window.musicnetMap.network.getPositions([{first}])")
-    assert before != after
+@pytest.mark.parametrize("which", ["map", "list", "report"])
+def test_no_serious_accessibility_violations(browser, sample_map, tmp_path, which):
+    from axe_playwright_python.sync_playwright import Axe
+
+    if which == "report":
+        from musicnet.render.report import render_report
+
+        path = tmp_path / "report.html"
+        path.write_text(render_report(musicnet.load("data")), encoding="utf-8")
+        page = browser.new_page()
+        page.goto(path.as_uri())
+    else:
+        page = open_map(browser, sample_map)
+        if which == "list":
+            page.click("#tab-list")
+        page.select_option("#colour-by", "type")
+        page.evaluate("id => window.musicnetMap.select(id)", "open-doors-music-network-london-wide")
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"]
+           if v["impact"] in ("serious", "critical")]
+    assert bad == [], json.dumps([(v["id"], v["help"], [n["target"] for n in v["nodes"]][:5])
+                                  for v in bad], indent=1)
     page.close()

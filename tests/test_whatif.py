@@ -178,7 +178,7 @@ def test_whatif_cli_errors_and_map(tmp_path):
               "--map", str(out))
     assert res.returncode == 0 and "Dead ends resolved" in res.stdout
     html = out.read_text()
-    assert '"status": "proposed"' in html
+    assert '"proposed"' in html and "Proposed route (what-if)" in html
 
 
 def test_whatif_routes_file(tmp_path):
@@ -209,10 +209,12 @@ def test_proposed_routes_drawn_dashed(browser, tmp_path, sample_net):
     page = browser.new_page()
     page.goto(path.as_uri())
     page.wait_for_selector("body[data-ready=true]")
-    dashed = page.evaluate("""window.musicnetMap.edges.get().filter(e =>
-        e.from === 'ashdown-primary-school' && e.to === 'marigold-song-studio')
-        .map(e => [e.dashes, e.color.color])""")
-    assert dashed == [[[10, 6], "#1b9e3e"]]
+    styles = page.evaluate("""window.musicnetMap.edgeStyleOf('ashdown-primary-school',
+        'marigold-song-studio')""")
+    assert styles == ["cls:proposed"]
+    style = page.evaluate("window.musicnetMap.data.class_styles.proposed")
+    assert style["width"] >= 5 and style["dash"]  # thick and dashed
+    assert "Proposed route (what-if)" in page.locator("#legend").text_content()
     page.close()
 
 

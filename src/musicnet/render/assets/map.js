@@ -1,11 +1,21 @@
-/* musicnet interactive map. All data text is placed with textContent, never innerHTML. */
+/* musicnet interactive map. All data text is placed with textContent (or drawn on the
+   canvas), never innerHTML. Organisations are known by their position in the data (an
+   integer); their ids are only ever keys of Map objects, so ids such as "__proto__" or
+   "constructor" are plain strings here. */
 (function () {
   "use strict";
   var DATA = JSON.parse(document.getElementById("musicnet-data").textContent);
+  var N = DATA.nodes.id, V = DATA.vocab, ND = DATA.nodes, ED = DATA.edges;
+  var n = N.length, m = ED.s.length;
   var byId = new Map();
-  DATA.nodes.forEach(function (n) { byId.set(n.id, n); });
-  var STAGES = DATA.stages;
-
+  N.forEach(function (id, i) { byId.set(id, i); });
+  var STAGES = V.stage;
+  var FLAG_BIT = new Map();
+  DATA.flag_order.forEach(function (f, i) { FLAG_BIT.set(f, 1 << i); });
+  function sparse(obj, i) {
+    var k = String(i);
+    return Object.prototype.hasOwnProperty.call(obj, k) ? obj[k] : null;
+  }
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
     if (attrs) Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
@@ -13,327 +23,907 @@
     return e;
   }
   function pretty(s) { return String(s).replace(/_/g, " "); }
+  function fromBits(b, vocab) {
+    var out = [];
+    if (Array.isArray(b)) return b.map(function (k) { return vocab[k]; });
+    for (var k = 0; k < vocab.length; k++) if (b & (1 << k)) out.push(vocab[k]);
+    return out;
+  }
+  function hasFlag(i, f) { return (ND.flags[i] & FLAG_BIT.get(f)) !== 0; }
+  function hubArea(i) { return DATA.hub_of_borough[V.borough[ND.borough[i]]]; }
+  var org = {  // readable views of one organisation
+    name: function (i) { return ND.name[i]; },
+    type: function (i) { return V.type[ND.type[i]]; },
+    remit: function (i) { return V.remit[ND.remit[i]]; },
+    role: function (i) { return V.role[ND.role[i]]; },
+    borough: function (i) { return V.borough[ND.borough[i]]; },
+    stages: function (i) { return fromBits(ND.stages[i], STAGES); },
+    groups: function (i) { return fromBits(ND.groups[i], V.group); },
+    genres: function (i) { return fromBits(ND.genres[i], V.genre); }
+  };
+  var edgeCls = new Map(), edgePeople = new Map(), bridgeEdge = new Set(ED.bridge);
+  Object.keys(ED.cls).forEach(function (k) { edgeCls.set(+k, ED.cls[k]); });
+  Object.keys(ED.people).forEach(function (k) { edgePeople.set(+k, ED.people[k]); });
+  function edgeStatus(j) { return V.status[ED.status[j]]; }
+  // borough outlines come as encoded polylines (see musicnet.render.map.polyline)
+  function decodePolyline(str) {
+    var out = [], i = 0, prev = [0, 0], axis = 0;
+    while (i < str.length) {
+      var result = 0, shift = 0, b;
+      do { b = str.charCodeAt(i++) - 63; result |= (b & 0x1f) << shift; shift += 5; } while (b >= 0x20);
+      prev[axis] += (result & 1) ? ~(result >> 1) : (result >> 1);
+      out.push(prev[axis]);
+      axis = 1 - axis;
+    }
+    return out;
+  }
+  DATA.geo.boroughs.forEach(function (b) { b.rings = b.rings.map(decodePolyline); });
 
-  // ---- state ---------------------------------------------------------------------------
+  // ---- state ------------------------------------------------------------------------------
+  var narrow = window.matchMedia("(max-width: 900px)").matches;
   var state = {
-    view: "ladder",
-    filters: {},          // key -> selected value ("" = all)
-    kind: "",
-    showLapsed: false,
-    showPlanned: false,
-    byCluster: false,     // colour organisations by cluster instead of type
-    highlights: {},       // flag -> bool
-    selected: null,       // selected organisation id
-    reach: null           // Map id -> stage index reached (for the selected organisation)
+    view: "ladder", colourBy: "role", filters: {}, kind: "", showLapsed: false,
+    showPlanned: false, showSuggested: false, highlights: {}, selected: null, reach: null,
+    hits: [], suggestion: null
   };
 
-  // ---- adjacency over active (and proposed) routes, for pathways ----------------------
-  var out = new Map();
-  DATA.edges.forEach(function (e) {
-    if (e.status !== "active" && e.status !== "proposed") return;
-    if (!out.has(e.from)) out.set(e.from, []);
-    out.get(e.from).push(e.to);
-  });
+  // ---- routes a young person can take: active and proposed, as adjacency lists -------------
+  var outAdj = [], inAdj = [];
+  for (var i0 = 0; i0 < n; i0++) { outAdj.push([]); inAdj.push([]); }
+  for (var j0 = 0; j0 < m; j0++) {
+    var st0 = edgeStatus(j0);
+    if (st0 === "active" || edgeCls.get(j0) === "proposed") {
+      outAdj[ED.s[j0]].push(ED.t[j0]); inAdj[ED.t[j0]].push(ED.s[j0]);
+    }
+  }
   function reachable(start) {
-    var seen = new Map([[start, 0]]);
-    var queue = [start];
-    while (queue.length) {
-      var v = queue.shift();
-      (out.get(v) || []).forEach(function (w) {
+    var seen = new Map([[start, 0]]), queue = [start], head = 0;
+    while (head < queue.length) {
+      var v = queue[head++];
+      outAdj[v].forEach(function (w) {
         if (!seen.has(w)) { seen.set(w, seen.get(v) + 1); queue.push(w); }
       });
     }
     return seen;
   }
 
-  // ---- styles -----------------------------------------------------------------------------
-  var SHAPE = {majority_cc: "diamond", minority_cc: "dot", general: "square"};
-  var FLAG_COLOUR = DATA.flag_colours;
-  function nodeStyle(n) {
-    var base = DATA.type_colours[n.type] || "#888888";
-    if (state.byCluster) {
-      base = n.cluster >= 0 ? DATA.clusters[n.cluster].colour : "#dddddd";
-    }
-    var style = {
-      id: n.id, label: n.name, shape: SHAPE[n.remit] || "dot", size: n.size,
-      x: state.view === "geo" ? n.gx : n.x, y: state.view === "geo" ? n.gy : n.y,
-      borderWidth: n.remit === "majority_cc" ? 3 : 1,
-      color: {background: base, border: "#333333",
-              highlight: {background: base, border: "#000000"}},
-      font: {color: "#222222", size: 12}, opacity: 1
-    };
-    var ring = null;
-    DATA.flag_order.forEach(function (f) {
-      if (!ring && state.highlights[f] && n.flags.indexOf(f) >= 0) ring = FLAG_COLOUR[f];
-    });
-    if (ring) {
-      style.borderWidth = 6;
-      style.color.border = ring;
-      style.color.highlight.border = ring;
-    }
-    if (n.change) {  // the map of changes
-      var cc = DATA.change_colours[n.change];
-      style.borderWidth = 6;
-      style.color.border = cc;
-      style.color.highlight.border = cc;
-      if (n.change === "removed") {
-        style.shapeProperties = {borderDashes: [5, 4]};
-        style.color.background = "#f1f3f5";
-        style.font = {color: "#868e96", size: 12};
-      }
-    }
-    if (state.reach) {
-      if (state.reach.has(n.id)) {
-        var c = DATA.stage_colours[STAGES[n.top]];
-        style.color = {background: c, border: n.id === state.selected ? "#000000" : "#333333",
-                       highlight: {background: c, border: "#000000"}};
-        if (n.id === state.selected) style.borderWidth = 5;
-      } else {
-        style.color = {background: "#e3e3e3", border: "#cccccc",
-                       highlight: {background: "#e3e3e3", border: "#999999"}};
-        style.font = {color: "#aaaaaa", size: 12};
-      }
-    }
-    return style;
-  }
-  function edgeStyle(e, i) {
-    var style = {id: i, from: e.from, to: e.to, arrows: "to", width: 1,
-                 color: {color: "#8a8a8a", highlight: "#222222", opacity: 0.75}};
-    if (e.status === "lapsed") { style.dashes = [2, 6]; style.color = {color: "#bbbbbb"}; }
-    if (e.status === "planned") { style.dashes = [8, 6]; style.color = {color: "#3a7bd5"}; }
-    if (e.status === "proposed") {
-      style.dashes = [10, 6]; style.width = 3; style.color = {color: "#1b9e3e"};
-    }
-    if (e.change) {  // the map of changes
-      style.width = 3;
-      style.color = {color: DATA.change_colours[e.change], highlight: "#222222"};
-      style.dashes = e.change === "removed" ? [8, 6] : false;
-    }
-    if (state.highlights.bridge && e.bridge) {
-      style.width = 4; style.color = {color: FLAG_COLOUR.bridge, highlight: FLAG_COLOUR.bridge};
-    }
-    if (state.reach) {
-      var on = state.reach.has(e.from) && state.reach.has(e.to) &&
-        (e.status === "active" || e.status === "proposed");
-      if (on) { style.width = Math.max(style.width, 2); style.color = {color: "#222222"}; }
-      else style.color = {color: "#e6e6e6", highlight: "#cccccc"};
-    }
-    return style;
-  }
-
-  // ---- filters --------------------------------------------------------------------------
-  function nodeVisible(n) {
+  // ---- filters ----------------------------------------------------------------------------
+  var visible = new Uint8Array(n);
+  function nodeVisible(i) {
     var f = state.filters;
-    if (f.borough && n.borough !== f.borough) return false;
-    if (f.hub_area && n.hub_area !== f.hub_area) return false;
-    if (f.type && n.type !== f.type) return false;
-    if (f.remit && n.remit !== f.remit) return false;
-    if (f.role && n.role !== f.role) return false;
-    if (f.target_group && n.target_groups.indexOf(f.target_group) < 0) return false;
-    if (f.stage && n.stages.indexOf(f.stage) < 0) return false;
-    if (f.genre && n.genres.indexOf(f.genre) < 0) return false;
+    if (f.borough && org.borough(i) !== f.borough) return false;
+    if (f.hub_area && hubArea(i) !== f.hub_area) return false;
+    if (f.type && org.type(i) !== f.type) return false;
+    if (f.remit && org.remit(i) !== f.remit) return false;
+    if (f.role && org.role(i) !== f.role) return false;
+    if (f.target_group && org.groups(i).indexOf(f.target_group) < 0) return false;
+    if (f.stage && org.stages(i).indexOf(f.stage) < 0) return false;
+    if (f.genre && org.genres(i).indexOf(f.genre) < 0) return false;
     return true;
   }
-  function edgeVisible(e) {
-    if (state.kind && e.kind !== state.kind) return false;
-    if (e.status === "lapsed" && !state.showLapsed && !e.change) return false;
-    if (e.status === "planned" && !state.showPlanned) return false;
+  function edgeShown(j) {
+    if (!visible[ED.s[j]] || !visible[ED.t[j]]) return false;
+    if (state.kind && V.kind[ED.kind[j]] !== state.kind) return false;
+    var s = edgeStatus(j);
+    if (edgeCls.has(j)) return true;  // routes marked by a feature (proposed, changes)
+    if (s === "lapsed" && !state.showLapsed) return false;
+    if (s === "planned" && !state.showPlanned) return false;
     return true;
   }
 
-  // ---- the network ----------------------------------------------------------------------
-  var container = document.getElementById("map");
-  var nodes = new vis.DataSet(DATA.nodes.map(nodeStyle));
-  var edges = new vis.DataSet(DATA.edges.map(edgeStyle));
-  var visibleNodes = new Set();
-  var nodeView = new vis.DataView(nodes, {filter: function (item) {
-    return visibleNodes.has(item.id);
-  }});
-  var edgeView = new vis.DataView(edges, {filter: function (item) {
-    var e = DATA.edges[item.id];
-    return edgeVisible(e) && visibleNodes.has(e.from) && visibleNodes.has(e.to);
-  }});
-  function computeVisible() {
-    visibleNodes = new Set();
-    DATA.nodes.forEach(function (n) { if (nodeVisible(n)) visibleNodes.add(n.id); });
+  // ---- node styles --------------------------------------------------------------------------
+  var SHAPE = {majority_cc: "diamond", minority_cc: "dot", general: "square"};
+  function colourValue(i) {
+    var by = state.colourBy;
+    if (by === "role") return org.role(i);
+    if (by === "type") return org.type(i);
+    if (by === "remit") return org.remit(i);
+    if (by === "hub_area") return hubArea(i);
+    return STAGES[ND.top[i]];
   }
-  computeVisible();
-  var big = DATA.nodes.length > 1500;
-  var network = new vis.Network(container, {nodes: nodeView, edges: edgeView}, {
-    physics: {enabled: false, stabilization: false,
-              solver: "forceAtlas2Based", forceAtlas2Based: {gravitationalConstant: -60}},
-    layout: {improvedLayout: false, randomSeed: 1},
-    edges: {smooth: false, selectionWidth: 2, arrowStrikethrough: false,
-            arrows: {to: {scaleFactor: 0.5}}},
-    nodes: {scaling: {label: {drawThreshold: 9}}},
-    interaction: {hover: false, tooltipDelay: 0, hideEdgesOnDrag: big, hideEdgesOnZoom: big,
-                  keyboard: {enabled: true, bindToWindow: false}, multiselect: false}
-  });
-  network.on("beforeDrawing", function (ctx) {
-    var labels = DATA.view_labels[state.view] || [];
-    ctx.save();
-    ctx.font = state.view === "geo" ? "bold 22px sans-serif" : "bold 34px sans-serif";
-    ctx.fillStyle = "rgba(31, 42, 68, 0.35)";
-    ctx.textAlign = "center";
-    labels.forEach(function (l) { ctx.fillText(l.text, l.x, l.y); });
-    ctx.restore();
-  });
-  network.once("afterDrawing", function () { document.body.dataset.ready = "true"; });
+  function fillOf(i) {
+    var c = DATA.colour_schemes[state.colourBy].colours[colourValue(i)];
+    return c || "#999999";
+  }
+  var GREY = {background: "#E6E6E6", border: "#C8C8C8"};
+  function nodeStyle(i) {
+    var bg = fillOf(i), border = "#333333", bw = 1;
+    if (state.reach) {
+      if (state.reach.has(i)) bg = DATA.colour_schemes.top.colours[STAGES[ND.top[i]]];
+      else { bg = GREY.background; border = GREY.border; }
+      if (i === state.selected) { border = "#000000"; bw = 3; }
+    }
+    return {id: i, x: state.view === "geo" ? pos.geo[i][0] : pos.ladder[i][0],
+            y: state.view === "geo" ? pos.geo[i][1] : pos.ladder[i][1],
+            color: {background: bg, border: border,
+                    highlight: {background: bg, border: "#000000"},
+                    hover: {background: bg, border: "#000000"}},
+            borderWidth: bw, borderWidthSelected: 3};
+  }
 
-  // Only items whose style changed are sent to vis (a full update is slow at 10,000+).
-  var lastNode = DATA.nodes.map(function (n) { return JSON.stringify(nodeStyle(n)); });
-  var lastEdge = DATA.edges.map(function (e, i) { return JSON.stringify(edgeStyle(e, i)); });
-  function changed(items, styleOf, last) {
-    var out = [];
-    items.forEach(function (item, i) {
-      var style = styleOf(item, i);
-      var key = JSON.stringify(style);
-      if (key !== last[i]) { last[i] = key; out.push(style); }
+  // ---- positions: computed layout, plus what the user dragged (kept in localStorage) ------
+  var pos = {ladder: [], geo: []};
+  // of the ladder's shapes (tall, square-ish, wide), the one that draws organisations
+  // biggest in this window
+  var LADDER = (function () {
+    var box = document.getElementById("map-wrap"), lg = document.getElementById("legend");
+    var W = box.clientWidth - 112 - 122, H = box.clientHeight - 56 - (lg ? lg.offsetHeight : 0);
+    var best = DATA.ladders[DATA.ladders.length - 1], bestScale = -1;
+    DATA.ladders.forEach(function (l) {
+      var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+      for (var i = 0; i < l.x.length; i++) {
+        x0 = Math.min(x0, l.x[i]); x1 = Math.max(x1, l.x[i]);
+        y0 = Math.min(y0, l.y[i]); y1 = Math.max(y1, l.y[i]);
+      }
+      var sc = Math.min(W / Math.max(x1 - x0, 1), H / Math.max(y1 - y0, 1));
+      if (sc > bestScale * 1.02) { best = l; bestScale = sc; }
     });
+    return best;
+  })();
+  var STORE = "musicnet-positions:" + DATA.key + ":" + LADDER.aspect;
+  var moved = {ladder: new Map(), geo: new Map()};
+  try {
+    var saved = JSON.parse(window.localStorage.getItem(STORE) || "null");
+    if (saved) ["ladder", "geo"].forEach(function (v) {
+      (saved[v] || []).forEach(function (t) {
+        if (byId.has(t[0]) && isFinite(t[1]) && isFinite(t[2])) moved[v].set(t[0], [t[1], t[2]]);
+      });
+    });
+  } catch (err) { /* storage unavailable or unreadable: start from the layout */ }
+  function layoutPositions() {
+    for (var i = 0; i < n; i++) {
+      pos.ladder[i] = [LADDER.x[i], LADDER.y[i]];
+      pos.geo[i] = [ND.gx[i], ND.gy[i]];
+    }
+    ["ladder", "geo"].forEach(function (v) {
+      moved[v].forEach(function (p, id) { pos[v][byId.get(id)] = p.slice(); });
+    });
+  }
+  layoutPositions();
+  function persist() {
+    try {
+      var out = {};
+      ["ladder", "geo"].forEach(function (v) {
+        out[v] = [];
+        moved[v].forEach(function (p, id) { out[v].push([id, p[0], p[1]]); });
+      });
+      window.localStorage.setItem(STORE, JSON.stringify(out));
+    } catch (err) { /* private browsing: positions are kept for this visit only */ }
+  }
+
+  // ---- vis-network: organisations (and the suggested links, which can be clicked) --------
+  var container = document.getElementById("map");
+  var nodeItems = [];
+  for (var i1 = 0; i1 < n; i1++) {
+    var s1 = nodeStyle(i1);
+    s1.shape = SHAPE[org.remit(i1)] || "dot";
+    s1.size = ND.size[i1];
+    nodeItems.push(s1);
+  }
+  var nodes = new vis.DataSet(nodeItems);
+  var edges = new vis.DataSet(DATA.suggestions.map(function (sg, k) {
+    var ls = DATA.line_styles.suggested;
+    return {id: "s" + k, from: sg.s, to: sg.t, arrows: "to", width: ls.width,
+            dashes: ls.dash, color: {color: ls.colour, highlight: "#000000", hover: "#000000"},
+            hoverWidth: 1.5, selectionWidth: 2, physics: false, suggestion: k};
+  }));
+  var nodeView = new vis.DataView(nodes, {filter: function (item) { return visible[item.id] === 1; }});
+  var edgeView = new vis.DataView(edges, {filter: function (item) {
+    if (item.suggestion !== undefined) {
+      return state.showSuggested && visible[item.from] === 1 && visible[item.to] === 1;
+    }
+    return visible[item.from] === 1 && visible[item.to] === 1;  // relax springs (hidden)
+  }});
+  var big = n > 1500;
+  var network = new vis.Network(container, {nodes: nodeView, edges: edgeView}, {
+    autoResize: true,
+    physics: {enabled: false, stabilization: false, solver: "forceAtlas2Based",
+              forceAtlas2Based: {gravitationalConstant: -40, springLength: 60}},
+    layout: {improvedLayout: false, randomSeed: 1},
+    nodes: {label: undefined, font: {size: 0}, chosen: true},
+    edges: {smooth: false, arrowStrikethrough: false, arrows: {to: {scaleFactor: 0.6}}},
+    interaction: {hover: true, tooltipDelay: 3600000, hideEdgesOnDrag: false,
+                  hideEdgesOnZoom: false, keyboard: {enabled: true, bindToWindow: false},
+                  multiselect: false, selectConnectedEdges: false}
+  });
+  var view = network.body.view;
+  function toDom(x, y) { return [x * view.scale + view.translation.x, y * view.scale + view.translation.y]; }
+  function nodeXY(i) {
+    var b = network.body.nodes[i];
+    return b ? [b.x, b.y] : (state.view === "geo" ? pos.geo[i] : pos.ladder[i]);
+  }
+
+  // ---- obstacles the names must avoid: the key and the details panel -------------------
+  var legendBox = document.getElementById("legend");
+  var panelBox = document.getElementById("panel");
+  var wrap = document.getElementById("map-wrap");
+  function rectIn(elm) {
+    if (!elm || elm.hidden) return null;
+    var r = elm.getBoundingClientRect(), w = wrap.getBoundingClientRect();
+    if (!r.width || !r.height) return null;
+    return [r.left - w.left, r.top - w.top, r.width, r.height];
+  }
+
+  // ---- drawing: background and routes before vis draws the nodes ------------------------
+  var FONT = "11px system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif";
+  var LINE_H = 13, LABEL_W = 106;
+  function dash(ctx, d, scaleBy) {
+    ctx.setLineDash((d || []).map(function (x) { return x / scaleBy; }));
+  }
+  function drawBackground(ctx) {
+    var s = view.scale;
+    ctx.save();
+    if (state.view === "ladder") {
+      var bands = LADDER.bands, groups = LADDER.groups;
+      if (bands.length && groups.length) {
+        var x0 = bands[0].x0 - 20, x1 = bands[bands.length - 1].x1;
+        groups.forEach(function (g, k) {
+          ctx.fillStyle = k % 2 ? "rgba(31,42,68,0.035)" : "rgba(31,42,68,0.075)";
+          ctx.fillRect(x0, g.y0 - 16, x1 - x0, g.y1 - g.y0 + 2);
+        });
+        ctx.strokeStyle = "rgba(31,42,68,0.18)";
+        ctx.lineWidth = 1 / s;
+        bands.forEach(function (b, k) {
+          if (!k) return;
+          var x = b.x0 - 22;
+          ctx.beginPath(); ctx.moveTo(x, groups[0].y0 - 40); ctx.lineTo(x, groups[groups.length - 1].y1);
+          ctx.stroke();
+        });
+      }
+    } else {
+      DATA.geo.boroughs.forEach(function (b) {
+        ctx.beginPath();
+        b.rings.forEach(function (r) {
+          ctx.moveTo(r[0], r[1]);
+          for (var k = 2; k < r.length; k += 2) ctx.lineTo(r[k], r[k + 1]);
+          ctx.closePath();
+        });
+        ctx.fillStyle = DATA.area_tints[b.area] || "#eeeeee";
+        ctx.fill("evenodd");
+        ctx.strokeStyle = "#8c8c8c";
+        ctx.lineWidth = 1 / s;
+        ctx.stroke();
+      });
+      DATA.geo.strip.forEach(function (b) {
+        ctx.fillStyle = "#f1f1f1";
+        ctx.strokeStyle = "#8c8c8c";
+        ctx.lineWidth = 1 / s;
+        ctx.fillRect(b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0);
+        ctx.strokeRect(b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0);
+      });
+    }
+    ctx.restore();
+  }
+  function edgeStyleKey(j) {
+    var cls = edgeCls.get(j);
+    if (state.reach) {
+      var on = state.reach.has(ED.s[j]) && state.reach.has(ED.t[j]) &&
+        (edgeStatus(j) === "active" || cls === "proposed");
+      if (on) return "pathway";
+      return "faded";
+    }
+    if (cls) return "cls:" + cls;
+    if (state.highlights.bridge && bridgeEdge.has(j)) return "bridge";
+    return edgeStatus(j);
+  }
+  function styleFor(key) {
+    if (key === "faded") return {colour: "#E4E4E4", width: 1, dash: []};
+    if (key.indexOf("cls:") === 0) {
+      return DATA.class_styles[key.slice(4)] || DATA.line_styles.active;
+    }
+    return DATA.line_styles[key] || DATA.line_styles.active;
+  }
+  var ORDER = ["faded", "lapsed", "planned", "active", "bridge", "pathway"];
+  function drawEdges(ctx) {
+    var s = view.scale, W = container.clientWidth, H = container.clientHeight;
+    var vx0 = -view.translation.x / s, vy0 = -view.translation.y / s;
+    var vx1 = vx0 + W / s, vy1 = vy0 + H / s;
+    var buckets = new Map();
+    var shown = 0;
+    for (var j = 0; j < m; j++) {
+      if (!edgeShown(j)) continue;
+      shown++;
+      var a = nodeXY(ED.s[j]), b = nodeXY(ED.t[j]);
+      if ((a[0] < vx0 && b[0] < vx0) || (a[0] > vx1 && b[0] > vx1) ||
+          (a[1] < vy0 && b[1] < vy0) || (a[1] > vy1 && b[1] > vy1)) continue;
+      var key = edgeStyleKey(j);
+      if (!buckets.has(key)) buckets.set(key, []);
+      buckets.get(key).push(j);
+    }
+    var keys = Array.from(buckets.keys()).sort(function (p, q) {
+      var a = ORDER.indexOf(p), b = ORDER.indexOf(q);
+      return (a < 0 ? 10 : a) - (b < 0 ? 10 : b);
+    });
+    var arrowsOn = s > 0.35;
+    ctx.save();
+    keys.forEach(function (key) {
+      var st = styleFor(key), list = buckets.get(key);
+      ctx.strokeStyle = st.colour; ctx.fillStyle = st.colour;
+      ctx.globalAlpha = key === "active" ? 0.8 : 1;
+      ctx.lineWidth = st.width / Math.max(s, 0.6);
+      dash(ctx, st.dash, Math.max(s, 0.6));
+      ctx.beginPath();
+      list.forEach(function (j) {
+        var a = nodeXY(ED.s[j]), b = nodeXY(ED.t[j]);
+        ctx.moveTo(a[0], a[1]); ctx.lineTo(b[0], b[1]);
+      });
+      ctx.stroke();
+      if (arrowsOn) {
+        ctx.setLineDash([]);
+        ctx.beginPath();
+        var len = (6 + st.width * 1.2) / Math.max(s, 0.6);
+        list.forEach(function (j) {
+          var a = nodeXY(ED.s[j]), b = nodeXY(ED.t[j]);
+          var dx = b[0] - a[0], dy = b[1] - a[1], d = Math.sqrt(dx * dx + dy * dy);
+          if (d < 1) return;
+          var ux = dx / d, uy = dy / d, r = ND.size[ED.t[j]] + 1;
+          var tx = b[0] - ux * r, ty = b[1] - uy * r;
+          ctx.moveTo(tx, ty);
+          ctx.lineTo(tx - ux * len - uy * len * 0.45, ty - uy * len + ux * len * 0.45);
+          ctx.lineTo(tx - ux * len + uy * len * 0.45, ty - uy * len - ux * len * 0.45);
+          ctx.closePath();
+        });
+        ctx.fill();
+      }
+    });
+    ctx.restore();
+    return shown;
+  }
+  network.on("beforeDrawing", function (ctx) {
+    drawBackground(ctx);
+    drawEdges(ctx);
+  });
+
+  // ---- drawing after the nodes: highlight rings, then names placed without overlap ------
+  function ringsOf(i) {
+    var out = [];
+    ["dead_end", "gap", "bridge_org", "isolated"].forEach(function (f) {
+      if (state.highlights[f] && hasFlag(i, f)) out.push(f);
+    });
+    var cls = sparse(ND.cls, i);
+    if (cls && DATA.class_styles[cls]) out.push("cls:" + cls);
     return out;
   }
-  function restyle() {
-    var n = changed(DATA.nodes, nodeStyle, lastNode);
-    var e = changed(DATA.edges, edgeStyle, lastEdge);
-    if (n.length) nodes.update(n);
-    if (e.length) edges.update(e);
-  }
-  function refilter() {
-    computeVisible();
-    nodeView.refresh();
-    edgeView.refresh();
-    var msg = "Showing " + nodeView.length + " of " + DATA.nodes.length +
-      " organisations and " + edgeView.length + " routes.";
-    var status = document.getElementById("visible");
-    status.textContent = msg;
-    document.body.dataset.visibleNodes = String(nodeView.length);
-    document.body.dataset.visibleEdges = String(edgeView.length);
+  function drawRings(ctx) {
+    var s = view.scale;
+    var any = Object.keys(state.highlights).some(function (k) { return state.highlights[k]; }) ||
+      Object.keys(ND.cls).length > 0;
+    if (!any) return;
+    ctx.save();
+    for (var i = 0; i < n; i++) {
+      if (!visible[i]) continue;
+      var rings = ringsOf(i);
+      if (!rings.length) continue;
+      var p = nodeXY(i), r = ND.size[i] + 3 / s;
+      rings.forEach(function (f) {
+        var st = f.indexOf("cls:") === 0 ? DATA.class_styles[f.slice(4)] : DATA.flag_styles[f];
+        ctx.strokeStyle = st.colour;
+        ctx.lineWidth = st.width / s;
+        dash(ctx, st.dash || [], s);
+        ctx.beginPath(); ctx.arc(p[0], p[1], r + st.width / s / 2, 0, 2 * Math.PI); ctx.stroke();
+        if (st.double) {
+          ctx.beginPath(); ctx.arc(p[0], p[1], r + 2.5 * st.width / s, 0, 2 * Math.PI); ctx.stroke();
+        }
+        r += (st.double ? 4 : 1.5) * st.width / s + 1 / s;
+      });
+    }
+    ctx.restore();
   }
 
-  // ---- controls ---------------------------------------------------------------------------
+  // names: measured once, wrapped to at most three lines of LABEL_W pixels
+  var measureCtx = document.createElement("canvas").getContext("2d");
+  measureCtx.font = FONT;
+  var wrapped = new Array(n);
+  function linesOf(i) {
+    if (wrapped[i]) return wrapped[i];
+    var words = String(ND.name[i]).split(/\s+/).filter(Boolean), lines = [], cur = "";
+    words.forEach(function (w) {
+      var t = cur ? cur + " " + w : w;
+      if (!cur || measureCtx.measureText(t).width <= LABEL_W) cur = t;
+      else { lines.push(cur); cur = w; }
+    });
+    if (cur) lines.push(cur);
+    if (!lines.length) lines.push(String(N[i]));
+    if (lines.length > 3) {
+      lines = lines.slice(0, 3);
+      var last = lines[2];
+      while (last.length > 1 && measureCtx.measureText(last + "…").width > LABEL_W) last = last.slice(0, -1);
+      lines[2] = last + "…";
+    }
+    var w = 0;
+    lines = lines.map(function (l) {
+      if (l.length > 60) l = l.slice(0, 58) + "…";
+      w = Math.max(w, measureCtx.measureText(l).width);
+      return l;
+    });
+    var shapes = [{lines: lines, w: Math.ceil(w) + 4, h: lines.length * LINE_H + 2}];
+    var whole = String(ND.name[i]).replace(/\s+/g, " ").trim();
+    var ww = measureCtx.measureText(whole).width;
+    if (lines.length > 1 && ww <= 2.2 * LABEL_W) {  // or on one line, where that fits better
+      shapes.push({lines: [whole], w: Math.ceil(ww) + 4, h: LINE_H + 2});
+    }
+    wrapped[i] = shapes;
+    return shapes;
+  }
+  // the order names are placed in: selected and its neighbours, search hits, then the
+  // data's own priority (single points of failure, dead ends, hubs, gaps, busiest)
+  var baseOrder = [];
+  for (var i2 = 0; i2 < n; i2++) baseOrder.push(i2);
+  baseOrder.sort(function (a, b) { return ND.label_rank[a] - ND.label_rank[b]; });
+  var order = baseOrder;
+  function reorder() {
+    var first = [], seen = new Set();
+    function add(i) { if (i !== null && i !== undefined && !seen.has(i)) { seen.add(i); first.push(i); } }
+    if (state.selected !== null) {
+      add(state.selected);
+      outAdj[state.selected].forEach(add);
+      inAdj[state.selected].forEach(add);
+    }
+    if (state.suggestion !== null) {
+      add(DATA.suggestions[state.suggestion].s); add(DATA.suggestions[state.suggestion].t);
+    }
+    state.hits.forEach(add);
+    order = first.length ? first.concat(baseOrder.filter(function (i) { return !seen.has(i); })) : baseOrder;
+  }
+
+  function Grid(cell) { this.cell = cell; this.map = new Map(); }
+  Grid.prototype.keys = function (b, fn) {
+    var c = this.cell;
+    var i0 = Math.floor(b[0] / c), i1 = Math.floor((b[0] + b[2]) / c);
+    var j0 = Math.floor(b[1] / c), j1 = Math.floor((b[1] + b[3]) / c);
+    for (var p = i0; p <= i1; p++) for (var q = j0; q <= j1; q++) {
+      if (fn(p * 65536 + q) === false) return false;
+    }
+    return true;
+  };
+  Grid.prototype.add = function (b, owner) {
+    var self = this, item = {b: b, o: owner};
+    this.keys(b, function (k) {
+      if (!self.map.has(k)) self.map.set(k, []);
+      self.map.get(k).push(item);
+    });
+  };
+  Grid.prototype.hits = function (b, owner) {
+    var self = this;
+    return !this.keys(b, function (k) {
+      var list = self.map.get(k);
+      if (!list) return true;
+      for (var t = 0; t < list.length; t++) {
+        var o = list[t];
+        if (o.o === owner) continue;
+        if (b[0] < o.b[0] + o.b[2] && o.b[0] < b[0] + b[2] &&
+            b[1] < o.b[1] + o.b[3] && o.b[1] < b[1] + b[3]) return false;
+      }
+      return true;
+    });
+  };
+
+  var placed = [];  // the names drawn in the last frame, in map-container pixels
+  var MAX_TRIES = 4000;
+  function placeLabels() {
+    var W = container.clientWidth, H = container.clientHeight, s = view.scale;
+    var labels = new Grid(48), obstacles = new Grid(48);
+    var blocked = [rectIn(legendBox), rectIn(panelBox)].filter(Boolean).concat(
+      reserved.map(function (r) { return r.b; }));
+    blocked.forEach(function (b) { obstacles.add(b, -1); });
+    var screen = new Map();
+    for (var i = 0; i < n; i++) {
+      if (!visible[i]) continue;
+      var p = nodeXY(i), d = toDom(p[0], p[1]);
+      if (d[0] < -50 || d[1] < -50 || d[0] > W + 50 || d[1] > H + 50) continue;
+      var r = ND.size[i] * s + 1;
+      screen.set(i, [d[0], d[1], r]);
+      obstacles.add([d[0] - r, d[1] - r, 2 * r, 2 * r], i);
+    }
+    var out = [], tries = 0;
+    for (var k = 0; k < order.length && tries < MAX_TRIES; k++) {
+      var i3 = order[k], sp = screen.get(i3);
+      if (!sp) continue;
+      tries++;
+      var shapes = linesOf(i3), x = sp[0], y = sp[1], rr = sp[2] + 3, done = false;
+      for (var sh = 0; sh < shapes.length && !done; sh++) {
+        var L = shapes[sh];
+        var cands = [
+          [x + rr, y - L.h / 2], [x - rr - L.w, y - L.h / 2],
+          [x + rr, y - L.h + LINE_H / 2], [x + rr, y - LINE_H / 2],
+          [x - L.w / 2, y + rr], [x - L.w / 2, y - rr - L.h],
+          [x - rr - L.w, y - L.h + LINE_H / 2], [x - rr - L.w, y - LINE_H / 2]
+        ];
+        for (var c = 0; c < cands.length; c++) {
+          var b = [cands[c][0], cands[c][1], L.w, L.h];
+          if (b[0] < 0 || b[1] < 0 || b[0] + b[2] > W || b[1] + b[3] > H) continue;
+          if (labels.hits(b, -2) || obstacles.hits(b, i3)) continue;
+          labels.add(b, i3);
+          out.push({i: i3, b: b, lines: L.lines});
+          done = true;
+          break;
+        }
+      }
+    }
+    return out;
+  }
+  function drawLabels(ctx) {
+    reserved = fixedLabels();
+    placed = placeLabels();
+    var pr = network.canvas.pixelRatio || 1;
+    ctx.save();
+    ctx.setTransform(pr, 0, 0, pr, 0, 0);
+    ctx.font = FONT;
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    placed.forEach(function (p) {
+      var faded = state.reach && !state.reach.has(p.i);
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = "rgba(255,255,255,0.92)";
+      ctx.fillStyle = faded ? "#8a8a8a" : (p.i === state.selected ? "#000000" : "#1d1d1d");
+      p.lines.forEach(function (line, k) {
+        ctx.strokeText(line, p.b[0] + 2, p.b[1] + 1 + k * LINE_H);
+        ctx.fillText(line, p.b[0] + 2, p.b[1] + 1 + k * LINE_H);
+      });
+    });
+    drawViewLabels(ctx);
+    ctx.restore();
+  }
+  // stage names above the columns, hub areas beside the rows, borough names on the map
+  var BOLD = "600 13px system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif";
+  var viewLabelBoxes = [];
+  function fixedLabels() {  // stage and hub-area names (ladder), the strip's boxes (geo)
+    var out = [];
+    function add(text, x, y, align, colour) {
+      measureCtx.font = BOLD;
+      var w = measureCtx.measureText(text).width + 4, h = 16;
+      var bx = align === "center" ? x - w / 2 : align === "right" ? x - w : x;
+      out.push({text: text, x: x, y: y, align: align, colour: colour, font: BOLD,
+                b: [bx, y - h / 2, w, h]});
+    }
+    if (state.view === "ladder") {
+      var bands = LADDER.bands, groups = LADDER.groups;
+      if (!groups.length) return out;
+      var top = toDom(0, groups[0].y0 - 16)[1] - 12;
+      bands.forEach(function (b) {
+        var d = toDom((b.x0 + b.x1) / 2 - 10, 0);
+        add(pretty(b.stage).replace(/^./, function (c) { return c.toUpperCase(); }) +
+            " (" + b.count + ")", d[0], Math.max(10, top), "center", "#1f2a44");
+      });
+      groups.forEach(function (g) {
+        var d = toDom(bands[0].x0 - 26, g.y0);
+        add(g.name, d[0], d[1], "right", "#46506a");
+      });
+    } else {
+      DATA.geo.strip.forEach(function (b) {
+        var d = toDom(b.x0 + 6, b.y0 + 18);
+        add(b.name + " (" + b.count + ")", d[0], d[1], "left", "#333333");
+      });
+    }
+    measureCtx.font = FONT;
+    return out;
+  }
+  var reserved = [];
+  function drawViewLabels(ctx) {
+    viewLabelBoxes = [];
+    var taken = new Grid(48);
+    placed.forEach(function (p) { taken.add(p.b, p.i); });
+    var W = container.clientWidth, H = container.clientHeight;
+    function draw(t) {
+      ctx.font = t.font;
+      viewLabelBoxes.push({text: t.text, x: t.b[0], y: t.b[1], w: t.b[2], h: t.b[3]});
+      ctx.textAlign = t.align; ctx.textBaseline = "middle";
+      ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,0.9)";
+      ctx.strokeText(t.text, t.x, t.y);
+      ctx.fillStyle = t.colour;
+      ctx.fillText(t.text, t.x, t.y);
+    }
+    reserved.forEach(function (t) {
+      var b = t.b;
+      if (b[0] + b[2] < 0 || b[1] + b[3] < 0 || b[0] > W || b[1] > H) return;
+      if (taken.hits(b, -9)) {  // a narrow column: its name a line higher, or shorter
+        var up = [b[0], b[1] - 15, b[2], b[3]];
+        if (up[1] >= 0 && !taken.hits(up, -9)) {
+          b = up;
+          t = {text: t.text, x: t.x, y: t.y - 15, align: t.align, colour: t.colour, font: t.font, b: b};
+        } else {
+          var short = t.text.replace(/ \(\d+\)$/, "");
+          if (short === t.text) return;
+          ctx.font = t.font;
+          var w = ctx.measureText(short).width + 4;
+          b = [t.align === "center" ? t.x - w / 2 : t.b[0], b[1], w, b[3]];
+          if (taken.hits(b, -9)) return;
+          t = {text: short, x: t.x, y: t.y, align: t.align, colour: t.colour, font: t.font, b: b};
+        }
+      }
+      taken.add(b, -3);
+      draw(t);
+    });
+    if (state.view === "geo") {
+      var font = "italic 12px system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif";
+      DATA.geo.boroughs.forEach(function (bo) {
+        var d = toDom(bo.label[0], bo.label[1]);
+        ctx.font = font;
+        var w = ctx.measureText(bo.name).width + 4, h = 15;
+        // the borough's own point first, then a little above or below it
+        [[0, 0], [0, -16], [0, 16], [0, -30], [0, 30], [-30, 0], [30, 0]].some(function (o) {
+          var dy = o[1], dx = o[0];
+          var b = [d[0] + dx - w / 2, d[1] + dy - h / 2, w, h];
+          if (b[0] < 0 || b[1] < 0 || b[0] + w > W || b[1] + h > H) return false;
+          if (taken.hits(b, -9)) return false;
+          taken.add(b, -3);
+          draw({text: bo.name, x: d[0] + dx, y: d[1] + dy, align: "center", colour: "#3d3d3d",
+                font: font, b: b});
+          return true;
+        });
+      });
+    }
+  }
+  var frames = [];
+  network.on("afterDrawing", function (ctx) {
+    drawRings(ctx);
+    drawLabels(ctx);
+    frames.push(performance.now());
+    if (frames.length > 400) frames.splice(0, 200);
+  });
+
+  // ---- restyling only what changed (a full update is slow at 10,000+) --------------------
+  var lastKey = nodeItems.map(function (it) { return it.color.background + it.color.border + it.borderWidth + it.x + "," + it.y; });
+  function restyle() {
+    var upd = [];
+    for (var i = 0; i < n; i++) {
+      var s = nodeStyle(i), k = s.color.background + s.color.border + s.borderWidth + s.x + "," + s.y;
+      if (k !== lastKey[i]) { lastKey[i] = k; upd.push(s); }
+    }
+    if (upd.length) nodes.update(upd);
+    reorder();
+    network.redraw();
+    renderLegend();
+  }
+  var shownEdges = 0;
+  function refilter() {
+    var count = 0;
+    for (var i = 0; i < n; i++) { visible[i] = nodeVisible(i) ? 1 : 0; count += visible[i]; }
+    shownEdges = 0;
+    for (var j = 0; j < m; j++) if (edgeShown(j)) shownEdges++;
+    nodeView.refresh();
+    edgeView.refresh();
+    document.getElementById("visible").textContent = "Showing " + count + " of " + n +
+      " organisations and " + shownEdges + " routes.";
+    document.body.dataset.visibleNodes = String(count);
+    document.body.dataset.visibleEdges = String(shownEdges);
+    network.redraw();
+    if (!listView.hidden) renderTable();
+  }
+
+  // ---- fitting the view to the canvas, clear of the key ---------------------------------
+  function fit() {
+    var xs0 = Infinity, ys0 = Infinity, xs1 = -Infinity, ys1 = -Infinity;
+    for (var i = 0; i < n; i++) {
+      if (!visible[i]) continue;
+      var p = state.view === "geo" ? pos.geo[i] : pos.ladder[i];
+      xs0 = Math.min(xs0, p[0]); ys0 = Math.min(ys0, p[1]);
+      xs1 = Math.max(xs1, p[0]); ys1 = Math.max(ys1, p[1]);
+    }
+    if (!isFinite(xs0)) return;
+    var W = container.clientWidth, H = container.clientHeight;
+    var lg = rectIn(legendBox), bottom = (lg ? H - lg[1] : 0) + 22;
+    var left = 14, right = 14, top = 14;
+    if (state.view === "ladder") {
+      left = 112; top = 46; right = LABEL_W + 16;
+      xs0 = Math.min(xs0, LADDER.bands.length ? LADDER.bands[0].x0 : xs0);
+    } else {
+      DATA.geo.boroughs.forEach(function (b) {
+        b.rings.forEach(function (r) {
+          for (var k = 0; k < r.length; k += 2) {
+            xs0 = Math.min(xs0, r[k]); xs1 = Math.max(xs1, r[k]);
+            ys0 = Math.min(ys0, r[k + 1]); ys1 = Math.max(ys1, r[k + 1]);
+          }
+        });
+      });
+      DATA.geo.strip.forEach(function (b) {
+        if (b.count) { xs1 = Math.max(xs1, b.x1); ys1 = Math.max(ys1, b.y1); }
+      });
+      top = 24;
+    }
+    var bw = Math.max(xs1 - xs0, 1), bh = Math.max(ys1 - ys0, 1);
+    var scale = Math.min((W - left - right) / bw, (H - top - bottom) / bh);
+    scale = Math.max(0.02, Math.min(scale, 2));
+    var cx = (xs0 + xs1) / 2, cy = (ys0 + ys1) / 2;
+    // the box's centre sits at the middle of the free area (between the insets)
+    var sx = left + (W - left - right) / 2, sy = top + (H - top - bottom) / 2;
+    network.moveTo({position: {x: cx + (W / 2 - sx) / scale, y: cy + (H / 2 - sy) / scale},
+                    scale: scale, animation: false});
+  }
+
+  // ---- colour-by, highlights, layers, filters --------------------------------------------
+  var colourSelect = document.getElementById("colour-by");
+  Object.keys(DATA.colour_schemes).forEach(function (k) {
+    colourSelect.appendChild(el("option", {value: k}, DATA.colour_schemes[k].label));
+  });
+  colourSelect.value = state.colourBy;
+  colourSelect.addEventListener("change", function () { state.colourBy = colourSelect.value; restyle(); });
+
   var highlightBox = document.getElementById("highlights");
+  function sampleRing(st) {
+    var sw = el("span", {"class": "ring", "aria-hidden": "true"});
+    sw.style.border = st.width + "px " + (st.dash && st.dash.length ? (st.dash[0] <= 2 ? "dotted" : "dashed") : (st.double ? "double" : "solid")) + " " + st.colour;
+    if (st.double) sw.style.borderWidth = "4px";
+    return sw;
+  }
+  function sampleLine(st) {
+    var sw = el("span", {"class": "line", "aria-hidden": "true"});
+    var d = st.dash && st.dash.length ? (st.dash[0] <= 2 ? "dotted" : "dashed") : "solid";
+    sw.style.borderTop = Math.max(1, Math.min(st.width, 6)) + "px " + d + " " + st.colour;
+    return sw;
+  }
   DATA.flag_order.forEach(function (f) {
     var label = el("label");
     var box = el("input", {type: "checkbox", id: "hl-" + f, "data-flag": f});
-    box.addEventListener("change", function () {
-      state.highlights[f] = box.checked; restyle();
-    });
-    var swatch = el("span", {"class": "swatch ring"});
-    swatch.style.borderColor = FLAG_COLOUR[f];
+    box.addEventListener("change", function () { state.highlights[f] = box.checked; restyle(); });
     label.appendChild(box);
-    label.appendChild(swatch);
-    label.appendChild(document.createTextNode(" " + DATA.flag_labels[f] + " (" +
-      DATA.counts[f] + ")"));
+    label.appendChild(document.createTextNode(" "));
+    label.appendChild(f === "bridge" ? sampleLine(DATA.line_styles.bridge) : sampleRing(DATA.flag_styles[f]));
+    label.appendChild(document.createTextNode(" " + DATA.flag_labels[f] + " (" + DATA.counts[f] + ")"));
     highlightBox.appendChild(label);
   });
-
-  var filterBox = document.getElementById("filters");
-  DATA.filters.forEach(function (spec) {
-    var id = "filter-" + spec.key;
-    var label = el("label", {"for": id}, spec.label);
-    var select = el("select", {id: id});
-    select.appendChild(el("option", {value: ""}, "All"));
-    spec.values.forEach(function (v) { select.appendChild(el("option", {value: v}, pretty(v))); });
-    select.addEventListener("change", function () {
-      state.filters[spec.key] = select.value; refilter();
-    });
-    filterBox.appendChild(label);
-    filterBox.appendChild(select);
+  document.getElementById("suggested-label").textContent =
+    "Suggested new links (" + DATA.suggestions.length + ")";
+  var sugBox = document.getElementById("show-suggested");
+  if (!DATA.suggestions.length) sugBox.disabled = true;
+  sugBox.addEventListener("change", function () {
+    state.showSuggested = sugBox.checked; edgeView.refresh(); network.redraw(); renderLegend();
+  });
+  document.getElementById("show-lapsed").addEventListener("change", function (ev) {
+    state.showLapsed = ev.target.checked; refilter(); renderLegend();
+  });
+  document.getElementById("show-planned").addEventListener("change", function (ev) {
+    state.showPlanned = ev.target.checked; refilter(); renderLegend();
   });
   var routeBox = document.getElementById("route-filters");
   var kindSelect = el("select", {id: "filter-kind"});
   kindSelect.appendChild(el("option", {value: ""}, "All kinds"));
-  DATA.kinds.forEach(function (k) { kindSelect.appendChild(el("option", {value: k}, k)); });
+  V.kind.forEach(function (k) { kindSelect.appendChild(el("option", {value: k}, k)); });
   kindSelect.addEventListener("change", function () { state.kind = kindSelect.value; refilter(); });
   routeBox.appendChild(el("label", {"for": "filter-kind"}, "Route kind"));
   routeBox.appendChild(kindSelect);
-  document.getElementById("show-lapsed").addEventListener("change", function (ev) {
-    state.showLapsed = ev.target.checked; refilter();
-  });
-  document.getElementById("show-planned").addEventListener("change", function (ev) {
-    state.showPlanned = ev.target.checked; refilter();
+
+  var filterBox = document.getElementById("filters");
+  DATA.filters.forEach(function (spec) {
+    var id = "filter-" + spec.key;
+    var select = el("select", {id: id});
+    select.appendChild(el("option", {value: ""}, "All"));
+    spec.values.forEach(function (v) { select.appendChild(el("option", {value: v}, pretty(v))); });
+    select.addEventListener("change", function () { state.filters[spec.key] = select.value; refilter(); });
+    filterBox.appendChild(el("label", {"for": id}, spec.label));
+    filterBox.appendChild(select);
   });
 
   Array.prototype.forEach.call(document.querySelectorAll("input[name=view]"), function (r) {
     r.addEventListener("change", function () {
       if (!r.checked) return;
-      state.view = r.value; restyle(); network.fit({animation: false});
+      state.view = r.value;
+      document.getElementById("map-attribution").hidden = state.view !== "geo";
+      restyle(); fit();
+      network.redraw();
     });
   });
   var relax = document.getElementById("relax");
+  var springs = false;
   relax.addEventListener("click", function () {
     var on = relax.getAttribute("aria-pressed") !== "true";
     relax.setAttribute("aria-pressed", on ? "true" : "false");
     relax.textContent = on ? "Stop relaxing" : "Relax layout";
+    if (on && !springs) {  // springs for the physics: the active routes, never drawn by vis
+      springs = true;
+      var add = [];
+      for (var j = 0; j < m; j++) {
+        if (edgeStatus(j) === "active") add.push({id: "r" + j, from: ED.s[j], to: ED.t[j], hidden: true});
+      }
+      edges.add(add);
+    }
     network.setOptions({physics: {enabled: on}});
   });
-  document.getElementById("fit").addEventListener("click", function () {
-    network.fit({animation: false});
-  });
-
-  // legend
-  var legend = document.getElementById("legend");
-  if (DATA.change_colours) {
-    legend.appendChild(el("h2", null, "Changes since last time"));
-    var clist = el("ul", {"class": "legend", "id": "legend-changes"});
-    Object.keys(DATA.change_colours).forEach(function (k) {
-      var li = el("li");
-      var sw = el("span", {"class": "swatch change-" + k});
-      sw.style.border = "3px " + (k === "removed" ? "dashed " : "solid ") +
-        DATA.change_colours[k];
-      li.appendChild(sw);
-      li.appendChild(document.createTextNode(" " + DATA.change_labels[k]));
-      clist.appendChild(li);
+  document.getElementById("fit").addEventListener("click", fit);
+  network.on("dragEnd", function (params) {
+    if (!params.nodes.length) return;
+    var p = network.getPositions(params.nodes);
+    params.nodes.forEach(function (i) {
+      var q = [Math.round(p[i].x * 10) / 10, Math.round(p[i].y * 10) / 10];
+      pos[state.view][i] = q;
+      moved[state.view].set(N[i], q);
     });
-    legend.appendChild(clist);
-  }
-  legend.appendChild(el("h2", null, "Organisation types"));
-  var list = el("ul", {"class": "legend"});
-  DATA.types_present.forEach(function (t) {
-    var li = el("li");
-    var sw = el("span", {"class": "swatch"});
-    sw.style.background = DATA.type_colours[t];
-    li.appendChild(sw);
-    li.appendChild(document.createTextNode(" " + pretty(t)));
-    list.appendChild(li);
+    persist();
   });
-  legend.appendChild(list);
-  legend.appendChild(el("h2", null, "Stages (when showing pathways)"));
-  var slist = el("ul", {"class": "legend"});
-  STAGES.forEach(function (s) {
-    var li = el("li");
-    var sw = el("span", {"class": "swatch"});
-    sw.style.background = DATA.stage_colours[s];
-    li.appendChild(sw);
-    li.appendChild(document.createTextNode(" " + pretty(s)));
-    slist.appendChild(li);
-  });
-  legend.appendChild(slist);
-  var clusterLegend = el("div", {"id": "legend-clusters", "hidden": "hidden"});
-  clusterLegend.appendChild(el("h2", null, "Clusters (most connected member)"));
-  var kl = el("ul", {"class": "legend"});
-  DATA.clusters.forEach(function (c) {
-    var li = el("li");
-    var sw = el("span", {"class": "swatch"});
-    sw.style.background = c.colour;
-    li.appendChild(sw);
-    li.appendChild(document.createTextNode(" " + c.name + " (" + c.size + ")"));
-    kl.appendChild(li);
-  });
-  clusterLegend.appendChild(kl);
-  legend.insertBefore(clusterLegend, legend.firstChild);
-  var byCluster = document.getElementById("colour-cluster");
-  byCluster.disabled = DATA.clusters.length === 0;
-  byCluster.addEventListener("change", function () {
-    state.byCluster = byCluster.checked;
-    if (state.byCluster) clusterLegend.removeAttribute("hidden");
-    else clusterLegend.setAttribute("hidden", "hidden");
-    restyle();
+  document.getElementById("reset-layout").addEventListener("click", function () {
+    moved = {ladder: new Map(), geo: new Map()};
+    try { window.localStorage.removeItem(STORE); } catch (err) { /* nothing kept */ }
+    if (relax.getAttribute("aria-pressed") === "true") relax.click();
+    layoutPositions();
+    var upd = [];
+    for (var i = 0; i < n; i++) {
+      var p = state.view === "geo" ? pos.geo[i] : pos.ladder[i];
+      upd.push({id: i, x: p[0], y: p[1]});
+    }
+    nodes.update(upd);
+    lastKey = lastKey.map(function () { return ""; });
+    restyle(); fit();
   });
 
-  // ---- details panel --------------------------------------------------------------------
+  // ---- the key: colour, shape, size and every line and ring in use ---------------------
+  var legendBody = document.getElementById("legend-body");
+  function legendSection(title, items) {
+    var sec = el("section");
+    sec.appendChild(el("h2", null, title));
+    var ul = el("ul");
+    items.forEach(function (it) {
+      var li = el("li");
+      li.appendChild(it[0]);
+      li.appendChild(document.createTextNode(" " + it[1]));
+      ul.appendChild(li);
+    });
+    sec.appendChild(ul);
+    legendBody.appendChild(sec);
+  }
+  function swatch(colour) {
+    var sw = el("span", {"class": "swatch", "aria-hidden": "true"});
+    sw.style.background = colour;
+    return sw;
+  }
+  function shapeIcon(kind, size) {
+    var sw = el("span", {"class": "swatch", "aria-hidden": "true"});
+    sw.style.background = "#bbbbbb";
+    sw.style.width = sw.style.height = (size || 0.8) + "rem";
+    if (kind === "dot") sw.style.borderRadius = "50%";
+    if (kind === "diamond") sw.style.transform = "rotate(45deg) scale(0.85)";
+    if (kind === "square") sw.style.borderRadius = "0";
+    return sw;
+  }
+  function renderLegend() {
+    legendBody.replaceChildren();
+    if (state.reach) {
+      legendSection("Colour: highest stage (on the selected organisation's pathways)",
+        STAGES.map(function (s) { return [swatch(DATA.colour_schemes.top.colours[s]), pretty(s)]; })
+          .concat([[swatch(GREY.background), "not reachable from it"]]));
+    } else {
+      var scheme = DATA.colour_schemes[state.colourBy], present = new Set();
+      for (var i = 0; i < n; i++) if (visible[i]) present.add(colourValue(i));
+      legendSection("Colour: " + scheme.label.toLowerCase(), Object.keys(scheme.colours)
+        .filter(function (k) { return present.has(k); })
+        .map(function (k) { return [swatch(scheme.colours[k]), pretty(k)]; }));
+    }
+    legendSection("Shape: remit", [[shapeIcon("diamond"), "majority challenging circumstances"],
+      [shapeIcon("dot"), "minority challenging circumstances"], [shapeIcon("square"), "general"]]);
+    legendSection("Size", [[shapeIcon("dot", 0.5), "few routes"], [shapeIcon("dot", 1), "many routes"]]);
+    var lines = [[sampleLine(DATA.line_styles.active), "route (arrow: where young people go)"]];
+    if (state.showLapsed) lines.push([sampleLine(DATA.line_styles.lapsed), "lapsed"]);
+    if (state.showPlanned) lines.push([sampleLine(DATA.line_styles.planned), "planned"]);
+    if (state.highlights.bridge) lines.push([sampleLine(DATA.line_styles.bridge), "fragile route (the only link)"]);
+    if (state.showSuggested) lines.push([sampleLine(DATA.line_styles.suggested), "suggested new link (click it)"]);
+    if (state.reach) lines.push([sampleLine(DATA.line_styles.pathway), "on the pathways"]);
+    var usedCls = new Set(), sections = new Map();
+    edgeCls.forEach(function (c) { usedCls.add(c); });
+    Object.keys(ND.cls).forEach(function (k) { usedCls.add(ND.cls[k]); });
+    // classes set by other features: in their own section of the key when they name one
+    // (all of its classes listed), else with the lines
+    DATA.class_order.forEach(function (c) {
+      var st = DATA.class_styles[c];
+      if (st.section && usedCls.has(c)) sections.set(st.section, []);
+    });
+    DATA.class_order.forEach(function (c) {
+      var st = DATA.class_styles[c];
+      if (st.section && sections.has(st.section)) sections.get(st.section).push([sampleLine(st), st.label]);
+      else if (!st.section && usedCls.has(c)) lines.push([sampleLine(st), st.label]);
+    });
+    sections.forEach(function (items, title) {
+      legendSection(title, items);
+      legendBody.lastChild.querySelector("ul").id = "legend-" + title.split(" ")[0].toLowerCase();
+    });
+    legendSection("Lines", lines);
+    var rings = [];
+    ["dead_end", "gap", "bridge_org", "isolated"].forEach(function (f) {
+      if (state.highlights[f]) rings.push([sampleRing(DATA.flag_styles[f]), DATA.flag_styles[f].label.toLowerCase() + ": " + DATA.flag_styles[f].what]);
+    });
+    if (rings.length) legendSection("Rings", rings);
+  }
+
+  // ---- details panel ------------------------------------------------------------------------
   var panel = document.getElementById("panel-body");
-  var panelEmpty = document.getElementById("panel-empty");
   function safeUrl(u) {
     try {
       var url = new URL(u);
@@ -341,146 +931,369 @@
     } catch (err) { return null; }
   }
   function routeList(title, items) {
-    var wrap = el("section");
-    wrap.appendChild(el("h3", null, title + " (" + items.length + ")"));
-    if (!items.length) { wrap.appendChild(el("p", {"class": "muted"}, "None.")); return wrap; }
+    var box = el("section");
+    box.appendChild(el("h3", null, title + " (" + items.length + ")"));
+    if (!items.length) { box.appendChild(el("p", {"class": "muted"}, "None.")); return box; }
     var ul = el("ul", {"class": "routes"});
     items.forEach(function (it) {
       var li = el("li");
-      var b = el("button", {type: "button", "class": "link", "data-id": it.id},
-                 byId.get(it.id).name);
-      b.addEventListener("click", function () { select(it.id, true); });
+      var b = el("button", {type: "button", "class": "link", "data-id": N[it.i]}, ND.name[it.i]);
+      b.addEventListener("click", function () { select(N[it.i], true); });
       li.appendChild(b);
-      li.appendChild(el("span", {"class": "muted"}, " " + it.kind +
-        (it.status !== "active" ? " (" + it.status + ")" : "") +
-        (it.people !== null && it.people !== undefined ? ", " + it.people + " a year" : "")));
+      var st = edgeStatus(it.j), people = edgePeople.get(it.j), cls = edgeCls.get(it.j);
+      li.appendChild(el("span", {"class": "muted"}, " " + V.kind[ED.kind[it.j]] +
+        (st !== "active" ? " (" + st + ")" : "") + (cls ? " (" + cls + ")" : "") +
+        (people !== undefined ? ", " + people + " a year" : "")));
       ul.appendChild(li);
     });
-    wrap.appendChild(ul);
-    return wrap;
+    box.appendChild(ul);
+    return box;
   }
-  function showPanel(id) {
-    var n = byId.get(id);
+  function openPanel() {
+    panelBox.hidden = false;
+    network.redraw();
+  }
+  function showOrg(i) {
     panel.replaceChildren();
-    panel.hidden = false;
-    panelEmpty.hidden = true;
-    panel.appendChild(el("h2", {id: "panel-name"}, n.name));
+    panel.appendChild(el("h2", {id: "panel-name"}, ND.name[i]));
     var dl = el("dl");
-    // vocabulary values are shown with spaces for underscores; free text exactly as given
     function row(k, v, vocab) {
       if (v === null || v === undefined || v === "" || (Array.isArray(v) && !v.length)) return;
       var show = vocab ? pretty : String;
       dl.appendChild(el("dt", null, k));
       dl.appendChild(el("dd", null, Array.isArray(v) ? v.map(show).join(", ") : show(v)));
     }
-    row("Id", n.id);
-    row("Type", n.type, true);
-    row("Remit", DATA.remit_labels[n.remit]);
-    row("Pathfinders role", n.role, true);
-    row("Stages", n.stages, true);
-    row("Target groups", n.target_groups, true);
-    row("Genres", n.genres);
-    row("Borough", n.borough + (n.hub_area ? " (" + n.hub_area + " hub area)" : ""));
-    if (n.age_min !== null || n.age_max !== null) {
-      row("Ages", (n.age_min === null ? "?" : n.age_min) + " to " +
-        (n.age_max === null ? "?" : n.age_max));
+    row("Id", N[i]);
+    row("Type", org.type(i), true);
+    row("Remit", DATA.remit_labels[org.remit(i)]);
+    row("Pathfinders role", org.role(i), true);
+    row("Stages", org.stages(i), true);
+    row("Target groups", org.groups(i), true);
+    row("Genres", org.genres(i));
+    var area = hubArea(i);
+    row("Borough", org.borough(i) + (area && area !== org.borough(i) ? " (" + area + " hub area)" : ""));
+    var a0 = sparse(ND.age_min, i), a1 = sparse(ND.age_max, i);
+    if (a0 !== null || a1 !== null) row("Ages", (a0 === null ? "?" : a0) + " to " + (a1 === null ? "?" : a1));
+    row("IMD decile", sparse(ND.imd, i));
+    if (DATA.private) {
+      row("Contact", sparse(ND.contact_email || {}, i));
+      row("Notes", sparse(ND.notes || {}, i));
     }
-    row("IMD decile", n.imd_decile);
-    row("Contact", n.contact_email);
-    row("Notes", n.notes);
     panel.appendChild(dl);
-    var url = n.website ? safeUrl(n.website) : null;
+    var web = sparse(ND.website, i), url = web ? safeUrl(web) : null;
     if (url) {
-      var a = el("a", {href: url, target: "_blank", rel: "noopener noreferrer nofollow",
-                       id: "panel-website"}, n.website);
       var p = el("p");
-      p.appendChild(a);
+      p.appendChild(el("a", {href: url, target: "_blank", rel: "noopener noreferrer nofollow",
+                             id: "panel-website"}, web));
       panel.appendChild(p);
     }
-    if (n.flags.length) {
+    var fl = DATA.flag_order.filter(function (f) { return f !== "bridge" && hasFlag(i, f); });
+    if (fl.length) {
       var warn = el("ul", {"class": "flags"});
-      n.flags.forEach(function (f) {
-        warn.appendChild(el("li", null, DATA.flag_labels[f] +
-          (f === "bridge_org" ? ": " + n.cut_off + " cut off if it closed" : "")));
+      fl.forEach(function (f) {
+        warn.appendChild(el("li", null, DATA.flag_styles[f].label.replace(/s$/, "") + ": " +
+          (f === "bridge_org" ? sparse(ND.cut_off, i) + " cut off if it closed" : DATA.flag_styles[f].what)));
       });
       panel.appendChild(warn);
     }
     var incoming = [], onward = [];
-    DATA.edges.forEach(function (e) {
-      if (e.to === id) incoming.push({id: e.from, kind: e.kind, status: e.status, people: e.people});
-      if (e.from === id) onward.push({id: e.to, kind: e.kind, status: e.status, people: e.people});
-    });
+    for (var j = 0; j < m; j++) {
+      if (ED.t[j] === i) incoming.push({i: ED.s[j], j: j});
+      if (ED.s[j] === i) onward.push({i: ED.t[j], j: j});
+    }
     panel.appendChild(routeList("Comes from", incoming));
     panel.appendChild(routeList("Leads on to", onward));
-    var reachedStages = new Set();
-    state.reach.forEach(function (d, v) {
-      byId.get(v).stages.forEach(function (s) { reachedStages.add(s); });
-    });
+    var reached = new Set();
+    state.reach.forEach(function (d, v) { org.stages(v).forEach(function (s) { reached.add(s); }); });
     var path = el("section", {id: "pathways"});
     path.appendChild(el("h3", null, "Where a young person can go from here"));
     path.appendChild(el("p", null, (state.reach.size - 1) + " organisations reachable."));
     var ul = el("ul", {"class": "stages"});
     STAGES.forEach(function (s) {
-      var ok = reachedStages.has(s);
-      ul.appendChild(el("li", {"class": ok ? "ok" : "missing"},
-        pretty(s) + ": " + (ok ? "reachable" : "not reachable")));
+      var ok = reached.has(s);
+      ul.appendChild(el("li", {"class": ok ? "ok" : "missing"}, pretty(s) + ": " + (ok ? "reachable" : "not reachable")));
     });
     path.appendChild(ul);
     var clear = el("button", {type: "button", id: "clear-selection"}, "Clear selection");
     clear.addEventListener("click", function () { select(null); });
     path.appendChild(clear);
     panel.appendChild(path);
+    openPanel();
   }
+  function showSuggestion(k) {
+    var sg = DATA.suggestions[k];
+    panel.replaceChildren();
+    panel.appendChild(el("h2", {id: "panel-name"}, "Suggested new link"));
+    var p = el("p", {id: "suggestion-route"});
+    [sg.s, sg.t].forEach(function (i, t) {
+      var b = el("button", {type: "button", "class": "link"}, ND.name[i]);
+      b.addEventListener("click", function () { select(N[i], true); });
+      if (t) p.appendChild(document.createTextNode(" → "));
+      p.appendChild(b);
+    });
+    panel.appendChild(p);
+    panel.appendChild(el("p", null, "Rank " + (k + 1) + " of " + DATA.suggestions.length +
+      " · score " + sg.score + " (fit " + sg.fit + ")"));
+    panel.appendChild(el("h3", null, "Why it fits, and its measured impact"));
+    var ul = el("ul", {"class": "reasons", id: "suggestion-reasons"});
+    sg.reasons.forEach(function (r) { ul.appendChild(el("li", null, r)); });
+    panel.appendChild(ul);
+    var dl = el("dl", {id: "suggestion-impact"});
+    [["dead_ends_resolved", "Dead ends resolved"], ["progression_gaps_closed", "Progression gaps closed"],
+     ["higher_stage_gained", "Organisations gaining a higher stage"], ["majority_cc_helped", "Majority-CC organisations helped"],
+     ["bridges_lost", "Fragile routes made safe"], ["dead_ends_created", "Dead ends created"]].forEach(function (kv) {
+      if (sg.impact[kv[0]] === undefined) return;
+      dl.appendChild(el("dt", null, kv[1]));
+      dl.appendChild(el("dd", null, String(sg.impact[kv[0]])));
+    });
+    panel.appendChild(dl);
+    openPanel();
+  }
+  function closePanel() {
+    panelBox.hidden = true;
+    network.redraw();
+  }
+  document.getElementById("panel-close").addEventListener("click", function () {
+    if (state.selected !== null) select(null); else { state.suggestion = null; closePanel(); }
+  });
   function select(id, focus) {
-    state.selected = id;
-    state.reach = id ? reachable(id) : null;
+    var i = id === null || id === undefined ? null : byId.get(id);
+    if (i === undefined) i = null;
+    state.selected = i;
+    state.suggestion = null;
+    state.reach = i === null ? null : reachable(i);
+    if (i !== null && !visible[i]) { clearFilters(); }
     restyle();
-    if (id) {
-      network.selectNodes(visibleNodes.has(id) ? [id] : []);
-      if (focus && visibleNodes.has(id)) {
-        network.focus(id, {scale: Math.max(network.getScale(), 1), animation: false});
+    if (i !== null) {
+      network.selectNodes([i]);
+      if (focus) {
+        var p = nodeXY(i);
+        network.moveTo({position: {x: p[0], y: p[1]}, scale: Math.max(view.scale, 1), animation: false});
       }
-      showPanel(id);
-      document.body.dataset.selected = id;
+      showOrg(i);
+      document.body.dataset.selected = N[i];
     } else {
       network.unselectAll();
-      panel.hidden = true;
-      panelEmpty.hidden = false;
+      closePanel();
       delete document.body.dataset.selected;
     }
   }
   network.on("click", function (params) {
-    if (params.nodes.length) select(params.nodes[0], false);
+    if (params.nodes.length) { select(N[params.nodes[0]], false); return; }
+    if (params.edges.length) {
+      var e = edges.get(params.edges[0]);
+      if (e && e.suggestion !== undefined) {
+        if (state.selected !== null) select(null);
+        state.suggestion = e.suggestion;
+        reorder();
+        showSuggestion(e.suggestion);
+        document.body.dataset.suggestion = String(e.suggestion);
+      }
+    }
   });
 
-  // ---- search -----------------------------------------------------------------------------
+  // ---- hover: a text-only tooltip --------------------------------------------------------
+  var tip = document.getElementById("tooltip");
+  var pointer = [0, 0];
+  container.addEventListener("pointermove", function (ev) {
+    var r = wrap.getBoundingClientRect();
+    pointer = [ev.clientX - r.left, ev.clientY - r.top];
+  });
+  network.on("hoverNode", function (params) {
+    var i = params.node;
+    tip.replaceChildren();
+    tip.appendChild(el("strong", null, ND.name[i]));
+    tip.appendChild(el("span", null, pretty(org.type(i)) + " · " + org.borough(i)));
+    tip.appendChild(el("br"));
+    tip.appendChild(el("span", null, "Stages: " + org.stages(i).map(pretty).join(", ")));
+    tip.hidden = false;
+    var W = wrap.clientWidth;
+    var x = Math.min(pointer[0] + 14, W - tip.offsetWidth - 6), y = pointer[1] + 14;
+    if (y + tip.offsetHeight > wrap.clientHeight - 4) y = pointer[1] - tip.offsetHeight - 10;
+    tip.style.left = Math.max(4, x) + "px";
+    tip.style.top = Math.max(4, y) + "px";
+    document.body.dataset.hover = N[i];
+  });
+  network.on("blurNode", function () { tip.hidden = true; delete document.body.dataset.hover; });
+  network.on("dragStart", function () { tip.hidden = true; });
+
+  // ---- search -------------------------------------------------------------------------------
+  function clearFilters() {
+    state.filters = {};
+    Array.prototype.forEach.call(filterBox.querySelectorAll("select"), function (s) { s.value = ""; });
+    refilter();
+  }
   document.getElementById("search-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
     var q = document.getElementById("search").value.trim().toLowerCase();
     var status = document.getElementById("search-status");
-    if (!q) { status.textContent = ""; return; }
-    var hit = byId.get(q) || null;
-    if (!hit) {
-      DATA.nodes.some(function (n) {
-        if (n.id.toLowerCase() === q || n.name.toLowerCase().indexOf(q) >= 0) {
-          hit = n; return true;
-        }
-        return false;
-      });
+    state.hits = [];
+    if (!q) { status.textContent = ""; reorder(); network.redraw(); return; }
+    var hits = [];
+    if (byId.has(q)) hits.push(byId.get(q));
+    for (var i = 0; i < n; i++) {
+      if (hits.indexOf(i) < 0 && (N[i].toLowerCase() === q || ND.name[i].toLowerCase().indexOf(q) >= 0)) hits.push(i);
     }
-    if (!hit) { status.textContent = "No organisation matches that."; return; }
-    if (!visibleNodes.has(hit.id)) {
-      state.filters = {};
-      Array.prototype.forEach.call(filterBox.querySelectorAll("select"), function (s) {
-        s.value = "";
-      });
-      refilter();
-    }
-    status.textContent = "Found: " + hit.name;
-    select(hit.id, true);
+    if (!hits.length) { status.textContent = "No organisation matches that."; reorder(); network.redraw(); return; }
+    state.hits = hits;
+    status.textContent = "Found: " + ND.name[hits[0]] + (hits.length > 1 ? " (and " + (hits.length - 1) + " more)" : "");
+    select(N[hits[0]], true);
   });
 
+  // ---- the list view: the same organisations as a sortable, filterable table -------------
+  var listView = document.getElementById("list-view");
+  var wrapMap = document.getElementById("map-wrap");
+  var COLS = [
+    {key: "name", label: "Organisation", get: function (i) { return ND.name[i]; }},
+    {key: "type", label: "Type", get: function (i) { return pretty(org.type(i)); }},
+    {key: "borough", label: "Borough", get: function (i) { return org.borough(i); }},
+    {key: "stages", label: "Stages", get: function (i) { return org.stages(i).map(pretty).join(", "); },
+     sort: function (i) { return ND.top[i]; }},
+    {key: "onward", label: "Onward routes", get: function (i) { return outAdj[i].length; }, num: true},
+    {key: "findings", label: "Findings", get: function (i) {
+      return DATA.flag_order.filter(function (f) { return f !== "bridge" && hasFlag(i, f); })
+        .map(function (f) { return DATA.flag_styles[f].label.replace(/s$/, "").toLowerCase(); }).join(", ");
+    }}
+  ];
+  var sortCol = "name", sortDir = 1, LIST_MAX = 500;
+  var headRow = document.querySelector("#org-table thead tr");
+  COLS.forEach(function (c) {
+    var th = el("th", {scope: "col", "data-key": c.key});
+    var b = el("button", {type: "button"}, c.label);
+    b.addEventListener("click", function () {
+      sortDir = sortCol === c.key ? -sortDir : 1;
+      sortCol = c.key;
+      renderTable();
+    });
+    th.appendChild(b);
+    headRow.appendChild(th);
+  });
+  var listFilter = document.getElementById("list-filter");
+  listFilter.addEventListener("input", function () { renderTable(); });
+  function renderTable() {
+    var q = listFilter.value.trim().toLowerCase();
+    var col = COLS.filter(function (c) { return c.key === sortCol; })[0];
+    var key = col.sort || col.get;
+    var rows = [];
+    for (var i = 0; i < n; i++) {
+      if (!visible[i]) continue;
+      if (q) {
+        var hay = (ND.name[i] + " " + N[i] + " " + org.type(i) + " " + org.borough(i) + " " +
+                   org.stages(i).join(" ")).toLowerCase().replace(/_/g, " ");
+        if (hay.indexOf(q.replace(/_/g, " ")) < 0) continue;
+      }
+      rows.push(i);
+    }
+    rows.sort(function (a, b) {
+      var x = key(a), y = key(b);
+      if (typeof x === "string") { x = x.toLowerCase(); y = y.toLowerCase(); }
+      return (x < y ? -1 : x > y ? 1 : ND.name[a].localeCompare(ND.name[b])) * sortDir;
+    });
+    Array.prototype.forEach.call(headRow.children, function (th) {
+      if (th.getAttribute("data-key") === sortCol) th.setAttribute("aria-sort", sortDir > 0 ? "ascending" : "descending");
+      else th.removeAttribute("aria-sort");
+    });
+    var body = document.querySelector("#org-table tbody");
+    body.replaceChildren();
+    rows.slice(0, LIST_MAX).forEach(function (i) {
+      var tr = el("tr", {"data-id": N[i]});
+      COLS.forEach(function (c, k) {
+        var td = el(k ? "td" : "th", k ? null : {scope: "row"});
+        if (!k) {
+          var b = el("button", {type: "button", "class": "link", title: "Show on the map"}, ND.name[i]);
+          b.addEventListener("click", function () { showTab("map"); select(N[i], true); });
+          td.appendChild(b);
+        } else td.textContent = String(c.get(i));
+        tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+    document.getElementById("list-status").textContent = "Showing " + Math.min(rows.length, LIST_MAX) +
+      " of " + rows.length + " organisations" + (rows.length > LIST_MAX ? " (filter to see the rest)." : ".");
+  }
+  var tabMap = document.getElementById("tab-map"), tabList = document.getElementById("tab-list");
+  function showTab(which) {
+    var list = which === "list";
+    listView.hidden = !list;
+    wrapMap.hidden = list;
+    tabMap.setAttribute("aria-pressed", list ? "false" : "true");
+    tabList.setAttribute("aria-pressed", list ? "true" : "false");
+    if (list) renderTable(); else network.redraw();
+  }
+  tabMap.addEventListener("click", function () { showTab("map"); });
+  tabList.addEventListener("click", function () { showTab("list"); });
+
+  // ---- small screens: the options slide over the map -------------------------------------
+  var toggle = document.getElementById("toggle-controls");
+  toggle.addEventListener("click", function () {
+    var open = !document.body.classList.contains("controls-open");
+    document.body.classList.toggle("controls-open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+  legendBox.addEventListener("toggle", function () { network.redraw(); });
+  if (narrow && window.innerHeight < 700) legendBox.open = false;
+
+  // ---- PNG of the current view -------------------------------------------------------------
+  document.getElementById("download-png").addEventListener("click", function () {
+    var src = container.querySelector("canvas");
+    var out = document.createElement("canvas");
+    out.width = src.width; out.height = src.height;
+    var ctx = out.getContext("2d");
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, out.width, out.height);
+    ctx.drawImage(src, 0, 0);
+    var a = el("a", {href: out.toDataURL("image/png"), download: "musicnet-map.png"});
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  });
+
+  // ---- start ----------------------------------------------------------------------------------
   refilter();
-  window.musicnetMap = {network: network, nodes: nodes, edges: edges, nodeView: nodeView,
-                        edgeView: edgeView, data: DATA, select: select};
+  reorder();
+  renderLegend();
+  fit();
+  network.once("afterDrawing", function () {
+    window.requestAnimationFrame(function () { document.body.dataset.ready = "true"; });
+  });
+  network.redraw();
+  window.addEventListener("resize", function () { network.redraw(); });
+
+  window.musicnetMap = {
+    network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView,
+    data: DATA, state: state, select: select, fit: fit,
+    visId: function (id) { return byId.has(id) ? byId.get(id) : null; },
+    orgId: function (i) { return N[i]; },
+    domPosition: function (id) {  // page coordinates of an organisation's centre
+      var i = byId.get(id), p = nodeXY(i), d = toDom(p[0], p[1]);
+      var r = container.getBoundingClientRect();
+      return [d[0] + r.left, d[1] + r.top];
+    },
+    labelBoxes: function () {  // the names drawn in the last frame, in page coordinates
+      var r = container.getBoundingClientRect();
+      return placed.map(function (p) {
+        return {id: N[p.i], text: p.lines.join(" "), x: p.b[0] + r.left, y: p.b[1] + r.top,
+                w: p.b[2], h: p.b[3], font_px: 11};
+      });
+    },
+    viewLabels: function () {  // stage, hub-area and borough names, in page coordinates
+      var r = container.getBoundingClientRect();
+      return viewLabelBoxes.map(function (b) {
+        return {text: b.text, x: b.x + r.left, y: b.y + r.top, w: b.w, h: b.h};
+      });
+    },
+    ringsOf: function (id) { return ringsOf(byId.get(id)); },
+    edgeStyleOf: function (source, target) {  // style keys of the drawn routes source -> target
+      var out = [], a = byId.get(source), b = byId.get(target);
+      for (var j = 0; j < m; j++) if (ED.s[j] === a && ED.t[j] === b && edgeShown(j)) out.push(edgeStyleKey(j));
+      return out;
+    },
+    routeClasses: function () {  // [source, target, class] of every drawn route with a class
+      var out = [];
+      edgeCls.forEach(function (c, j) { if (edgeShown(j)) out.push([N[ED.s[j]], N[ED.t[j]], c]); });
+      return out;
+    },
+    fillOf: function (id) { return nodes.get(byId.get(id)).color.background; },
+    frameTimes: function () { return frames.slice(); }
+  };
 })();
