@@ -238,6 +238,18 @@ def test_colour_by_switch(browser, sample_map, sample_net):
         page.select_option("#colour-by", key)
         assert page.evaluate(fill, v) == schemes[key]["colours"][value]
         assert schemes[key]["label"].lower() in page.locator("#legend").text_content().lower()
+    # clusters: the same seeded Louvain clusters `musicnet analyse` reports
+    from musicnet.analysis.health import clusters
+
+    found = clusters(sample_net)
+    page.select_option("#colour-by", "cluster")
+    legend = page.locator("#legend").text_content()
+    assert "cluster" in legend.lower() and found["clusters"][0]["name"] in legend
+    for oid in list(sample_net.orgs)[:20]:
+        c = found["cluster_of"].get(oid, -1)
+        want = schemes["cluster"]["colours"][found["clusters"][c]["name"]] if c >= 0 \
+            else "#999999"
+        assert page.evaluate(fill, oid) == want
     page.close()
 
 

@@ -66,6 +66,11 @@ COLOUR_SCHEMES: dict[str, dict[str, Any]] = {
     "top": {"label": "Highest stage", "colours": dict(zip(STAGES, (
         "#FDE725", "#5EC962", "#21918C", "#3B528B", "#440154"), strict=True))},
 }
+#: Cluster colours (Okabe-Ito, then Tol); clusters beyond them are grey.
+CLUSTER_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00",
+                   "#CC79A7", "#999933", "#882255", "#44AA99")
+#: Clusters are offered as a colour-by up to this many organisations (Louvain's cost).
+MAX_CLUSTER_ORGS = 5000
 TYPE_COLOURS = COLOUR_SCHEMES["type"]["colours"]
 ROLE_COLOURS = COLOUR_SCHEMES["role"]["colours"]
 STAGE_COLOURS = COLOUR_SCHEMES["top"]["colours"]
@@ -354,6 +359,19 @@ def map_data(net: Network, *, include_private: bool = False,
                   and k not in ("routes_added", "routes_removed")}
         sugg.append({"s": index[d["source"]], "t": index[d["target"]], "score": d["score"],
                      "fit": d["fit"], "reasons": d["reasons"], "impact": impact})
+    # clusters (seeded Louvain, as `musicnet analyse` reports them) as one more colour-by
+    schemes = dict(COLOUR_SCHEMES)
+    if len(ids) <= MAX_CLUSTER_ORGS:
+        from ..analysis.health import clusters as find_clusters
+
+        found = find_clusters(current)
+        names = [c["name"] for c in found["clusters"]]
+        if names:
+            nodes["cluster"] = [found["cluster_of"].get(v, -1) for v in ids]
+            schemes["cluster"] = {"label": "Cluster (named after its most connected member)",
+                                  "names": names, "colours": {
+                                      n: CLUSTER_COLOURS[i] if i < len(CLUSTER_COLOURS)
+                                      else "#BBBBBB" for i, n in enumerate(names)}}
     key = hashlib.sha256(json.dumps([ids, edges["s"], edges["t"]]).encode()).hexdigest()[:16]
     present = {o.type for o in orgs}
     return {
@@ -380,7 +398,7 @@ def map_data(net: Network, *, include_private: bool = False,
         "line_styles": LINE_STYLES,
         "class_styles": styles,
         "class_order": list(styles),
-        "colour_schemes": COLOUR_SCHEMES,
+        "colour_schemes": schemes,
         "area_tints": AREA_TINTS,
         "types_present": [t for t in TYPES if t in present],
         "remit_labels": {k: f"{k.replace('_', ' ')}: {v}" for k, v in REMITS.items()},

@@ -119,6 +119,10 @@
     if (by === "type") return org.type(i);
     if (by === "remit") return org.remit(i);
     if (by === "hub_area") return hubArea(i);
+    if (by === "cluster") {
+      var c = ND.cluster ? ND.cluster[i] : -1;
+      return c >= 0 ? DATA.colour_schemes.cluster.names[c] : "";
+    }
     return STAGES[ND.top[i]];
   }
   function fillOf(i) {
