@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from .network import Network
 
-__all__ = ["privacy_line", "publish_result", "published_total", "suppressed"]
+__all__ = ["privacy_line", "publish_result", "published_parts", "published_total",
+           "suppressed"]
 
 
 def suppressed(value: int | None, below: int) -> str | None:
@@ -40,6 +41,20 @@ def suppressed(value: int | None, below: int) -> str | None:
     if value is None:
         return None
     return f"fewer than {below}" if 0 < value < below else str(value)
+
+
+def published_parts(values: Iterable[int | None], below: int) -> tuple[int, int] | None:
+    """The two numbers behind :func:`published_total`: the total of the counts that are
+    published, and how many counts are withheld; ``None`` if no value is given.
+
+    >>> published_parts([100, 3, None], 5)
+    (100, 1)
+    """
+    given = [v for v in values if v is not None]
+    if not given:
+        return None
+    hidden = sum(1 for v in given if 0 < v < below)
+    return sum(v for v in given if not 0 < v < below), hidden
 
 
 def published_total(values: Iterable[int | None], below: int) -> str | None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError
 from ..findings import FINDING, plural
-from ..privacy import privacy_line, published_total
+from ..privacy import privacy_line, published_parts, published_total
 from ..schema import HUB_AREAS, REMITS, STAGES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -185,6 +185,10 @@ def report_context(net: Network, *, include_private: bool = False, suppress_belo
         "young_people": published_total(
             (r.young_people_per_year for r in net.routes if r.status == "active"),
             suppress_below),
+        "young_people_parts": published_parts(
+            (r.young_people_per_year for r in net.routes if r.status == "active"),
+            suppress_below),
+        "suppress_below": suppress_below,
         "remit_labels": {k: k.replace("_", " ") for k in REMITS},
         "stage_labels": {st: st.replace("_", " ") for st in STAGES},
         "stages": list(STAGES),
