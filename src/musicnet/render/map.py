@@ -135,7 +135,8 @@ def map_data(net: Network, *, include_private: bool = False,
         status = "proposed" if (r.source, r.target) in net.proposed else r.status
         edges.append({"from": r.source, "to": r.target, "kind": r.kind, "status": status,
                       "people": suppressed(r.young_people_per_year, suppress_below),
-                      "bridge": r.status == "active" and (r.source, r.target) in bridge_set})
+                      "bridge": r.status == "active" and (r.source, r.target) in bridge_set,
+                      "evidence": r.evidence})
         if changes is not None:
             edges[-1]["change"] = changes["edges"].get((r.source, r.target), "")
     present = {o.type for o in net.orgs.values()}

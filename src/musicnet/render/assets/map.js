@@ -92,11 +92,15 @@
     }
     return style;
   }
+  var ONE_SIDED = {source: true, target: true};
   function edgeStyle(e, i) {
     var style = {id: i, from: e.from, to: e.to, arrows: "to", width: 1,
                  color: {color: "#8a8a8a", highlight: "#222222", opacity: 0.75}};
     if (e.status === "lapsed") { style.dashes = [2, 6]; style.color = {color: "#bbbbbb"}; }
     if (e.status === "planned") { style.dashes = [8, 6]; style.color = {color: "#3a7bd5"}; }
+    if (e.status === "active" && ONE_SIDED[e.evidence]) {  // only one side named it
+      style.dashes = [3, 4]; style.color = {color: "#b5651d", highlight: "#222222", opacity: 0.85};
+    }
     if (e.status === "proposed") {
       style.dashes = [10, 6]; style.width = 3; style.color = {color: "#1b9e3e"};
     }
@@ -283,6 +287,17 @@
     });
     legend.appendChild(clist);
   }
+  if (DATA.edges.some(function (e) { return e.status === "active" && ONE_SIDED[e.evidence]; })) {
+    legend.appendChild(el("h2", null, "Routes from a survey"));
+    var elist = el("ul", {"class": "legend", "id": "legend-evidence"});
+    var eli = el("li");
+    var esw = el("span", {"class": "swatch one-sided"});
+    esw.style.border = "2px dotted #b5651d";
+    eli.appendChild(esw);
+    eli.appendChild(document.createTextNode(" Named by one side only (not confirmed)"));
+    elist.appendChild(eli);
+    legend.appendChild(elist);
+  }
   legend.appendChild(el("h2", null, "Organisation types"));
   var list = el("ul", {"class": "legend"});
   DATA.types_present.forEach(function (t) {
@@ -328,6 +343,7 @@
       li.appendChild(b);
       li.appendChild(el("span", {"class": "muted"}, " " + it.kind +
         (it.status !== "active" ? " (" + it.status + ")" : "") +
+        (ONE_SIDED[it.evidence] ? " (one side only)" : "") +
         (it.people !== null && it.people !== undefined ? ", " + it.people + " a year" : "")));
       ul.appendChild(li);
     });
@@ -382,8 +398,10 @@
     }
     var incoming = [], onward = [];
     DATA.edges.forEach(function (e) {
-      if (e.to === id) incoming.push({id: e.from, kind: e.kind, status: e.status, people: e.people});
-      if (e.from === id) onward.push({id: e.to, kind: e.kind, status: e.status, people: e.people});
+      if (e.to === id) incoming.push({id: e.from, kind: e.kind, status: e.status, people: e.people,
+                                      evidence: e.evidence});
+      if (e.from === id) onward.push({id: e.to, kind: e.kind, status: e.status, people: e.people,
+                                      evidence: e.evidence});
     });
     panel.appendChild(routeList("Comes from", incoming));
     panel.appendChild(routeList("Leads on to", onward));
