@@ -426,3 +426,35 @@ def test_any_text_in_answers_gives_readable_safe_files(rows):
     for m in matches:  # every mention not matched automatically is in review
         if m["how"] not in ("exact", "alias", "fuzzy"):
             assert (m["respondent"], m["question"], m["mention"]) in review
+
+
+@pytest.mark.browser
+def test_the_map_draws_one_sided_routes_differently(browser, tmp_path):
+    """The docs' example: routes named by one side only are dotted, in their own colour,
+    listed in the legend and marked in the details panel."""
+    from musicnet.render.map import render_map
+
+    from .test_map_browser import open_map
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    out = tmp_path / "new"
+    res = run("responses", str(ROOT / "examples" / "survey" / "answers"), "-d",
+              str(tmp_path / "data"), "-o", str(out))
+    assert res.returncode == 0, res.stderr
+    net = musicnet.load(out)
+    page_file = tmp_path / "map.html"
+    page_file.write_text(render_map(net), encoding="utf-8")
+    page = open_map(browser, page_file)
+    data = page.evaluate("window.musicnetMap.data")
+    ids = data["nodes"]["id"]
+    classed = {(ids[data["edges"]["s"][int(i)]], ids[data["edges"]["t"][int(i)]])
+               for i, c in data["edges"]["cls"].items() if c == "one_sided"}
+    one_sided = {(r.source, r.target) for r in net.routes
+                 if r.evidence in ("source", "target") and r.status == "active"}
+    assert one_sided and classed == one_sided
+    assert data["class_styles"]["one_sided"]["dash"] == [3, 4]
+    assert "Named by one side only" in page.inner_text("#legend")
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.screenshot(path=str(tmp_path / "one-sided.png"))
+    assert page.errors == []
+    page.close()

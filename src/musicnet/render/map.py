@@ -108,6 +108,9 @@ CLASS_STYLES: dict[str, dict[str, Any]] = {
     "proposed": {"label": "Proposed route (what-if)", "colour": "#0B6E4F", "width": 6,
                  "dash": [14, 6]},
 }
+#: Active routes named by one side only in a survey (``evidence`` source or target).
+ONE_SIDED_STYLE: dict[str, Any] = {"label": "Named by one side only (survey)",
+                                   "colour": "#B35806", "width": 1.5, "dash": [3, 4]}
 #: The map of changes (``musicnet diff --map``, ``build --previous``): route and
 #: organisation classes ``added``, ``removed`` and ``changed``.
 CHANGE_COLOURS: dict[str, str] = {"added": "#1B9E3E", "removed": "#C92A2A",
@@ -274,6 +277,12 @@ def map_data(net: Network, *, include_private: bool = False,
         class_styles = {**CHANGE_STYLES, **(class_styles or {})}
         if suggestions is None:
             suggestions = []
+    # routes from a survey that only one side named (``evidence`` source or target)
+    one_sided = {(r.source, r.target): "one_sided" for r in net.routes
+                 if r.status == "active" and r.evidence in ("source", "target")}
+    if one_sided:
+        route_classes = {**one_sided, **(route_classes or {})}
+        class_styles = {"one_sided": ONE_SIDED_STYLE, **(class_styles or {})}
     flags, counts, cut_off, bridge_set = flag_table(current)
     flags = {v: flags.get(v, []) for v in net.orgs}
     g = net.graph
