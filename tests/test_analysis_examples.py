@@ -78,7 +78,7 @@ def test_stage_reach_steps():
     assert row["highest_stage_reachable"] == "developing"
     assert stage_reach(n)["majority_cc"] == {
         "organisations": 1,
-        "can_reach": {"first_access": 1, "participation": 0, "developing": 1, "advanced": 0,
+        "can_reach": {"first_access": 1, "participation": 1, "developing": 1, "advanced": 0,
                       "professional": 0}}
 
 
@@ -101,13 +101,37 @@ def test_borough_coverage_docstring_example():
     n = net_of(orgs, [("a", "b"), ("b", "a"), ("x", "a")])
     cov = borough_coverage(n)
     bex = next(b for b in cov["boroughs"] if b["borough"] == "Bexley")
-    rest = ["first_access", "developing", "advanced", "professional"]
-    assert bex["missing_stages"] == rest and bex["unreachable_stages"] == rest
+    assert bex["missing_stages"] == ["first_access", "developing", "advanced", "professional"]
+    assert bex["unreachable_stages"] == ["developing", "advanced", "professional"]
     assert bex["hub_area"] == "South East" and bex["organisations"] == 2
     cam = next(b for b in cov["boroughs"] if b["borough"] == "Camden")
-    assert cam["unreachable_stages"] == ["first_access", "advanced", "professional"]
+    assert cam["unreachable_stages"] == ["advanced", "professional"]
     north = next(a for a in cov["hub_areas"] if a["hub_area"] == "North")
     assert north["organisations"] == 1
+
+
+def test_offering_a_stage_is_provision_at_it_and_below():
+    """Issue 11: a borough whose only organisation offers advanced is not 'stuck'."""
+    from musicnet.analysis import analyse, format_text, stage_reach
+
+    n = net_of([org("a", "advanced", borough="Camden"),
+                org("p", "professional", borough="Ealing", remit="majority_cc"),
+                org("f", "first_access", borough="Bexley", remit="majority_cc")],
+               [("f", "a")])
+    cam = next(b for b in borough_coverage(n)["boroughs"] if b["borough"] == "Camden")
+    assert cam["unreachable_stages"] == ["professional"]
+    eal = next(b for b in borough_coverage(n)["boroughs"] if b["borough"] == "Ealing")
+    assert eal["unreachable_stages"] == []
+    bex = next(b for b in borough_coverage(n)["boroughs"] if b["borough"] == "Bexley")
+    assert bex["unreachable_stages"] == ["professional"]  # reaches advanced via a
+    text = format_text(analyse(n))
+    assert "Boroughs with no route beyond participation (0)" in text
+    reach = stage_reach(n)
+    # p offers only professional but has passed every stage below it; f reaches advanced
+    assert reach["majority_cc"]["can_reach"] == {
+        "first_access": 2, "participation": 2, "developing": 2, "advanced": 2,
+        "professional": 1}
+    assert reach["all"]["can_reach"]["first_access"] == 3
 
 
 def test_sample_data_has_something_true_to_find(sample_net):

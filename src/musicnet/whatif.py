@@ -17,7 +17,7 @@ from .schema import STAGES
 if TYPE_CHECKING:  # pragma: no cover
     from .network import Network
 
-__all__ = ["Diff", "compare", "parse_pair", "with_routes"]
+__all__ = ["Diff", "compare", "cut_off", "parse_pair", "with_routes"]
 
 Pair = tuple[str, str]
 
@@ -153,8 +153,11 @@ class Diff:
     Organisation lists are sorted ids; route lists are sorted ``(source, target)`` pairs.
     ``reach_gained``/``reach_lost`` map an organisation id to the stages it can newly reach
     (or no longer reach), counting its own stages and every organisation reachable from it
-    along active routes. ``majority_cc_helped`` lists majority-CC organisations with a dead
-    end resolved, a gap closed or new reach; ``majority_cc_harmed`` the reverse.
+    along active routes (directed). ``cut_off`` lists the organisations no longer connected
+    (routes seen as undirected) to the largest part of what they were connected to before:
+    see :func:`compare`. ``majority_cc_helped`` lists majority-CC organisations with a dead
+    end resolved, a gap closed or new reach; ``majority_cc_harmed`` those with a new dead
+    end, a new gap, lost reach or cut off.
     """
 
     dead_ends_resolved: list[str]
@@ -173,7 +176,10 @@ class Diff:
     routes_added: list[Pair] = field(default_factory=list)
     routes_removed: list[Pair] = field(default_factory=list)
     organisations_closed: list[str] = field(default_factory=list)
+    cut_off: list[str] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    majority_cc: frozenset[str] = field(default_factory=frozenset, repr=False, compare=False)
+    split: frozenset[str] = field(default_factory=frozenset, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, stable keys (the ``whatif --format json`` shape)."""
@@ -184,6 +190,7 @@ class Diff:
             "routes_added": pairs(self.routes_added),
             "routes_removed": pairs(self.routes_removed),
             "organisations_closed": self.organisations_closed,
+            "cut_off": self.cut_off,
             "dead_ends_resolved": self.dead_ends_resolved,
             "dead_ends_created": self.dead_ends_created,
             "progression_gaps_closed": self.progression_gaps_closed,
@@ -202,6 +209,10 @@ class Diff:
     def _n(self, v: str) -> str:
         return f"{self.names.get(v, v)} ({v})" if v in self.names else v
 
+    def _harmful(self) -> bool:
+        return bool(self.cut_off or self.reach_lost or self.dead_ends_created
+                    or self.progression_gaps_opened or self.majority_cc_harmed)
+
     def __str__(self) -> str:
         lines: list[str] = []
 
@@ -210,39 +221,74 @@ class Diff:
                 lines.append(f"{title} ({len(items)}):")
                 lines.extend(f"  - {i}" for i in items)
 
+        def mcc_first(ids: Iterable[str]) -> list[str]:
+            return sorted(ids, key=lambda v: (v not in self.majority_cc, v))
+
+        def tag(v: str) -> str:
+            return self._n(v) + (" [majority CC]" if v in self.majority_cc else "")
+
+        if self._harmful():
+            harm = []
+            if self.cut_off:
+                harm.append(_count(len(self.cut_off), "organisation") + " cut off")
+            if self.reach_lost:
+                harm.append(_count(len(self.reach_lost), "organisation")
+                            + " can no longer reach a stage")
+            if self.dead_ends_created:
+                harm.append(_count(len(self.dead_ends_created), "new dead end"))
+            if self.progression_gaps_opened:
+                harm.append(_count(len(self.progression_gaps_opened), "new progression gap"))
+            if self.majority_cc_harmed:
+                harm.append(_count(len(self.majority_cc_harmed), "majority-CC organisation")
+                            + " worse off")
+            lines.append("This change harms progression: " + ", ".join(harm) + ".")
         section("Routes added", [f"{self._n(s)} -> {self._n(t)}" for s, t in self.routes_added])
         section("Routes removed", [f"{self._n(s)} -> {self._n(t)}"
                                    for s, t in self.routes_removed])
         section("Organisations closed", [self._n(v) for v in self.organisations_closed])
+        section("Cut off from the rest of the network (majority CC first)",
+                [tag(v) for v in mcc_first(self.cut_off)])
+        section("Can no longer reach (majority CC first)",
+                [f"{tag(v)}: {', '.join(self.reach_lost[v])}"
+                 for v in mcc_first(self.reach_lost)])
+        section("New dead ends", [tag(v) for v in mcc_first(self.dead_ends_created)])
+        section("New progression gaps",
+                [tag(v) for v in mcc_first(self.progression_gaps_opened)])
         section("Dead ends resolved", [self._n(v) for v in self.dead_ends_resolved])
-        section("New dead ends", [self._n(v) for v in self.dead_ends_created])
         section("Progression gaps closed", [self._n(v) for v in self.progression_gaps_closed])
-        section("New progression gaps", [self._n(v) for v in self.progression_gaps_opened])
         gone = set(self.routes_removed)
         section("Fragile routes made safe (no longer bridges)",
                 [f"{self._n(s)} -> {self._n(t)}" for s, t in self.bridges_lost
-                 if (s, t) not in gone])
+                 if (s, t) not in gone and s not in self.split and t not in self.split])
+        section("No longer bridges only because the network there was split or closed",
+                [f"{self._n(s)} -> {self._n(t)}" for s, t in self.bridges_lost
+                 if (s, t) not in gone and (s in self.split or t in self.split)])
         section("Fragile routes removed",
                 [f"{self._n(s)} -> {self._n(t)}" for s, t in self.bridges_lost
                  if (s, t) in gone])
         section("New fragile routes (bridges)",
                 [f"{self._n(s)} -> {self._n(t)}" for s, t in self.bridges_gained])
         section("No longer single points of failure",
-                [self._n(v) for v in self.bridge_organisations_lost])
+                [self._n(v) for v in self.bridge_organisations_lost if v not in self.split])
+        section("No longer single points of failure only because the part they held "
+                "together was cut off or closed",
+                [self._n(v) for v in self.bridge_organisations_lost if v in self.split])
         section("New single points of failure",
                 [self._n(v) for v in self.bridge_organisations_gained])
         section("Can now reach more stages",
                 [f"{self._n(v)}: {', '.join(st)}" for v, st in self.reach_gained.items()])
-        section("Can no longer reach",
-                [f"{self._n(v)}: {', '.join(st)}" for v, st in self.reach_lost.items()])
-        if self.majority_cc_helped:
-            lines.append(f"Majority-CC organisations helped: {len(self.majority_cc_helped)} "
-                         f"({', '.join(self.majority_cc_helped)}).")
         if self.majority_cc_harmed:
             lines.append(f"Majority-CC organisations made worse off: "
                          f"{len(self.majority_cc_harmed)} "
                          f"({', '.join(self.majority_cc_harmed)}).")
+        if self.majority_cc_helped:
+            lines.append(f"Majority-CC organisations helped: {len(self.majority_cc_helped)} "
+                         f"({', '.join(self.majority_cc_helped)}).")
         return "\n".join(lines) if lines else "No change to progression in the network."
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def reach_masks(net: Network) -> dict[str, int]:
@@ -257,12 +303,63 @@ def _stages(mask: int) -> list[str]:
     return [s for i, s in enumerate(STAGES) if mask >> i & 1]
 
 
+def _components(net: Network) -> dict[str, int]:
+    """Connected component number of each organisation (active routes, undirected)."""
+    parent = {v: v for v in net.orgs}
+
+    def find(v: str) -> str:
+        while parent[v] != v:
+            parent[v] = parent[parent[v]]
+            v = parent[v]
+        return v
+
+    for u, v in net.graph.edges():
+        parent[find(u)] = find(v)
+    roots: dict[str, int] = {}
+    return {v: roots.setdefault(find(v), len(roots)) for v in sorted(net.orgs)}
+
+
+def cut_off(before: Network, after: Network) -> tuple[list[str], set[str]]:
+    """Organisations cut off by the change, and every organisation in a part that split.
+
+    Routes are seen as undirected. For each connected part of ``before``, its organisations
+    still in ``after`` are grouped by the part of ``after`` they are in; the largest group
+    (ties: the one holding the alphabetically first id) is what remains of it, and the
+    members of every other group are cut off. Closing one organisation therefore cuts off
+    exactly the ``cut_off`` that :func:`musicnet.analysis.bridge_organisations` reports
+    for it. The second value holds every member of a part that lost an organisation, by
+    closure or by being cut off (its bridges and bridge organisations may vanish only
+    because of that).
+    """
+    cb, ca = _components(before), _components(after)
+    parts: dict[int, list[str]] = {}
+    for v in sorted(before.orgs):
+        parts.setdefault(cb[v], []).append(v)
+    out: list[str] = []
+    split: set[str] = set()
+    for members in parts.values():
+        groups: dict[int, list[str]] = {}
+        for v in members:
+            if v in ca:
+                groups.setdefault(ca[v], []).append(v)
+        if not groups:
+            continue
+        keep = min(groups.values(), key=lambda g: (-len(g), g[0]))
+        lost = [v for g in groups.values() if g is not keep for v in g]
+        out.extend(lost)
+        if lost or len(keep) < len(members):
+            split.update(members)
+    return sorted(out), split
+
+
 def compare(before: Network, after: Network) -> Diff:
     """Exactly what changes in progression from ``before`` to ``after``.
 
     Uses the same analyses as ``musicnet analyse`` on both networks. Organisations only in
     one network (closed or new) are not counted as resolving or creating anything; they
-    are listed in ``organisations_closed``.
+    are listed in ``organisations_closed``. ``cut_off`` is defined in :func:`cut_off`;
+    ``reach_lost`` counts the stages each remaining organisation can no longer reach
+    along active routes (directed).
 
     >>> import musicnet
     >>> net = musicnet.load("data")
@@ -290,7 +387,8 @@ def compare(before: Network, after: Network) -> Diff:
     higher = sorted(v for v in gained if (ra[v] & ~rb[v]) >> (after.orgs[v].highest_level + 1))
     mcc = {v for v in both if after.orgs[v].remit == "majority_cc"}
     helped = sorted(mcc & (set(de_res) | set(gap_closed) | set(gained)))
-    harmed = sorted(mcc & (set(de_new) | set(gap_opened) | set(lost)))
+    cut, split = cut_off(before, after)
+    harmed = sorted(mcc & (set(de_new) | set(gap_opened) | set(lost) | set(cut)))
     eb, ea = set(before.graph.edges()), set(after.graph.edges())
     return Diff(
         dead_ends_resolved=de_res, dead_ends_created=de_new,
@@ -301,5 +399,9 @@ def compare(before: Network, after: Network) -> Diff:
         majority_cc_helped=helped, majority_cc_harmed=harmed, higher_stage_gained=higher,
         routes_added=sorted(ea - eb), routes_removed=sorted(eb - ea),
         organisations_closed=sorted(before.orgs.keys() - after.orgs.keys()),
+        cut_off=cut,
         names={v: o.name for v, o in {**before.orgs, **after.orgs}.items()},
+        majority_cc=frozenset(v for v, o in {**before.orgs, **after.orgs}.items()
+                              if o.remit == "majority_cc"),
+        split=frozenset(split),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..schema import BOROUGHS, HUB_AREAS, STAGES, hub_area
-from ._reach import stage_steps
+from ._reach import descendant_masks, stage_bits, stage_steps
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..network import Network
@@ -21,20 +21,20 @@ def _by_borough(net: Network) -> dict[str, list[str]]:
     return out
 
 
-def _area_row(net: Network, ids: list[str], steps: dict[str, dict[str, int | None]]
-              ) -> dict[str, Any]:
+def _area_row(net: Network, ids: list[str], reach: dict[str, int]) -> dict[str, Any]:
     by_stage = dict.fromkeys(STAGES, 0)
-    reachable: set[str] = set()
+    mask = 0  # stages offered by, or reachable from, any organisation in the area
     for v in ids:
         for s in net.orgs[v].stages:
             by_stage[s] += 1
-        reachable.update(s for s, d in steps[v].items() if d is not None)
+        mask |= stage_bits(net.orgs[v]) | reach[v]
+    top = mask.bit_length() - 1  # highest stage offered or reachable; -1 when none
     return {
         "organisations": len(ids),
         "majority_cc": sum(net.orgs[v].remit == "majority_cc" for v in ids),
         "by_stage": by_stage,
         "missing_stages": [s for s in STAGES if by_stage[s] == 0],
-        "unreachable_stages": [s for s in STAGES if s not in reachable],
+        "unreachable_stages": [s for i, s in enumerate(STAGES) if i > top],
     }
 
 
@@ -47,28 +47,35 @@ def borough_coverage(net: Network) -> dict[str, Any]:
     - ``organisations``, ``majority_cc``: how many organisations are based there;
     - ``by_stage``: how many of them offer each stage;
     - ``missing_stages``: stages no organisation there offers;
-    - ``unreachable_stages``: stages that no organisation there offers *or* can reach
-      along active routes (wherever the destination is). A borough whose
-      ``unreachable_stages`` include ``developing`` has no route beyond participation.
+    - ``unreachable_stages``: the stages above the highest stage that an organisation there
+      offers or can reach along active routes (wherever the destination is). An
+      organisation offering a stage is provision at that stage, and a young person who can
+      get to ``advanced`` can get to everything below it, so stage ``s`` is unreachable
+      only when no organisation there offers, or can reach an organisation offering, a
+      stage at or above ``s``. The list is always a top slice of the ladder. A borough
+      whose ``unreachable_stages`` include ``developing`` has no route beyond
+      participation.
 
     ``London-wide`` and ``Outside London`` organisations appear as their own rows and belong
     to no hub area.
 
     Example: a borough whose two organisations offer ``participation`` and refer only to
-    each other has ``missing_stages`` and ``unreachable_stages`` both equal to
-    ``["first_access", "developing", "advanced", "professional"]``.
+    each other has ``missing_stages`` ``["first_access", "developing", "advanced",
+    "professional"]`` and ``unreachable_stages`` ``["developing", "advanced",
+    "professional"]``; a borough whose only organisation offers ``advanced`` has
+    ``unreachable_stages`` ``["professional"]``.
     """
-    steps = stage_steps(net)
+    reach = descendant_masks(net, stage_bits, "stages")
     by_borough = _by_borough(net)
     boroughs = []
     for b in BOROUGHS:
         if b in by_borough:
             boroughs.append({"borough": b, "hub_area": hub_area(b),
-                             **_area_row(net, by_borough[b], steps)})
+                             **_area_row(net, by_borough[b], reach)})
     areas = []
     for area, members in HUB_AREAS.items():
         ids = [v for b in members for v in by_borough.get(b, [])]
-        areas.append({"hub_area": area, **_area_row(net, sorted(ids), steps)})
+        areas.append({"hub_area": area, **_area_row(net, sorted(ids), reach)})
     return {"boroughs": boroughs, "hub_areas": areas}
 
 

@@ -44,11 +44,17 @@ def stage_reach(net: Network) -> dict[str, Any]:
     each stage (0 when it offers the stage itself, ``None`` when unreachable).
 
     ``majority_cc`` summarises the organisations with a majority challenging-circumstances
-    remit, the young people the *Taking Off* research is about: how many there are and
-    how many can reach (or offer) each stage. ``all`` gives the same counts for everyone.
+    remit, the young people the *Taking Off* research is about: how many there are and,
+    in ``can_reach``, how many can reach each stage. ``all`` gives the same counts for
+    everyone. An organisation *can reach stage s* when it offers, or can reach along active
+    routes an organisation offering, a stage **at or above** ``s`` (a young person who can
+    get to ``advanced`` has passed ``developing``), so the counts never rise up the
+    ladder. ``steps`` is stricter: it measures the way to an organisation offering exactly
+    that stage.
 
     Example: ``a`` (first_access) -> ``b`` (developing) gives ``a`` the steps
-    ``{"first_access": 0, "participation": None, "developing": 1, ...}``.
+    ``{"first_access": 0, "participation": None, "developing": 1, ...}``, and ``a`` counts
+    as able to reach first access, participation and developing.
     """
     steps = stage_steps(net)
     rows = []
@@ -68,7 +74,7 @@ def stage_reach(net: Network) -> dict[str, Any]:
             "steps": st,
         })
         n_mcc += o.remit == "majority_cc"
-        for s in reachable:
+        for s in STAGES[:STAGES.index(reachable[-1]) + 1]:  # at or below the highest
             counts_all[s] += 1
             if o.remit == "majority_cc":
                 counts_mcc[s] += 1
