@@ -259,3 +259,66 @@ def test_removing_a_route_reports_reach_lost_and_harm():
                                "d": ["developing", "advanced"]}
     assert diff.majority_cc_harmed == ["a"]
     assert str(diff).startswith("This change harms progression")
+
+
+def test_suggestions_obey_the_domain_rules_on_the_sample(sample_net):
+    """Issue 11: `suggest --for ashdown-primary-school` ranked a PRU second."""
+    from musicnet.suggest import broken_rules
+
+    sugs = sample_net.suggest_links(top=10, for_org="ashdown-primary-school")
+    assert sugs
+    for s in sugs:
+        assert sample_net.orgs[s.target].type not in ("pru", "school", "academy")
+        assert broken_rules(sample_net, s.source, s.target) == []
+    for s in sample_net.suggest_links(top=30):
+        assert broken_rules(sample_net, s.source, s.target) == []
+
+
+def test_hard_rules_each_block_and_allow_any_lifts_them():
+    from musicnet.suggest import broken_rules
+
+    src = org("s", "first_access", otype="school", remit="majority_cc",
+              target_groups=("neet",), age_min=5, age_max=11)
+    targets = [
+        org("pru", "participation", otype="pru"),                                 # placement
+        org("kid", "participation", otype="other", age_min=16, age_max=25),       # ages
+        org("ref", "participation", otype="other", remit="majority_cc",
+            target_groups=("refugee_asylum",)),                                   # target-groups
+        org("ok", "participation", otype="other", remit="majority_cc",
+            target_groups=("neet", "send"), age_min=8),
+    ]
+    inter = org("i", "participation", otype="other")
+    back = org("g", "developing", otype="grassroots")                             # role-order
+    n = net_of([src, *targets, inter, back], [])
+    assert broken_rules(n, "s", "pru") == ["placement"]
+    assert broken_rules(n, "s", "kid") == ["ages"]
+    assert broken_rules(n, "s", "ref") == ["target-groups"]
+    assert broken_rules(n, "s", "ok") == []
+    assert broken_rules(n, "i", "g") == ["role-order"]
+    got = {s.target for s in n.suggest_links(top=10, for_org="s")}
+    assert got == {"ok", "g", "i"}
+    anyway = n.suggest_links(top=10, for_org="s", allow_any=True)
+    assert {s.target for s in anyway} == got | {"pru", "kid", "ref"}
+    for s in anyway:
+        broken = broken_rules(n, s.source, s.target)
+        assert [r for r in s.reasons if r.startswith("breaks rule")] == [
+            r for r in s.reasons if any(r.startswith(f"breaks rule {b}:") for b in broken)]
+        assert len([r for r in s.reasons if r.startswith("breaks rule")]) == len(broken)
+    ok = next(s for s in anyway if s.target == "ok")
+    assert "works with young people not in education, employment or training" in ok.reasons
+
+
+def test_another_hub_area_costs_unless_london_wide():
+    from musicnet.suggest import OTHER_HUB_AREA_COST, _Context, _fit, _fit_points
+
+    n = net_of([org("s", "first_access", borough="Lewisham"),
+                org("far", "participation", borough="Camden"),
+                org("wide", "participation", borough="London-wide"),
+                org("near", "participation", borough="Bexley")], [])
+    ctx = _Context(n)
+    far, wide, near = (_fit(ctx, "s", t) for t in ("far", "wide", "near"))
+    assert near[0] - far[0] == 1 + OTHER_HUB_AREA_COST  # same hub area +1 vs -2
+    assert wide[0] - far[0] == OTHER_HUB_AREA_COST
+    assert any("another hub area (North)" in r for r in far[1])
+    assert any("London-wide" in r for r in wide[1])
+    assert all(_fit_points(ctx, "s", t) == _fit(ctx, "s", t)[0] for t in ("far", "wide", "near"))

@@ -812,10 +812,13 @@ def _routes_csv(path: Path, net: Network) -> list[object]:
 @click.option("--greedy", type=click.IntRange(1), default=None, metavar="K",
               help="Choose K routes one after another, each measured with the earlier ones "
               "added.")
+@click.option("--allow-any", is_flag=True,
+              help="Also suggest routes that break the domain rules (role order, placement "
+              "settings, ages, target groups); each says which rule it breaks.")
 @_format_option
 @quiet_option
 def suggest(data_dir: Path, top: int, for_org: str | None, borough: str | None,
-            greedy: int | None, fmt: str, quiet: bool) -> None:
+            greedy: int | None, allow_any: bool, fmt: str, quiet: bool) -> None:
     """Suggest the missing links that would most improve progression.
 
     Each suggestion says why it fits and its exact impact (as `musicnet whatif` measures).
@@ -832,9 +835,10 @@ def suggest(data_dir: Path, top: int, for_org: str | None, borough: str | None,
                 bar.update(done - bar.pos)
 
             result = net.suggest_links(top=top, for_org=for_org, borough=borough,
-                                       greedy=greedy, progress=progress)
+                                       greedy=greedy, allow_any=allow_any, progress=progress)
     else:
-        result = net.suggest_links(top=top, for_org=for_org, borough=borough, greedy=greedy)
+        result = net.suggest_links(top=top, for_org=for_org, borough=borough, greedy=greedy,
+                                   allow_any=allow_any)
     if fmt == "json":
         _echo(_json([s.to_dict() for s in result]))
         return

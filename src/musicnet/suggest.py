@@ -11,7 +11,23 @@ How a suggestion is scored (documented in ``docs/whatif.md`` too):
   borough's centre when an organisation has none);
 - +2 the target works with one of the source's target groups, otherwise +1 if the target
   has a majority or minority challenging-circumstances remit (inclusive);
-- +1 both give an age range and the ranges overlap.
+- +1 both give an age range and the ranges overlap;
+- -2 the target is in another Music Hub area than the source, unless it is London-wide
+  (rule ``hub-area``; a source that is London-wide or outside London pays nothing).
+
+**Hard rules** (domain rules every suggestion must pass; ``allow_any=True``, or
+``musicnet suggest --allow-any``, turns them off). They are in :data:`HARD_RULES`:
+
+- ``role-order``: the target's Pathfinders role is the same as the source's or later
+  (grassroots, then intermediary, then next step): a journey runs from targeted support
+  towards open-access or selective provision, not back;
+- ``placement``: the target is not a placement setting (a PRU, school or academy, the
+  types in :data:`PLACEMENT_TYPES`) unless the source is of the same type: nobody refers a
+  young person to a Pupil Referral Unit as a progression step;
+- ``ages``: where both organisations give an age range (either end may be open), the
+  ranges overlap;
+- ``target-groups``: a majority-CC target that lists target groups shares at least one
+  with the source (a refugee project is not the next step for every young person).
 
 **Impact** (measured exactly, as ``musicnet whatif --add SOURCE:TARGET`` reports it):
 
@@ -53,12 +69,43 @@ from .errors import UsageError
 from .schema import BOROUGH_CENTROIDS, BOROUGHS, STAGES, TARGET_GROUPS, hub_area
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .model import Organisation
     from .network import Network
     from .whatif import Diff
 
-__all__ = ["Suggestion", "impact_score", "suggest_links"]
+__all__ = ["HARD_RULES", "PLACEMENT_TYPES", "Suggestion", "broken_rules", "impact_score",
+           "suggest_links"]
 
 NEARBY_KM = 5.0
+#: Points taken off a target in another Music Hub area (rule ``hub-area``).
+OTHER_HUB_AREA_COST = 2
+#: Organisation types that are placement settings (rule ``placement``).
+PLACEMENT_TYPES: tuple[str, ...] = ("pru", "school", "academy")
+#: Pathfinders roles in journey order (rule ``role-order``).
+ROLE_ORDER: dict[str, int] = {"grassroots": 0, "intermediary": 1, "next_step": 2}
+#: The hard rules, by name, in the words shown to users.
+HARD_RULES: dict[str, str] = {
+    "role-order": "the target's Pathfinders role is the same as the source's or later "
+                  "(grassroots, then intermediary, then next step)",
+    "placement": "the target is not a placement setting (PRU, school or academy) unless the "
+                 "source is of the same type",
+    "ages": "where both give an age range, the ranges overlap",
+    "target-groups": "a majority-CC target that lists target groups shares one with the "
+                     "source",
+}
+#: Target groups as they read after "works with".
+GROUP_PHRASES: dict[str, str] = {
+    "looked_after": "Looked After children and care leavers",
+    "refugee_asylum": "young refugees, asylum seekers and vulnerable migrants",
+    "homelessness": "young people who are homeless or at risk of homelessness",
+    "mental_health": "young people with mental health needs",
+    "send": "young people with special educational needs and/or disabilities",
+    "pru": "young people in Pupil Referral Units and alternative provision",
+    "youth_justice": "young people in or at risk of the youth justice system",
+    "neet": "young people not in education, employment or training",
+    "deprivation": "young people facing socioeconomic deprivation",
+    "other": "young people facing other barriers to music-making",
+}
 WEIGHTS = {"dead_end_resolved": 5, "dead_end_created": -5, "gap_closed": 3,
            "higher_stage_gained": 1, "majority_cc_helped": 2, "bridge_made_safe": 2}
 
@@ -254,6 +301,61 @@ class _Context:
         return score, [dead_resolved, dead_created, gaps, higher, helped, safe]
 
 
+def _ages_overlap(a: Organisation, b: Organisation) -> bool | None:
+    """Whether two age ranges overlap; ``None`` when either gives no age at all.
+
+    A missing end is open (no lower or no upper limit).
+
+    >>> from musicnet.model import Organisation
+    >>> def o(lo, hi):
+    ...     return Organisation("x", "X", "other", "general", ("participation",), "Camden",
+    ...                         age_min=lo, age_max=hi)
+    >>> _ages_overlap(o(5, 11), o(16, 25)), _ages_overlap(o(14, None), o(None, 16))
+    (False, True)
+    >>> _ages_overlap(o(5, 11), o(None, None)) is None
+    True
+    """
+    if (a.age_min is None and a.age_max is None) or (b.age_min is None and b.age_max is None):
+        return None
+    lo_a = a.age_min if a.age_min is not None else 0
+    hi_a = a.age_max if a.age_max is not None else 10**9
+    lo_b = b.age_min if b.age_min is not None else 0
+    hi_b = b.age_max if b.age_max is not None else 10**9
+    return lo_a <= hi_b and lo_b <= hi_a
+
+
+def broken_rules(net: Network, source: str, target: str) -> list[str]:
+    """Names of the :data:`HARD_RULES` a route ``source -> target`` breaks (``[]``: none).
+
+    >>> import musicnet
+    >>> net = musicnet.load("data")
+    >>> broken_rules(net, "ashdown-primary-school", "kite-street-alternative-provision")
+    ['placement']
+    >>> broken_rules(net, "ashdown-primary-school", "marigold-song-studio")
+    []
+    """
+    so, to = net.orgs[source], net.orgs[target]
+    out = []
+    if ROLE_ORDER[to.role] < ROLE_ORDER[so.role]:
+        out.append("role-order")
+    if to.type in PLACEMENT_TYPES and so.type != to.type:
+        out.append("placement")
+    if _ages_overlap(so, to) is False:
+        out.append("ages")
+    if (to.remit == "majority_cc" and to.target_groups
+            and not set(to.target_groups) & set(so.target_groups)):
+        out.append("target-groups")
+    return out
+
+
+def _other_hub_area(so: Organisation, to: Organisation) -> str | None:
+    """The target's hub area (or place) when rule ``hub-area`` costs points, else None."""
+    home = hub_area(so.borough)
+    if home is None or to.borough == "London-wide" or hub_area(to.borough) == home:
+        return None
+    return hub_area(to.borough) or to.borough
+
+
 def _fit_points(ctx: _Context, s: str, t: str) -> int:
     """The fit score alone (the same rules as :func:`_fit`, without the words)."""
     so, to = ctx.net.orgs[s], ctx.net.orgs[t]
@@ -271,9 +373,10 @@ def _fit_points(ctx: _Context, s: str, t: str) -> int:
         points += 2
     elif to.remit in ("majority_cc", "minority_cc"):
         points += 1
-    if None not in (so.age_min, so.age_max, to.age_min, to.age_max) and (
-            so.age_min <= to.age_max and to.age_min <= so.age_max):  # type: ignore[operator]
+    if _ages_overlap(so, to):
         points += 1
+    if _other_hub_area(so, to) is not None:
+        points -= OTHER_HUB_AREA_COST
     return points
 
 
@@ -309,17 +412,28 @@ def _fit(ctx: _Context, s: str, t: str) -> tuple[int, list[str]]:
     groups = [tg for tg in so.target_groups if tg in to.target_groups]
     if groups:
         points += 2
-        reasons.append("works with " + ", ".join(TARGET_GROUPS[tg] for tg in groups))
+        reasons.append("works with " + ", ".join(GROUP_PHRASES.get(tg, TARGET_GROUPS[tg])
+                                                 for tg in groups))
     elif to.remit in ("majority_cc", "minority_cc"):
         points += 1
         reasons.append("inclusive remit (" + to.remit.replace("_", " ").replace(
             "cc", "challenging circumstances") + ")")
-    if None not in (so.age_min, so.age_max, to.age_min, to.age_max) and (
-            so.age_min <= to.age_max and to.age_min <= so.age_max):  # type: ignore[operator]
+    if _ages_overlap(so, to):
         points += 1
-        reasons.append(f"ages overlap ({so.age_min}-{so.age_max} and {to.age_min}-"
-                       f"{to.age_max})")
+        reasons.append(f"ages overlap ({_ages(so)} and {_ages(to)})")
+    other = _other_hub_area(so, to)
+    if other is not None:
+        points -= OTHER_HUB_AREA_COST
+        reasons.append(f"but in another hub area ({other}), -{OTHER_HUB_AREA_COST}")
+    elif to.borough == "London-wide" and hub_area(so.borough):
+        reasons.append("London-wide, so within reach from any hub area")
     return points, reasons
+
+
+def _ages(o: Organisation) -> str:
+    if o.age_max is None:
+        return f"{o.age_min}+"
+    return f"{o.age_min if o.age_min is not None else 0}-{o.age_max}"
 
 
 def _resolve_borough(name: str) -> str:
@@ -334,7 +448,8 @@ def _resolve_borough(name: str) -> str:
 
 
 def _candidates(ctx: _Context, sources: list[str], per_source: int, everywhere: bool,
-                progress: Callable[[int, int], None] | None) -> list[tuple[int, int, str, str]]:
+                progress: Callable[[int, int], None] | None, allow_any: bool = False
+                ) -> list[tuple[int, int, str, str]]:
     net = ctx.net
     g = net.graph
     by_area: dict[str | None, list[str]] = {}
@@ -353,6 +468,8 @@ def _candidates(ctx: _Context, sources: list[str], per_source: int, everywhere: 
         for t in pool:
             if t == s or ctx.level[t] <= so.highest_level or g.has_edge(s, t):
                 continue
+            if not allow_any and broken_rules(net, s, t):
+                continue
             fits.append((-_fit_points(ctx, s, t), t))
         fits.sort()
         for negfit, t in fits[:per_source]:
@@ -366,7 +483,8 @@ def _candidates(ctx: _Context, sources: list[str], per_source: int, everywhere: 
 
 def _rank(net: Network, *, top: int, for_org: str | None, borough: str | None,
           per_source: int, max_per_source: int,
-          progress: Callable[[int, int], None] | None) -> list[Suggestion]:
+          progress: Callable[[int, int], None] | None, allow_any: bool = False
+          ) -> list[Suggestion]:
     from .whatif import compare
 
     ctx = _Context(net)
@@ -379,7 +497,8 @@ def _rank(net: Network, *, top: int, for_org: str | None, borough: str | None,
             above = ((1 << len(STAGES)) - 1) >> (o.highest_level + 1) << (o.highest_level + 1)
             if above & ~ctx.reach[v] and (want is None or o.borough == want):
                 sources.append(v)
-    ranked = _candidates(ctx, sorted(sources), per_source, for_org is not None, progress)
+    ranked = _candidates(ctx, sorted(sources), per_source, for_org is not None, progress,
+                         allow_any)
     chosen: list[tuple[int, str, str]] = []
     per: dict[str, int] = {}
     for _, fit, s, t in ranked:
@@ -396,6 +515,8 @@ def _rank(net: Network, *, top: int, for_org: str | None, borough: str | None,
         if any(r.source == s and r.target == t and r.status != "active" for r in net.routes):
             status = next(r.status for r in net.routes if (r.source, r.target) == (s, t))
             reasons.append(f"revives a {status} route")
+        reasons.extend(f"breaks rule {name}: {HARD_RULES[name]} (allowed by --allow-any)"
+                       for name in broken_rules(net, s, t))
         out.append(Suggestion(s, t, fit + impact_score(diff), fit, reasons, diff.to_dict(),
                               net.orgs[s].name, net.orgs[t].name))
     out.sort(key=lambda x: (-x.score, x.source, x.target))
@@ -405,6 +526,7 @@ def _rank(net: Network, *, top: int, for_org: str | None, borough: str | None,
 def suggest_links(net: Network, top: int = 10, *, for_org: str | None = None,
                   borough: str | None = None, greedy: int | None = None,
                   per_source: int = 15, max_per_source: int = 2,
+                  allow_any: bool = False,
                   progress: Callable[[int, int], None] | None = None) -> list[Suggestion]:
     """Ranked new routes that would most improve progression (see the module docstring).
 
@@ -415,7 +537,12 @@ def suggest_links(net: Network, top: int = 10, *, for_org: str | None = None,
       the network with the earlier ones already added (a plan, in order);
     - ``per_source``: targets kept per source after pruning by fit;
     - ``max_per_source``: at most this many suggestions from one organisation, so the list
-      covers more of the network (``for_org`` lifts it).
+      covers more of the network (``for_org`` lifts it);
+    - ``allow_any``: also suggest routes that break the :data:`HARD_RULES` (each such
+      suggestion says which rules it breaks in its ``reasons``).
+
+    Every suggestion's ``reasons`` name the soft rules it met (next stage, shared genres,
+    place, target groups or inclusive remit, ages) and any cost it paid (another hub area).
 
     Each :class:`Suggestion`'s ``impact`` is exactly :func:`musicnet.compare` of the network
     before and after adding that route (``musicnet whatif --add S:T --format json``).
@@ -427,12 +554,14 @@ def suggest_links(net: Network, top: int = 10, *, for_org: str | None = None,
     """
     if greedy is None:
         return _rank(net, top=top, for_org=for_org, borough=borough, per_source=per_source,
-                     max_per_source=top if for_org else max_per_source, progress=progress)
+                     max_per_source=top if for_org else max_per_source, progress=progress,
+                     allow_any=allow_any)
     plan: list[Suggestion] = []
     current = net
     for _ in range(greedy):
         best = _rank(current, top=1, for_org=for_org, borough=borough,
-                     per_source=per_source, max_per_source=1, progress=progress)
+                     per_source=per_source, max_per_source=1, progress=progress,
+                     allow_any=allow_any)
         if not best:
             break
         plan.append(best[0])
