@@ -11,7 +11,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import musicnet
 from musicnet import UsageError
 from musicnet.suggest import _Context, impact_score
 from musicnet.whatif import compare
@@ -213,10 +212,6 @@ def test_proposed_routes_drawn_dashed(browser, tmp_path, sample_net):
         .map(e => [e.dashes, e.color.color])""")
     assert dashed == [[[10, 6], "#1b9e3e"]]
     page.close()
-
-
-def test_api_round_trip_from_top_level():
-    assert musicnet.compare is compare
 
 
 def test_fit_points_match_reasoned_fit(sample_net):

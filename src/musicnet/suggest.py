@@ -309,7 +309,7 @@ def _ages_overlap(a: Organisation, b: Organisation) -> bool | None:
     >>> from musicnet.model import Organisation
     >>> def o(lo, hi):
     ...     return Organisation("x", "X", "other", "general", ("participation",), "Camden",
-    ...                         age_min=lo, age_max=hi)
+    ...                         "intermediary", age_min=lo, age_max=hi)
     >>> _ages_overlap(o(5, 11), o(16, 25)), _ages_overlap(o(14, None), o(None, 16))
     (False, True)
     >>> _ages_overlap(o(5, 11), o(None, None)) is None
@@ -330,7 +330,7 @@ def broken_rules(net: Network, source: str, target: str) -> list[str]:
     >>> import musicnet
     >>> net = musicnet.load("data")
     >>> broken_rules(net, "ashdown-primary-school", "kite-street-alternative-provision")
-    ['placement']
+    ['placement', 'target-groups']
     >>> broken_rules(net, "ashdown-primary-school", "marigold-song-studio")
     []
     """
