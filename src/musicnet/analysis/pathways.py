@@ -69,8 +69,11 @@ def pathways(net: Network, org: str, *, to_stage: str | None = None,
 
     For each stage above the organisation's highest stage (or just ``to_stage``), the
     shortest routes there: breadth-first search from ``org`` finds the fewest steps to an
-    organisation offering that stage; up to three such destinations are shown, each with
-    one shortest route (ties broken by id, so the answer is deterministic). With ``genre``,
+    organisation offering that stage; up to three such destinations are shown (the nearest;
+    ties broken by id), each with one shortest route: of several, the one whose list of
+    organisation ids is alphabetically first, compared step by step (the search visits
+    each organisation's successors in id order, which gives exactly that route). With
+    ``genre``,
     only destinations offering that genre count. ``unreachable_stages`` lists the stages
     asked about that no route reaches; ``genres_unreachable`` lists the organisation's own
     genres that no reachable organisation offers (a genre break). O(V + E).
