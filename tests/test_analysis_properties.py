@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import deque
 
 from hypothesis import HealthCheck, given, settings
@@ -83,7 +84,9 @@ def components(nodes, edges):
     return list(groups.values())
 
 
-SETTINGS = settings(max_examples=300, deadline=None,
+#: MUSICNET_EXAMPLES (docs/testing.md) lowers the example count for mutation runs.
+SETTINGS = settings(max_examples=min(300, 3 * int(os.environ.get("MUSICNET_EXAMPLES", "100"))),
+                    deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 

@@ -34,7 +34,7 @@ def blocks(text: str) -> dict[str, list[str]]:
 
 @SETTINGS
 @given(networks(), st.integers(1, 4))
-def test_analyse_text_matches_the_json(net, limit):
+def test_analyse_text_matches_the_result(net, limit):
     result = analyse(net)
     text = format_text(result, limit=limit)
     s = result["summary"]

@@ -17,6 +17,7 @@ from musicnet.whatif import compare
 
 from .conftest import ROOT, SAMPLE, net_of, org
 from .test_analysis_properties import networks
+from .test_numbers import EXAMPLES
 
 
 def test_with_routes_leaves_original_untouched(sample_net):
@@ -76,7 +77,8 @@ def test_compare_known_answer():
     assert back.reach_lost == d.reach_gained and back.progression_gaps_opened == ["b"]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=min(150, 2 * EXAMPLES), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(networks(max_nodes=8), st.data())
 def test_incremental_impact_equals_compare(net, data):
     """The fast scoring used to rank suggestions agrees exactly with compare()."""
