@@ -475,6 +475,39 @@ def test_suggestions_never_break_a_hard_rule(net, data):
         assert (max(map(lvl, net.orgs[s.target].stages))
                 > max(map(lvl, net.orgs[s.source].stages)))
         assert not [r for r in s.reasons if r.startswith("breaks rule")]
+        imp = s.impact
+        k = len(imp["progression_gaps_closed"])
+        assert (f"closes {k} progression gap{'' if k == 1 else 's'}" in s.reasons) == (k > 0)
+        k, m = len(imp["higher_stage_gained"]), len(imp["majority_cc_helped"])
+        if k:
+            assert (f"gives {k} organisation{'' if k == 1 else 's'} a route to a higher stage"
+                    + (f" ({m} majority-CC helped)" if m else "")) in s.reasons
+    if for_org is None:
+        # with no pruning, exactly the eligible routes are candidates: up the ladder, from
+        # an organisation that cannot yet reach every stage above its own, within its hub
+        # area or to a London-wide organisation (anywhere from London-wide/outside London)
+        everything = net.suggest_links(top=10_000, per_source=10_000, max_per_source=10_000)
+        want = set()
+        for a in net.orgs:
+            h = max(map(lvl, net.orgs[a].stages))
+            got = {lvl(x) for x in offered_or_reached(net, es, a)}
+            if all(k in got for k in range(h + 1, 5)):
+                continue  # already reaches every stage above its own
+            home = HUB.get(net.orgs[a].borough)
+            for b in net.orgs:
+                if (b == a or (a, b) in es or ref_broken(net, a, b)
+                        or max(map(lvl, net.orgs[b].stages)) <= h):
+                    continue
+                if home is None or HUB.get(net.orgs[b].borough) == home \
+                        or net.orgs[b].borough == "London-wide":
+                    want.add((a, b))
+        assert {(x.source, x.target) for x in everything} == want
+    elif len(net.orgs) > 2:
+        # pruning by fit keeps the best-fitting targets
+        full = net.suggest_links(top=10_000, for_org=for_org, per_source=10_000)
+        best = net.suggest_links(top=10_000, for_org=for_org, per_source=1)
+        if full:
+            assert len(best) == 1 and best[0].fit == max(x.fit for x in full)
     if for_org is not None:
         # with the rules off, every other route up the ladder is a candidate, and each
         # suggestion that breaks rules names exactly those rules

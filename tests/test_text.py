@@ -90,6 +90,11 @@ def test_analyse_text_matches_the_result(net, limit):
                         if len(rows) > limit else [])
         assert body[-1].startswith("  What to do: ")
     assert expected == {}  # every finding has its section
+    remits = {v: o.remit for v, o in net.orgs.items()}
+    for line in text.splitlines():
+        m = re.match(r"  - .*?\(([^()]+)\), [^()]+?( \[majority CC\])?(?::.*)?$", line)
+        if m and m[1] in remits:  # an organisation row: flagged exactly when majority CC
+            assert bool(m[2]) == (remits[m[1]] == "majority_cc"), line
     for row in result["bridge_organisations"][:limit]:
         n = row["cut_off"]
         assert (f"({row['id']}), {row['borough']}" in text and
@@ -109,6 +114,20 @@ def test_whatif_text_matches_the_diff(change):
     harmful = bool(d["cut_off"] or d["reach_lost"] or d["dead_ends_created"]
                    or d["progression_gaps_opened"] or d["majority_cc_harmed"])
     assert lines[0].startswith("This change harms progression: ") == harmful
+    if harmful:
+        def n(k, word):
+            return f"{k} {word}{'' if k == 1 else 's'}"
+        parts = [n(len(d["cut_off"]), "organisation") + " cut off" if d["cut_off"] else "",
+                 n(len(d["reach_lost"]), "organisation") + " can no longer reach a stage"
+                 if d["reach_lost"] else "",
+                 n(len(d["dead_ends_created"]), "new dead end") if d["dead_ends_created"]
+                 else "",
+                 n(len(d["progression_gaps_opened"]), "new progression gap")
+                 if d["progression_gaps_opened"] else "",
+                 n(len(d["majority_cc_harmed"]), "majority-CC organisation") + " worse off"
+                 if d["majority_cc_harmed"] else ""]
+        assert lines[0] == "This change harms progression: " + ", ".join(
+            x for x in parts if x) + "."
     if not any(v for v in d.values()):
         assert text == "No change to progression in the network."
         return
@@ -140,6 +159,13 @@ def test_whatif_text_matches_the_diff(change):
     lost_titles = ("Fragile routes made safe (no longer bridges)", "Fragile routes removed",
                    "No longer bridges only because the network there was split or closed")
     assert sum(counts.get(t, 0) for t in lost_titles) == len(d["bridges_lost"])
+    names = {v: o.name for v, o in {**before.orgs, **after.orgs}.items()}
+    shown = sorted(x for t in lost_titles for x in sections.get(t, []))
+    assert shown == sorted(f"{names[b['source']]} ({b['source']}) -> "
+                           f"{names[b['target']]} ({b['target']})" for b in d["bridges_lost"])
+    shown = sorted(x for t, items in sections.items() if t.startswith("No longer single")
+                   for x in items)
+    assert shown == sorted(f"{names[v]} ({v})" for v in d["bridge_organisations_lost"])
     assert sum(n for t, n in counts.items() if t.startswith("No longer single points")
                ) == len(d["bridge_organisations_lost"])
     for title in ("Cut off from the rest of the network (majority CC first)",
@@ -172,9 +198,10 @@ def test_path_text_and_dict_match(net, data):
                  "genres_reachable": p.genres_reachable,
                  "genres_unreachable": p.genres_unreachable}
     lines = str(p).splitlines()
+    top = STAGES[max(STAGES.index(x) for x in net.orgs[start].stages)]
+    assert p.highest_stage == top
     assert lines[0] == (f"From {net.orgs[start].name} ({start}), highest stage "
-                        f"{p.highest_stage}: {p.reachable_organisations} organisations "
-                        "reachable.")
+                        f"{top}: {p.reachable_organisations} organisations reachable.")
     i = 1
     for stage, routes in p.routes.items():
         steps = len(routes[0]) - 1
