@@ -98,21 +98,17 @@ def test_map_colours_by_cluster_with_a_legend(browser, tmp_path):
     path = tmp_path / "map.html"
     path.write_text(render_map(net), encoding="utf-8")
     page = open_map(browser, path)
-    assert page.locator("#legend-clusters").is_hidden()
     assert "Network health: density" in page.locator("#health-line").text_content()
-    page.check("#colour-cluster")
-    assert page.locator("#legend-clusters").is_visible()
+    page.select_option("#colour-by", "cluster")
+    legend = page.locator("#legend").text_content()
     found = clusters(net)
-    names = page.locator("#legend-clusters li").all_inner_texts()
-    assert [n.rsplit(" (", 1)[0].strip() for n in names] == [c["name"]
-                                                             for c in found["clusters"]]
-    colours = page.evaluate("""() => Object.fromEntries(window.musicnetMap.nodes.get()
-        .map(n => [n.id, n.color.background]))""")
-    legend = page.evaluate("() => JSON.parse(document.getElementById('musicnet-data')"
-                           ".textContent).clusters.map(c => c.colour)")
-    for i, c in enumerate(found["clusters"]):
-        assert {colours[v] for v in c["members"]} == {legend[i]}
-    page.uncheck("#colour-cluster")
-    assert page.locator("#legend-clusters").is_hidden()
+    schemes = page.evaluate("window.musicnetMap.data.colour_schemes")
+    for c in found["clusters"]:
+        if any(v in net.orgs for v in c["members"]):
+            assert c["name"] in legend
+    for c in found["clusters"]:
+        want = schemes["cluster"]["colours"][c["name"]]
+        assert {page.evaluate("id => window.musicnetMap.fillOf(id)", v)
+                for v in c["members"]} == {want}
     assert page.errors == []
     page.close()

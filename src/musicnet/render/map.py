@@ -425,6 +425,26 @@ def map_data(net: Network, *, include_private: bool = False,
     }
 
 
+def _health_line(net: Network) -> str:
+    """One sentence on the network's health for the map's "How to read" notes."""
+    from ..analysis.health import (
+        core_periphery,
+        degree_centralisation,
+        density,
+        largest_component_share,
+        reciprocity,
+    )
+
+    periphery = core_periphery(net)["periphery_share"]
+    return (f"Network health: density {density(net):.3f} ({density(net) * 100:.1f}% of possible "
+            f"routes exist); {reciprocity(net) * 100:.0f}% of routes returned; degree "
+            f"centralisation {degree_centralisation(net):.2f} (1 = everything hangs on one "
+            f"hub); {largest_component_share(net) * 100:.0f}% of organisations in the largest "
+            f"connected part; {periphery * 100:.0f}% on the periphery (held in by a single "
+            "chain of links). Choose 'Cluster' under 'Colour by' to see groups more linked to each "
+            "other than to the rest, each named after its most connected member.")
+
+
 def render_map(net: Network, *, title: str | None = None, include_private: bool = False,
                proposed: Iterable[Route] = (), data_date: str | None = None,
                suppress_below: int = 5, suggestions: Iterable[Any] | None = None,
@@ -464,9 +484,11 @@ def render_map(net: Network, *, title: str | None = None, include_private: bool 
                   f"{c['dead_end']} dead ends · {c['gap']} progression gaps · {c['bridge']} "
                   f"fragile routes · {c['bridge_org']} single points of failure")
     privacy = privacy_line(include_private, suppress_below)
+    health_line = _health_line(net)
     csp = f"script-src {_csp_hash(vis_js)} {_csp_hash(map_js)}"
     return env.get_template("map.html.j2").render(csp=csp,
         title=title or "Youth music progression network",
-        stats_line=stats_line, privacy_line=privacy, data=data, version=__version__,
+        stats_line=stats_line, privacy_line=privacy, health_line=health_line, data=data,
+        version=__version__,
         css=_asset("map.css"), vis_js=vis_js, map_js=map_js, attribution=ATTRIBUTION,
     )
