@@ -209,3 +209,20 @@ def test_html_and_map_are_written(tmp_path):
 def test_load_of_later_sample_state():
     net = load(LATER)
     assert len(net) == 136
+
+
+def test_one_file_compared_with_itself_a_year_apart():
+    from musicnet.history import as_of
+
+    res = CliRunner().invoke(cli, ["diff", str(SAMPLE), str(SAMPLE), "--old-as-of",
+                                   "2023-12-31", "--as-of", "2024-12-31", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.output)
+    net = load(SAMPLE)
+    before, after = as_of(net, "2023-12-31"), as_of(net, "2024-12-31")
+    want = diff(before, after).to_dict()
+    assert d["routes_added"] == want["routes_added"] and d["routes_added"]
+    assert all(r.since == "2024" for r in net.routes
+               if {"source": r.source, "target": r.target} in d["routes_added"])
+    assert d["metrics"]["active_routes"] == {
+        "before": before.graph.number_of_edges(), "after": after.graph.number_of_edges()}
