@@ -66,27 +66,34 @@ HEALTH_MEANING = {
 
 
 def timeline_chart_svg(rows: list[dict[str, Any]]) -> str:
-    """Line chart of active routes and findings at the end of each year."""
+    """Two line charts side by side: routes (active, lapsed) and findings (dead ends,
+    progression gaps, fragile routes, isolated) at the end of each year."""
     import matplotlib
     from matplotlib.figure import Figure
 
     years = [r["year"] for r in rows]
+    step = max(1, len(years) // 6)
     with matplotlib.rc_context({"svg.hashsalt": "musicnet", "svg.fonttype": "none",
                                 "font.family": "DejaVu Sans"}):
-        fig = Figure(figsize=(7.5, 3.2), dpi=100)
-        ax = fig.subplots()
-        for key, label, colour in (("active_routes", "active routes", "#3b528b"),
-                                   ("dead_ends", "dead ends", "#d62728"),
-                                   ("progression_gaps", "progression gaps", "#ff7f0e"),
-                                   ("isolated", "isolated", "#212529")):
-            ax.plot(years, [r[key] for r in rows], marker="o", markersize=3, color=colour,
-                    label=label)
-        ax.set_xticks(years, [str(y) for y in years])
-        ax.tick_params(axis="x", labelsize=8)
-        ax.set_ylabel("count at the end of the year")
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 1.2),
-                  ncol=4)
+        fig = Figure(figsize=(8, 3.2), dpi=100)
+        left, right = fig.subplots(1, 2)
+        panels = ((left, "Routes", (("active_routes", "active", "#3b528b"),
+                                    ("lapsed_routes", "lapsed", "#9e9e9e"))),
+                  (right, "Findings", (("dead_ends", "dead ends", "#d62728"),
+                                       ("progression_gaps", "progression gaps", "#ff7f0e"),
+                                       ("bridges", "fragile routes", "#7b2cbf"),
+                                       ("isolated", "isolated", "#212529"))))
+        for ax, title, series in panels:
+            for key, label, colour in series:
+                ax.plot(years, [r[key] for r in rows], marker="o", markersize=3,
+                        color=colour, label=label)
+            ax.set_title(title, fontsize=10, loc="left")
+            ax.set_xticks(years[::step], [str(y) for y in years[::step]])
+            ax.tick_params(labelsize=8)
+            ax.set_ylim(bottom=0)
+            ax.spines[["top", "right"]].set_visible(False)
+            ax.legend(frameon=False, fontsize=8)
+        fig.tight_layout()
         return _svg(fig)
 
 
