@@ -89,3 +89,31 @@ def test_diff_page_escapes_names(browser, tmp_path):
     assert evil in page.locator("#since-last-time").inner_text()
     assert page.locator("#since-last-time img").count() == 0 and dialogs == []
     page.close()
+
+
+def test_map_colours_by_cluster_with_a_legend(browser, tmp_path):
+    from musicnet.analysis.health import clusters
+    from musicnet.render.map import render_map
+
+    net = musicnet.load(SAMPLE)
+    path = tmp_path / "map.html"
+    path.write_text(render_map(net), encoding="utf-8")
+    page = open_map(browser, path)
+    assert page.locator("#legend-clusters").is_hidden()
+    assert "Network health: density" in page.locator("#health-line").text_content()
+    page.check("#colour-cluster")
+    assert page.locator("#legend-clusters").is_visible()
+    found = clusters(net)
+    names = page.locator("#legend-clusters li").all_inner_texts()
+    assert [n.rsplit(" (", 1)[0].strip() for n in names] == [c["name"]
+                                                             for c in found["clusters"]]
+    colours = page.evaluate("""() => Object.fromEntries(window.musicnetMap.nodes.get()
+        .map(n => [n.id, n.color.background]))""")
+    legend = page.evaluate("() => JSON.parse(document.getElementById('musicnet-data')"
+                           ".textContent).clusters.map(c => c.colour)")
+    for i, c in enumerate(found["clusters"]):
+        assert {colours[v] for v in c["members"]} == {legend[i]}
+    page.uncheck("#colour-cluster")
+    assert page.locator("#legend-clusters").is_hidden()
+    assert page.errors == []
+    page.close()

@@ -52,6 +52,10 @@ FLAG_COLOURS: dict[str, str] = {
 }
 
 
+#: Cluster colours (Okabe-Ito, colour-blind safe); clusters beyond them are grey.
+CLUSTER_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00",
+                   "#CC79A7", "#999933", "#882255", "#44AA99")
+
 #: The map of changes (``musicnet diff --map``, ``build --previous``).
 CHANGE_COLOURS: dict[str, str] = {"added": "#1b9e3e", "removed": "#c92a2a",
                                   "changed": "#f08c00"}
@@ -115,6 +119,10 @@ def map_data(net: Network, *, include_private: bool = False,
     counts["bridge_org"] = len(cut_off)
     bridge_set = set(bridges(current))
     counts["bridge"] = len(bridge_set)
+    from ..analysis.health import clusters as find_clusters
+
+    found = find_clusters(current)
+    cluster_of = found["cluster_of"]
     g = net.graph
     nodes = []
     for v, o in net.orgs.items():
@@ -126,7 +134,8 @@ def map_data(net: Network, *, include_private: bool = False,
         gx, gy = geo[v]
         d.update(hub_area=hub_area(o.borough), x=x, y=y, gx=gx, gy=gy, flags=flags[v],
                  cut_off=cut_off.get(v, 0), top=o.highest_level,
-                 size=round(10 + 3 * math.sqrt(g.degree(v)), 1))
+                 size=round(10 + 3 * math.sqrt(g.degree(v)), 1),
+                 cluster=cluster_of.get(v, -1))
         if changes is not None:
             d["change"] = changes["nodes"].get(v, "")
         nodes.append(d)
@@ -169,9 +178,32 @@ def map_data(net: Network, *, include_private: bool = False,
             {"key": "genre", "label": "Genre", "values": genres},
         ],
         "private": include_private,
+        "clusters": [{"name": c["name"], "size": c["size"],
+                      "colour": CLUSTER_COLOURS[i] if i < len(CLUSTER_COLOURS) else "#BBBBBB"}
+                     for i, c in enumerate(found["clusters"])],
         **({"change_colours": CHANGE_COLOURS, "change_labels": CHANGE_LABELS}
            if changes is not None else {}),
     }
+
+
+def _health_line(net: Network) -> str:
+    """One sentence on the network's health for the map's "How to read" notes."""
+    from ..analysis.health import (
+        core_periphery,
+        degree_centralisation,
+        density,
+        largest_component_share,
+        reciprocity,
+    )
+
+    periphery = core_periphery(net)["periphery_share"]
+    return (f"Network health: density {density(net):.3f} ({density(net) * 100:.1f}% of possible "
+            f"routes exist); {reciprocity(net) * 100:.0f}% of routes returned; degree "
+            f"centralisation {degree_centralisation(net):.2f} (1 = everything hangs on one "
+            f"hub); {largest_component_share(net) * 100:.0f}% of organisations in the largest "
+            f"connected part; {periphery * 100:.0f}% on the periphery (held in by a single "
+            "chain of links). Tick 'Colour by cluster' to see groups more linked to each "
+            "other than to the rest, each named after its most connected member.")
 
 
 def render_map(net: Network, *, title: str | None = None, include_private: bool = False,
@@ -207,9 +239,11 @@ def render_map(net: Network, *, title: str | None = None, include_private: bool 
                   f"progression gaps · {c['bridge']} fragile routes · {c['bridge_org']} "
                   "single points of failure")
     privacy = privacy_line(include_private, suppress_below)
+    health_line = _health_line(net)
     csp = f"script-src {_csp_hash(vis_js)} {_csp_hash(map_js)}"
     return env.get_template("map.html.j2").render(csp=csp,
         title=title or "Youth music progression network",
-        stats_line=stats_line, privacy_line=privacy, data=data, version=__version__,
+        stats_line=stats_line, privacy_line=privacy, health_line=health_line, data=data,
+        version=__version__,
         css=_asset("map.css"), vis_js=vis_js, map_js=map_js,
     )

@@ -21,6 +21,7 @@
     kind: "",
     showLapsed: false,
     showPlanned: false,
+    byCluster: false,     // colour organisations by cluster instead of type
     highlights: {},       // flag -> bool
     selected: null,       // selected organisation id
     reach: null           // Map id -> stage index reached (for the selected organisation)
@@ -50,6 +51,9 @@
   var FLAG_COLOUR = DATA.flag_colours;
   function nodeStyle(n) {
     var base = DATA.type_colours[n.type] || "#888888";
+    if (state.byCluster) {
+      base = n.cluster >= 0 ? DATA.clusters[n.cluster].colour : "#dddddd";
+    }
     var style = {
       id: n.id, label: n.name, shape: SHAPE[n.remit] || "dot", size: n.size,
       x: state.view === "geo" ? n.gx : n.x, y: state.view === "geo" ? n.gy : n.y,
@@ -320,6 +324,27 @@
     slist.appendChild(li);
   });
   legend.appendChild(slist);
+  var clusterLegend = el("div", {"id": "legend-clusters", "hidden": "hidden"});
+  clusterLegend.appendChild(el("h2", null, "Clusters (most connected member)"));
+  var kl = el("ul", {"class": "legend"});
+  DATA.clusters.forEach(function (c) {
+    var li = el("li");
+    var sw = el("span", {"class": "swatch"});
+    sw.style.background = c.colour;
+    li.appendChild(sw);
+    li.appendChild(document.createTextNode(" " + c.name + " (" + c.size + ")"));
+    kl.appendChild(li);
+  });
+  clusterLegend.appendChild(kl);
+  legend.insertBefore(clusterLegend, legend.firstChild);
+  var byCluster = document.getElementById("colour-cluster");
+  byCluster.disabled = DATA.clusters.length === 0;
+  byCluster.addEventListener("change", function () {
+    state.byCluster = byCluster.checked;
+    if (state.byCluster) clusterLegend.removeAttribute("hidden");
+    else clusterLegend.setAttribute("hidden", "hidden");
+    restyle();
+  });
 
   // ---- details panel --------------------------------------------------------------------
   var panel = document.getElementById("panel-body");
