@@ -66,7 +66,7 @@ def page_ready_seconds(browser: Any, path: Path, condition: str, timeout_s: floa
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
                else route.abort())
     t = time.perf_counter()
-    page.goto(path.as_uri())
+    page.goto(path.as_uri(), wait_until="commit", timeout=timeout_s * 1000)
     try:
         page.wait_for_function(condition, timeout=timeout_s * 1000, polling=50)
         took: float | None = time.perf_counter() - t

@@ -49,7 +49,7 @@ def frame_times(browser, path: Path, handle: str, ready: str) -> list[float] | N
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
                else route.abort())
-    page.goto(path.as_uri())
+    page.goto(path.as_uri(), wait_until="commit", timeout=150_000)
     try:
         page.wait_for_function(ready, timeout=150_000, polling=100)
     except Exception:
