@@ -368,7 +368,7 @@ def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | Non
             changes = diff(old, net)
         steps.step("Drawing the map...")
         page = render_map(net, title=title, include_private=include_private,
-                          data_date=data_date, suppress_below=suppress_below)
+                          data_date=data_date, suppress_below=suppress_below, result=result)
         steps.step("Writing the report (with suggested links)...")
         report_page = render_report(net, title=title, data_date=data_date,
                                     include_private=include_private,

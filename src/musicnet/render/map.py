@@ -152,33 +152,29 @@ def _csp_hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def flag_table(net: Network) -> tuple[dict[str, list[str]], dict[str, int],
-                                      dict[str, int], set[tuple[str, str]]]:
+def flag_table(net: Network, result: Mapping[str, Any] | None = None
+               ) -> tuple[dict[str, list[str]], dict[str, int], dict[str, int],
+                          set[tuple[str, str]]]:
     """Each organisation's highlight flags, the count per flag, how many each single point
-    of failure would cut off, and the fragile routes (bridges).
+    of failure would cut off, and the fragile routes (bridges), all read from ``result``
+    (``net.analyse()``, computed when not given) through the one findings table
+    (:func:`musicnet.findings.organisation_flags`).
 
     >>> import musicnet
     >>> flags, counts, cut_off, bridges = flag_table(musicnet.load("data"))
     >>> counts["dead_end"] == len(musicnet.load("data").dead_ends())
     True
     """
-    from ..analysis import bridge_organisations, bridges, dead_ends, isolated, progression_gaps
+    from ..findings import FINDINGS, fragile_routes, organisation_flags
 
-    flags: dict[str, list[str]] = {v: [] for v in net.orgs}
+    if result is None:
+        result = net.analyse()
+    of = organisation_flags(net, dict(result))
+    flags = {v: f.codes for v, f in of.items()}
+    cut_off = {v: f.cut_off for v, f in of.items() if f.bridge_organisation}
     counts = dict.fromkeys(FLAG_ORDER, 0)
-    for flag, ids in (("dead_end", dead_ends(net)), ("gap", progression_gaps(net)),
-                      ("isolated", isolated(net))):
-        counts[flag] = len(ids)
-        for v in ids:
-            flags[v].append(flag)
-    cut_off: dict[str, int] = {}
-    for b in bridge_organisations(net):
-        flags[b.id].append("bridge_org")
-        cut_off[b.id] = b.cut_off
-    counts["bridge_org"] = len(cut_off)
-    bridge_set = set(bridges(net))
-    counts["bridge"] = len(bridge_set)
-    return flags, counts, cut_off, bridge_set
+    counts.update({f.flag: result["summary"][f.key] for f in FINDINGS if f.flag})
+    return flags, counts, cut_off, fragile_routes(dict(result))
 
 
 def label_order(net: Network, flags: Mapping[str, list[str]],
@@ -248,7 +244,8 @@ def map_data(net: Network, *, include_private: bool = False,
              route_classes: Mapping[tuple[str, str], str] | None = None,
              node_classes: Mapping[str, str] | None = None,
              class_styles: Mapping[str, Mapping[str, Any]] | None = None,
-             changes: Mapping[str, Any] | None = None) -> dict[str, Any]:
+             changes: Mapping[str, Any] | None = None,
+             result: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Everything the map page needs, as JSON-ready data (deterministic order).
 
     Organisations are columns of equal length (``nodes``); routes refer to organisations by
@@ -283,7 +280,7 @@ def map_data(net: Network, *, include_private: bool = False,
     if one_sided:
         route_classes = {**one_sided, **(route_classes or {})}
         class_styles = {"one_sided": ONE_SIDED_STYLE, **(class_styles or {})}
-    flags, counts, cut_off, bridge_set = flag_table(current)
+    flags, counts, cut_off, bridge_set = flag_table(current, result)
     flags = {v: flags.get(v, []) for v in net.orgs}
     g = net.graph
     ids = list(net.orgs)

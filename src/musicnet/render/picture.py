@@ -77,7 +77,7 @@ def place_labels(items: list[tuple[str, float, float, float, float, float]],
 
 def render_picture(net: Network, *, fmt: str = "svg", view: str = "ladder",
                    title: str | None = None, labels: bool | None = None,
-                   colour_by: str = "role") -> bytes:
+                   colour_by: str = "role", result: dict[str, Any] | None = None) -> bytes:
     """The network drawn as ``svg`` or ``png`` bytes.
 
     ``view`` is ``ladder`` (stages left to right, hub areas top to bottom) or ``geo``
@@ -118,7 +118,7 @@ def render_picture(net: Network, *, fmt: str = "svg", view: str = "ladder",
                          + ", ".join(COLOUR_SCHEMES))
     plan: Any = ladder_plan(net) if view == "ladder" else geo_plan(net)
     pos = plan.positions
-    flags, counts, cut_off, fragile = flag_table(net)
+    flags, counts, cut_off, fragile = flag_table(net, result)
     g = net.graph
     scheme = COLOUR_SCHEMES[colour_by]
 

@@ -167,7 +167,7 @@ def report_context(net: Network, *, include_private: bool = False, suppress_belo
     if len(net) <= PICTURE_LIMIT:
         from .picture import render_picture
 
-        svg = render_picture(net, fmt="svg", title=title).decode("utf-8")
+        svg = render_picture(net, fmt="svg", title=title, result=result).decode("utf-8")
         picture = svg[svg.index("<svg"):]
     from ..history import timeline
     from .diff import changes_context
