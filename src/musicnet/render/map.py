@@ -36,6 +36,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..findings import FINDINGS, NETWORK_FINDINGS, plural
 from ..schema import HUB_AREAS, KINDS, REMITS, ROLES, STAGES, STATUSES, TARGET_GROUPS, TYPES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -123,9 +124,11 @@ CHANGE_STYLES: dict[str, dict[str, Any]] = {
         "dash": [8, 6] if k == "removed" else []} for k, c in CHANGE_COLOURS.items()}
 LADDER_ASPECTS = (0.8, 1.0, 1.15, 1.3, 1.5, 1.75)
 FLAG_ORDER = ("dead_end", "gap", "bridge_org", "bridge", "isolated")
-FLAG_LABELS: dict[str, str] = {
-    "dead_end": "Dead ends", "gap": "Progression gaps", "bridge_org": "Single points of failure",
-    "bridge": "Fragile routes", "isolated": "Isolated"}
+#: Map flag code -> label, from the one findings table.
+FLAG_LABELS: dict[str, str] = {f.flag: f.label for f in FINDINGS if f.flag}
+for _code, _style in FLAG_STYLES.items():
+    _style["label"] = FLAG_LABELS[_code]
+LINE_STYLES["bridge"]["label"] = FLAG_LABELS["bridge"]
 # kept for older callers: the colour of each highlight
 FLAG_COLOURS: dict[str, str] = {**{k: v["colour"] for k, v in FLAG_STYLES.items()},
                                 "bridge": LINE_STYLES["bridge"]["colour"]}
@@ -477,9 +480,9 @@ def render_map(net: Network, *, title: str | None = None, include_private: bool 
     c = data["counts"]
     active = net.graph.number_of_edges()
     dated = f"Data: {data_date} · " if data_date else ""
-    stats_line = (f"{dated}{len(net.orgs)} organisations · {active} active routes · "
-                  f"{c['dead_end']} dead ends · {c['gap']} progression gaps · {c['bridge']} "
-                  f"fragile routes · {c['bridge_org']} single points of failure")
+    stats_line = " · ".join([f"{dated}{plural(len(net.orgs), 'organisation')}",
+                             plural(active, "active route"),
+                             *(f.count(c[f.flag]) for f in NETWORK_FINDINGS[:4] if f.flag)])
     privacy = privacy_line(include_private, suppress_below)
     health_line = _health_line(net)
     csp = f"script-src {_csp_hash(vis_js)} {_csp_hash(map_js)}"
