@@ -264,14 +264,19 @@ def diff(old: Network, new: Network, *, before: dict[str, Any] | None = None,
     return d
 
 
-def _fmt(v: Any) -> str:
+def _fmt(v: Any, *, words: bool = False) -> str:
+    """A value as text for a change listing; ``words`` shows ``a_b`` as ``a b`` (the HTML
+    page) and an empty list as ``(none)`` instead of ``(empty)``."""
+    def text(x: Any) -> str:
+        return str(x).replace("_", " ") if words and isinstance(x, str) else str(x)
+
     if v is None:
         return "none"
     if isinstance(v, float):
         return f"{v:.3g}" if abs(v) < 1 else f"{v:.2f}"
     if isinstance(v, list):
-        return "; ".join(str(x) for x in v) or "(empty)"
-    return str(v)
+        return "; ".join(text(x) for x in v) or ("(none)" if words else "(empty)")
+    return text(v)
 
 
 def _delta(before: Any, after: Any) -> str:

@@ -18,13 +18,9 @@ from .map import CHANGE_COLOURS
 
 
 def _fmt(v: Any) -> str:
-    if v is None:
-        return "none"
-    if isinstance(v, float):
-        return f"{v:.3g}" if abs(v) < 1 else f"{v:.2f}"
-    if isinstance(v, list):
-        return "; ".join(str(x).replace("_", " ") for x in v) or "(none)"
-    return str(v).replace("_", " ") if isinstance(v, str) else str(v)
+    from ..diff import _fmt as fmt
+
+    return fmt(v, words=True)
 
 
 def changes_context(d: Diff, *, suppress_below: int = 5) -> dict[str, Any]:
