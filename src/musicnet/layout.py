@@ -76,23 +76,25 @@ class LadderPlan:
     groups: list[dict[str, Any]] = field(default_factory=list)  # name, y0, y1, count
 
 
-def _shape(counts: list[list[int]], cols: list[int]) -> tuple[float, float]:
+def _shape(counts: list[list[int]], cols: list[int], row_h: float = ROW_H
+           ) -> tuple[float, float]:
     rows = [max((math.ceil(c / k) for c, k in zip(row, cols, strict=True) if c), default=0)
             for row in counts]
     used = [r for r in rows if r]
-    height = sum(used) * ROW_H + GROUP_GAP * max(len(used) - 1, 0)
+    height = sum(used) * row_h + GROUP_GAP * max(len(used) - 1, 0)
     width = sum(k * CELL_W for k in cols) + BAND_GAP * (len(cols) - 1)
     return width, height
 
 
-def _columns(counts: list[list[int]], aspect: float = ASPECT) -> list[int]:
+def _columns(counts: list[list[int]], aspect: float = ASPECT, row_h: float = ROW_H
+             ) -> list[int]:
     """Grid columns per stage that make the table closest to ``aspect`` (width / height)."""
     n_bands = len(counts[0])
     peak = [max(row[b] for row in counts) for b in range(n_bands)]
     cols = [1] * n_bands
 
     def badness(c: list[int]) -> float:
-        w, h = _shape(counts, c)
+        w, h = _shape(counts, c, row_h)
         return max(w / aspect, h)  # the side that limits the zoom when fitting the canvas
 
     if max(peak) <= 40:  # small: try every choice of up to 4 columns per stage
@@ -116,9 +118,11 @@ def _columns(counts: list[list[int]], aspect: float = ASPECT) -> list[int]:
         best, cols = score, c
 
 
-def ladder_plan(net: Network, *, sweeps: int = 4, aspect: float = ASPECT) -> LadderPlan:
+def ladder_plan(net: Network, *, sweeps: int = 4, aspect: float = ASPECT,
+                row_h: float = ROW_H) -> LadderPlan:
     """The stage-by-hub-area table layout, shaped for a canvas ``aspect`` times as wide as
-    it is tall; see the module docstring.
+    it is tall, with rows ``row_h`` apart (taller rows leave room for two-line names); see
+    the module docstring.
 
     >>> import musicnet
     >>> plan = ladder_plan(musicnet.load("data"))
@@ -131,7 +135,7 @@ def ladder_plan(net: Network, *, sweeps: int = 4, aspect: float = ASPECT) -> Lad
     for v, o in net.orgs.items():
         cells.setdefault((GROUPS.index(group_of(o.borough)), o.highest_level), []).append(v)
     counts = [[len(cells.get((g, b), ())) for b in range(n_bands)] for g in range(len(GROUPS))]
-    cols = _columns(counts, aspect) if net.orgs else [1] * n_bands
+    cols = _columns(counts, aspect, row_h) if net.orgs else [1] * n_bands
     band_x, x = [], 0.0
     for b in range(n_bands):
         band_x.append(x)
@@ -144,7 +148,7 @@ def ladder_plan(net: Network, *, sweeps: int = 4, aspect: float = ASPECT) -> Lad
                     if counts[g][b]), default=0)
         if rows:
             group_y[g], group_rows[g] = y, rows
-            y += rows * ROW_H + GROUP_GAP
+            y += rows * row_h + GROUP_GAP
     order = {key: sorted(members, key=lambda v: (net.orgs[v].borough,
                                                  roles.index(net.orgs[v].role), v))
              for key, members in cells.items()}
@@ -155,9 +159,9 @@ def ladder_plan(net: Network, *, sweeps: int = 4, aspect: float = ASPECT) -> Lad
         k = min(cols[b], math.ceil(count / group_rows[g]))
         rows = math.ceil(count / k)
         dx = CELL_W * cols[b] / k
-        dy = ROW_H * group_rows[g] / rows if rows > 1 else ROW_H
+        dy = row_h * group_rows[g] / rows if rows > 1 else row_h
         row, col = divmod(i, k)
-        return band_x[b] + col * dx, group_y[g] + row * min(dy, ROW_H * 1.6)
+        return band_x[b] + col * dx, group_y[g] + row * min(dy, row_h * 1.6)
 
     def place(order: dict[tuple[int, int], list[str]]) -> dict[str, tuple[float, float]]:
         pos = {}
@@ -195,7 +199,7 @@ def ladder_plan(net: Network, *, sweeps: int = 4, aspect: float = ASPECT) -> Lad
     bands = [{"stage": s, "x0": band_x[b], "x1": band_x[b] + cols[b] * CELL_W,
               "count": sum(counts[g][b] for g in range(len(GROUPS)))}
              for b, s in enumerate(STAGES)]
-    groups = [{"name": GROUPS[g], "y0": group_y[g], "y1": group_y[g] + group_rows[g] * ROW_H,
+    groups = [{"name": GROUPS[g], "y0": group_y[g], "y1": group_y[g] + group_rows[g] * row_h,
                "count": sum(counts[g])} for g in group_y]
     return LadderPlan(positions, bands, groups)
 

@@ -123,6 +123,10 @@ CHANGE_STYLES: dict[str, dict[str, Any]] = {
     k: {"label": CHANGE_LABELS[k], "colour": c, "width": 3, "section": "Changes since last time",
         "dash": [8, 6] if k == "removed" else []} for k, c in CHANGE_COLOURS.items()}
 LADDER_ASPECTS = (0.8, 1.0, 1.15, 1.3, 1.5, 1.75)
+#: Up to this many organisations the ladder also comes with taller rows (room for names
+#: on two lines), and the page takes the shape whose opening view names the most.
+LADDER_NAMES_MAX = 400
+LADDER_TALL_ROW = 34.0
 FLAG_ORDER = ("dead_end", "gap", "bridge_org", "bridge", "isolated")
 #: Map flag code -> label, from the one findings table.
 FLAG_LABELS: dict[str, str] = {f.flag: f.label for f in FINDINGS if f.flag}
@@ -261,13 +265,17 @@ def map_data(net: Network, *, include_private: bool = False,
     ``removed`` or ``changed`` for the map of changes; findings are then those of
     ``changes["current"]``.
     """
-    from ..layout import ATTRIBUTION, geo_plan, group_of, ladder_plan
+    from ..layout import ATTRIBUTION, ROW_H, geo_plan, group_of, ladder_plan
     from ..privacy import suppressed
 
-    # the ladder shaped for a tall, a square-ish and a wide canvas: the page takes the one
-    # that shows organisations biggest on the screen it is opened on
+    # the ladder shaped for a tall, a square-ish and a wide canvas (and, for small networks,
+    # with taller rows too): the page takes the one that names the most organisations on
+    # the screen it is opened on, then the one that shows them biggest
     aspects = LADDER_ASPECTS if len(net) <= 3000 else LADDER_ASPECTS[-1:]
-    ladders = [ladder_plan(net, aspect=a) for a in aspects]
+    shapes = [(a, ROW_H) for a in aspects]
+    if len(net) <= LADDER_NAMES_MAX:
+        shapes += [(a, LADDER_TALL_ROW) for a in aspects]
+    ladders = [ladder_plan(net, aspect=a, row_h=r) for a, r in shapes]
     geo = geo_plan(net)
     current = net
     if changes is not None:
@@ -392,10 +400,10 @@ def map_data(net: Network, *, include_private: bool = False,
                   "borough": boroughs, "stage": list(STAGES), "group": groups_present,
                   "genre": genres, "kind": list(KINDS), "status": statuses},
         "hub_of_borough": {b: group_of(b) for b in boroughs},
-        "ladders": [{"aspect": a, "bands": lp.bands, "groups": lp.groups,
-                     "x": [lp.positions[v][0] for v in ids],
-                     "y": [lp.positions[v][1] for v in ids]} for a, lp in zip(aspects, ladders,
-                                                                            strict=True)],
+        "ladders": [{"aspect": a if r == ROW_H else f"{a}/{r:g}", "bands": lp.bands,
+                     "groups": lp.groups, "x": [lp.positions[v][0] for v in ids],
+                     "y": [lp.positions[v][1] for v in ids]}
+                    for (a, r), lp in zip(shapes, ladders, strict=True)],
         "geo": {"boroughs": [{"name": b["name"], "area": b["area"], "label": b["label"],
                               "rings": [polyline([(round(p[0]), round(p[1])) for p in ring])
                                         for ring in b["rings"]]} for b in geo.boroughs],

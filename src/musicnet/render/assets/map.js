@@ -164,16 +164,20 @@
     });
     return best;
   })();
-  var STORE = "musicnet-positions:" + DATA.key + ":" + LADDER.aspect;
-  var moved = {ladder: new Map(), geo: new Map()};
-  try {
-    var saved = JSON.parse(window.localStorage.getItem(STORE) || "null");
-    if (saved) ["ladder", "geo"].forEach(function (v) {
-      (saved[v] || []).forEach(function (t) {
-        if (byId.has(t[0]) && isFinite(t[1]) && isFinite(t[2])) moved[v].set(t[0], [t[1], t[2]]);
+  var STORE, moved;
+  function loadMoved() {  // positions the user dragged, kept per data and ladder shape
+    STORE = "musicnet-positions:" + DATA.key + ":" + LADDER.aspect;
+    moved = {ladder: new Map(), geo: new Map()};
+    try {
+      var saved = JSON.parse(window.localStorage.getItem(STORE) || "null");
+      if (saved) ["ladder", "geo"].forEach(function (v) {
+        (saved[v] || []).forEach(function (t) {
+          if (byId.has(t[0]) && isFinite(t[1]) && isFinite(t[2])) moved[v].set(t[0], [t[1], t[2]]);
+        });
       });
-    });
-  } catch (err) { /* storage unavailable or unreadable: start from the layout */ }
+    } catch (err) { /* storage unavailable or unreadable: start from the layout */ }
+  }
+  loadMoved();
   function layoutPositions() {
     for (var i = 0; i < n; i++) {
       pos.ladder[i] = [LADDER.x[i], LADDER.y[i]];
@@ -374,6 +378,7 @@
     return shown;
   }
   network.on("beforeDrawing", function (ctx) {
+    if (network.physics.options.enabled) changed();  // "Relax layout" moves organisations
     drawBackground(ctx);
     drawEdges(ctx);
   });
@@ -414,41 +419,78 @@
     ctx.restore();
   }
 
-  // names: measured once, wrapped to at most three lines of LABEL_W pixels
+  // ---- names ---------------------------------------------------------------------------
+  // Each name is measured once and offered in a few shapes (wrapped at several widths, and
+  // whole on one line), never cut short. Around its node a name may sit right, left, below,
+  // above or at a corner; the most important organisations are placed first, then names
+  // that did not fit try to make room by moving one or two already placed names elsewhere.
   var measureCtx = document.createElement("canvas").getContext("2d");
   measureCtx.font = FONT;
-  var wrapped = new Array(n);
-  function linesOf(i) {
-    if (wrapped[i]) return wrapped[i];
-    var words = String(ND.name[i]).split(/\s+/).filter(Boolean), lines = [], cur = "";
+  var WRAPS = [LABEL_W, 0, 140, 80, 60];  // 0: the whole name on one line
+  var shapeCache = new Array(n);
+  function wrapAt(words, width) {
+    var lines = [], cur = "";
     words.forEach(function (w) {
       var t = cur ? cur + " " + w : w;
-      if (!cur || measureCtx.measureText(t).width <= LABEL_W) cur = t;
+      if (!cur || measureCtx.measureText(t).width <= width) cur = t;
       else { lines.push(cur); cur = w; }
     });
     if (cur) lines.push(cur);
-    if (!lines.length) lines.push(String(N[i]));
-    if (lines.length > 3) {
-      lines = lines.slice(0, 3);
-      var last = lines[2];
-      while (last.length > 1 && measureCtx.measureText(last + "…").width > LABEL_W) last = last.slice(0, -1);
-      lines[2] = last + "…";
-    }
-    var w = 0;
-    lines = lines.map(function (l) {
-      if (l.length > 60) l = l.slice(0, 58) + "…";
-      w = Math.max(w, measureCtx.measureText(l).width);
-      return l;
-    });
-    var shapes = [{lines: lines, w: Math.ceil(w) + 4, h: lines.length * LINE_H + 2}];
-    var whole = String(ND.name[i]).replace(/\s+/g, " ").trim();
-    var ww = measureCtx.measureText(whole).width;
-    if (lines.length > 1 && ww <= 2.2 * LABEL_W) {  // or on one line, where that fits better
-      shapes.push({lines: [whole], w: Math.ceil(ww) + 4, h: LINE_H + 2});
-    }
-    wrapped[i] = shapes;
-    return shapes;
+    return lines;
   }
+  function shapesOf(i) {
+    if (shapeCache[i]) return shapeCache[i];
+    var words = String(ND.name[i]).split(/\s+/).filter(Boolean);
+    if (!words.length) words = [String(N[i])];
+    var out = [], seen = new Set();
+    WRAPS.forEach(function (width) {
+      var lines = width ? wrapAt(words, width) : [words.join(" ")];
+      var key = lines.join("\n");
+      if (seen.has(key) || (lines.length > 4 && out.length)) return;
+      seen.add(key);
+      var w = 0;
+      lines.forEach(function (l) { w = Math.max(w, measureCtx.measureText(l).width); });
+      out.push({lines: lines, w: Math.ceil(w) + 4, h: lines.length * LINE_H + 2});
+    });
+    shapeCache[i] = out;
+    return out;
+  }
+  // the top-left corner of a name of shape L at position k around a node at (x, y) whose
+  // drawn radius plus a gap is rr
+  var N_POS = 16, FAR = 18;  // the same sixteen again FAR pixels further out, with a leader
+  function corner(k, x, y, rr, L) {
+    if (k >= N_POS) { k -= N_POS; rr += FAR; }
+    var d = rr * 0.72, mid = LINE_H / 2 + 1;
+    switch (k) {
+      case 0: return [x + rr, y - L.h / 2];               // right
+      case 1: return [x - rr - L.w, y - L.h / 2];         // left
+      case 2: return [x + rr, y - mid];                   // right, first line level
+      case 3: return [x + rr, y - L.h + mid];             // right, last line level
+      case 4: return [x - rr - L.w, y - mid];
+      case 5: return [x - rr - L.w, y - L.h + mid];
+      case 6: return [x - L.w / 2, y + rr];               // below
+      case 7: return [x - L.w / 2, y - rr - L.h];         // above
+      case 8: return [x - d, y + rr];                     // below, starting at the node
+      case 9: return [x + d - L.w, y + rr];               // below, ending at the node
+      case 10: return [x - d, y - rr - L.h];              // above, starting at the node
+      case 11: return [x + d - L.w, y - rr - L.h];        // above, ending at the node
+      case 12: return [x + d, y + d];                     // the four corners
+      case 13: return [x + d, y - d - L.h];
+      case 14: return [x - d - L.w, y + d];
+      default: return [x - d - L.w, y - d - L.h];
+    }
+  }
+  // (position, shape) pairs, best first: near positions and the first shapes first
+  var POS_COST = [0, 1, 0.6, 0.6, 1.4, 1.4, 2, 2, 2.4, 2.4, 2.4, 2.4, 3, 3, 3.2, 3.2];
+  var SHAPE_COST = [0, 1.1, 1.3, 1.7, 2.5];
+  var PAIRS = [];
+  for (var pk = 0; pk < 2 * N_POS; pk++) {
+    for (var sk = 0; sk < WRAPS.length; sk++) {
+      PAIRS.push([pk, sk, POS_COST[pk % N_POS] + SHAPE_COST[sk] + (pk >= N_POS ? 3.5 : 0)]);
+    }
+  }
+  PAIRS.sort(function (a, b) { return a[2] - b[2] || a[1] - b[1] || a[0] - b[0]; });
+
   // the order names are placed in: selected and its neighbours, search hits, then the
   // data's own priority (single points of failure, dead ends, hubs, gaps, busiest)
   var baseOrder = [];
@@ -468,8 +510,10 @@
     }
     state.hits.forEach(add);
     order = first.length ? first.concat(baseOrder.filter(function (i) { return !seen.has(i); })) : baseOrder;
+    changed();
   }
 
+  // boxes [x, y, w, h] in buckets, to ask "does anything overlap this box?" quickly
   function Grid(cell) { this.cell = cell; this.map = new Map(); }
   Grid.prototype.keys = function (b, fn) {
     var c = this.cell;
@@ -481,89 +525,227 @@
     return true;
   };
   Grid.prototype.add = function (b, owner) {
-    var self = this, item = {b: b, o: owner};
+    var self = this, item = {b: b, o: owner, dead: false};
     this.keys(b, function (k) {
-      if (!self.map.has(k)) self.map.set(k, []);
-      self.map.get(k).push(item);
+      var list = self.map.get(k);
+      if (!list) self.map.set(k, [item]); else list.push(item);
     });
+    return item;
   };
-  Grid.prototype.hits = function (b, owner) {
+  function meets(a, b) {
+    return a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
+  }
+  Grid.prototype.hits = function (b, owner) {  // anything but owner's overlaps b
     var self = this;
     return !this.keys(b, function (k) {
       var list = self.map.get(k);
       if (!list) return true;
       for (var t = 0; t < list.length; t++) {
         var o = list[t];
-        if (o.o === owner) continue;
-        if (b[0] < o.b[0] + o.b[2] && o.b[0] < b[0] + b[2] &&
-            b[1] < o.b[1] + o.b[3] && o.b[1] < b[1] + b[3]) return false;
+        if (o.o !== owner && !o.dead && meets(b, o.b)) return false;
       }
       return true;
     });
   };
-
-  var placed = [];  // the names drawn in the last frame, in map-container pixels
-  var MAX_TRIES = 4000;
-  function placeLabels() {
-    var W = container.clientWidth, H = container.clientHeight, s = view.scale;
-    var labels = new Grid(48), obstacles = new Grid(48);
-    var blocked = [rectIn(legendBox), rectIn(panelBox)].filter(Boolean).concat(
-      reserved.map(function (r) { return r.b; }));
-    blocked.forEach(function (b) { obstacles.add(b, -1); });
-    var screen = new Map();
-    for (var i = 0; i < n; i++) {
-      if (!visible[i]) continue;
-      var p = nodeXY(i), d = toDom(p[0], p[1]);
-      if (d[0] < -50 || d[1] < -50 || d[0] > W + 50 || d[1] > H + 50) continue;
-      var r = ND.size[i] * s + 1;
-      screen.set(i, [d[0], d[1], r]);
-      obstacles.add([d[0] - r, d[1] - r, 2 * r, 2 * r], i);
-    }
-    var out = [], tries = 0;
-    for (var k = 0; k < order.length && tries < MAX_TRIES; k++) {
-      var i3 = order[k], sp = screen.get(i3);
-      if (!sp) continue;
-      tries++;
-      var shapes = linesOf(i3), x = sp[0], y = sp[1], rr = sp[2] + 3, done = false;
-      for (var sh = 0; sh < shapes.length && !done; sh++) {
-        var L = shapes[sh];
-        var cands = [
-          [x + rr, y - L.h / 2], [x - rr - L.w, y - L.h / 2],
-          [x + rr, y - L.h + LINE_H / 2], [x + rr, y - LINE_H / 2],
-          [x - L.w / 2, y + rr], [x - L.w / 2, y - rr - L.h],
-          [x - rr - L.w, y - L.h + LINE_H / 2], [x - rr - L.w, y - LINE_H / 2]
-        ];
-        for (var c = 0; c < cands.length; c++) {
-          var b = [cands[c][0], cands[c][1], L.w, L.h];
-          if (b[0] < 0 || b[1] < 0 || b[0] + b[2] > W || b[1] + b[3] > H) continue;
-          if (labels.hits(b, -2) || obstacles.hits(b, i3)) continue;
-          labels.add(b, i3);
-          out.push({i: i3, b: b, lines: L.lines});
-          done = true;
-          break;
+  Grid.prototype.owners = function (b, limit) {  // owners of what overlaps b (up to limit + 1)
+    var self = this, out = [];
+    this.keys(b, function (k) {
+      var list = self.map.get(k);
+      if (!list) return true;
+      for (var t = 0; t < list.length; t++) {
+        var o = list[t];
+        if (!o.dead && out.indexOf(o.o) < 0 && meets(b, o.b)) {
+          out.push(o.o);
+          if (out.length > limit) return false;
         }
       }
+      return true;
+    });
+    return out;
+  };
+
+  // Names for nodes at screen points pts[i] = [x, y, radius] (undefined: not on screen),
+  // in order ord, inside a W x H canvas, clear of the blocked boxes and of every node.
+  // Returns [{i, dx, dy, w, h, lines}] (dx, dy: the box's corner from the node's centre).
+  var MAX_TRIES = 4000;
+  function placeNames(pts, ord, W, H, blocked, repair) {
+    var labels = new Grid(48), obstacles = new Grid(48);
+    blocked.forEach(function (b) { obstacles.add(b, -1); });
+    var onScreen = 0;
+    for (var i = 0; i < n; i++) {
+      var p = pts[i];
+      if (!p) continue;
+      onScreen++;
+      obstacles.add([p[0] - p[2], p[1] - p[2], 2 * p[2], 2 * p[2]], i);
     }
+    var at = new Map();  // organisation -> {item, b, lines}
+    function boxAt(v, pair) {
+      var shapes = shapesOf(v);
+      if (pair[1] >= shapes.length) return null;
+      var L = shapes[pair[1]], p = pts[v], c = corner(pair[0], p[0], p[1], p[2] + 3, L);
+      var b = [c[0], c[1], L.w, L.h];
+      if (b[0] < 0 || b[1] < 0 || b[0] + b[2] > W || b[1] + b[3] > H) return null;
+      if (obstacles.hits(b, v)) return null;
+      return {b: b, lines: L.lines};
+    }
+    function put(v, c) { at.set(v, {item: labels.add(c.b, v), b: c.b, lines: c.lines}); }
+    function lift(v) { var a = at.get(v); a.item.dead = true; at.delete(v); return a; }
+    function tryPlace(v, avoid) {
+      for (var k = 0; k < PAIRS.length; k++) {
+        var c = boxAt(v, PAIRS[k]);
+        if (c && !labels.hits(c.b, -2) && !(avoid && meets(c.b, avoid))) { put(v, c); return true; }
+      }
+      return false;
+    }
+    var tries = 0, left = [];
+    for (var k = 0; k < ord.length && tries < MAX_TRIES; k++) {
+      var v = ord[k];
+      if (!pts[v]) continue;
+      tries++;
+      if (!tryPlace(v, null)) left.push(v);
+    }
+    // make room: a name that did not fit takes a spot held by one or two others, if those
+    // can move to another free spot
+    for (var pass = 0; repair && left.length && onScreen <= 600 && pass < 3; pass++) {
+      var still = [];
+      left.forEach(function (u) {
+        for (var k = 0; k < PAIRS.length; k++) {
+          var c = boxAt(u, PAIRS[k]);
+          if (!c) continue;
+          var who = labels.owners(c.b, 2);
+          if (who.length > 2) continue;
+          var old = who.map(lift);
+          put(u, c);
+          var moved = [], ok = true;
+          for (var w = 0; w < who.length && ok; w++) {
+            if (tryPlace(who[w], null)) moved.push(who[w]); else ok = false;
+          }
+          if (ok) return;
+          lift(u);
+          moved.forEach(lift);
+          who.forEach(function (w, t) { put(w, {b: old[t].b, lines: old[t].lines}); });
+        }
+        still.push(u);
+      });
+      if (still.length === left.length) break;
+      left = still;
+    }
+    var out = [];
+    ord.forEach(function (v) {
+      var a = at.get(v);
+      if (a) out.push({i: v, dx: a.b[0] - pts[v][0], dy: a.b[1] - pts[v][1], w: a.b[2], h: a.b[3],
+                       lines: a.lines});
+    });
     return out;
   }
+  // the names of the last placement, moved with their nodes; those now overlapping
+  // something are left out (cheap: no new spots are tried)
+  function keepNames(prev, pts, W, H, blocked) {
+    var labels = new Grid(48), obstacles = new Grid(48);
+    blocked.forEach(function (b) { obstacles.add(b, -1); });
+    for (var i = 0; i < n; i++) {
+      var p = pts[i];
+      if (p) obstacles.add([p[0] - p[2], p[1] - p[2], 2 * p[2], 2 * p[2]], i);
+    }
+    var out = [];
+    prev.forEach(function (q) {
+      var p = pts[q.i];
+      if (!p) return;
+      var b = [p[0] + q.dx, p[1] + q.dy, q.w, q.h];
+      if (b[0] < 0 || b[1] < 0 || b[0] + b[2] > W || b[1] + b[3] > H) return;
+      if (obstacles.hits(b, q.i) || labels.hits(b, -2)) return;
+      labels.add(b, q.i);
+      out.push(q);
+    });
+    return out;
+  }
+
+  // ---- where things are on the screen: a camera is {scale, tx, ty} -------------------------
+  function camera() { return {scale: view.scale, tx: view.translation.x, ty: view.translation.y}; }
+  function toDomC(cam, x, y) { return [x * cam.scale + cam.tx, y * cam.scale + cam.ty]; }
+  function screenPoints(cam, xy, W, H) {
+    var pts = new Array(n), s = cam.scale;
+    for (var i = 0; i < n; i++) {
+      if (!visible[i]) continue;
+      var p = xy(i), x = p[0] * s + cam.tx, y = p[1] * s + cam.ty;
+      if (x < -50 || y < -50 || x > W + 50 || y > H + 50) continue;
+      pts[i] = [x, y, ND.size[i] * s + 1];
+    }
+    return pts;
+  }
+  function blockedBoxes(fixed) {
+    return [rectIn(legendBox), rectIn(panelBox)].filter(Boolean).concat(
+      fixed.map(function (r) { return r.b; }));
+  }
+
+  // Names are placed afresh whenever the view or anything on it changed. When a placement
+  // takes long (thousands of organisations on screen), frames drawn while panning,
+  // zooming or dragging move the last placement's names with their nodes instead, and the
+  // names are placed afresh once the motion pauses.
+  var placed = [];   // the names drawn in the last frame: {i, b, lines}
+  var kept = [];     // the last placement (offsets from the nodes)
+  var dirty = 0, placedSig = "", placeMs = 0, settleTimer = null, settleNow = false;
+  var FRAME_BUDGET_MS = 6, SETTLE_MS = 120;
+  function changed() { dirty++; }
+  function signature(W, H) {
+    var c = camera();
+    return [c.scale, c.tx, c.ty, W, H, dirty, state.view].join("|");
+  }
+  function settle() {
+    settleTimer = null;
+    settleNow = true;
+    network.redraw();
+  }
   function drawLabels(ctx) {
-    reserved = fixedLabels();
-    placed = placeLabels();
+    var W = container.clientWidth, H = container.clientHeight, cam = camera();
+    reserved = fixedLabels(cam, LADDER);
+    var sig = signature(W, H);
+    if (sig !== placedSig || !kept) {
+      var pts = screenPoints(cam, nodeXY, W, H), blocked = blockedBoxes(reserved);
+      if (settleNow || placeMs <= FRAME_BUDGET_MS || visibleCount <= LADDER_TRY_MAX) {
+        var t0 = performance.now();
+        kept = placeNames(pts, order, W, H, blocked, true);
+        placeMs = performance.now() - t0;
+        placedSig = sig;
+        settleNow = false;
+      } else {
+        kept = keepNames(kept, pts, W, H, blocked);
+        if (settleTimer !== null) window.clearTimeout(settleTimer);
+        settleTimer = window.setTimeout(settle, SETTLE_MS);
+        placedSig = "";
+      }
+      placed = kept.map(function (q) {
+        var p = pts[q.i], b = [p[0] + q.dx, p[1] + q.dy, q.w, q.h];
+        // a name set further out is tied to its node by a thin leader line
+        var nx = Math.max(b[0], Math.min(p[0], b[0] + b[2])), ny = Math.max(b[1], Math.min(p[1], b[1] + b[3]));
+        var dx = nx - p[0], dy = ny - p[1], d = Math.sqrt(dx * dx + dy * dy);
+        var lead = d > p[2] + 9 ? [p[0] + dx / d * (p[2] + 1), p[1] + dy / d * (p[2] + 1), nx, ny] : null;
+        return {i: q.i, b: b, lines: q.lines, lead: lead};
+      });
+      document.body.dataset.labels = placedSig ? "placed" : "moving";
+    }
     var pr = network.canvas.pixelRatio || 1;
     ctx.save();
     ctx.setTransform(pr, 0, 0, pr, 0, 0);
     ctx.font = FONT;
     ctx.textBaseline = "top";
     ctx.lineJoin = "round";
+    ctx.lineWidth = 1.2;
+    ctx.strokeStyle = "#333333";
+    ctx.beginPath();
+    placed.forEach(function (p) {
+      if (p.lead) { ctx.moveTo(p.lead[0], p.lead[1]); ctx.lineTo(p.lead[2], p.lead[3]); }
+    });
+    ctx.stroke();
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = "rgba(255,255,255,0.92)";
+    placed.forEach(function (p) {
+      p.lines.forEach(function (line, k) { ctx.strokeText(line, p.b[0] + 2, p.b[1] + 1 + k * LINE_H); });
+    });
     placed.forEach(function (p) {
       var faded = state.reach && !state.reach.has(p.i);
-      ctx.lineWidth = 3;
-      ctx.strokeStyle = "rgba(255,255,255,0.92)";
       ctx.fillStyle = faded ? "#8a8a8a" : (p.i === state.selected ? "#000000" : "#1d1d1d");
-      p.lines.forEach(function (line, k) {
-        ctx.strokeText(line, p.b[0] + 2, p.b[1] + 1 + k * LINE_H);
-        ctx.fillText(line, p.b[0] + 2, p.b[1] + 1 + k * LINE_H);
-      });
+      p.lines.forEach(function (line, k) { ctx.fillText(line, p.b[0] + 2, p.b[1] + 1 + k * LINE_H); });
     });
     drawViewLabels(ctx);
     ctx.restore();
@@ -571,33 +753,50 @@
   // stage names above the columns, hub areas beside the rows, borough names on the map
   var BOLD = "600 13px system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif";
   var viewLabelBoxes = [];
-  function fixedLabels() {  // stage and hub-area names (ladder), the strip's boxes (geo)
+  var BOROUGH_FONT = "italic 12px system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif";
+  // stage and hub-area names (ladder); the strip's boxes and borough names (geo): their
+  // boxes are kept free of organisations' names
+  function fixedLabels(cam, ladder, which) {
     var out = [];
-    function add(text, x, y, align, colour) {
-      measureCtx.font = BOLD;
-      var w = measureCtx.measureText(text).width + 4, h = 16;
+    function add(text, x, y, align, colour, font) {
+      measureCtx.font = font || BOLD;
+      var w = measureCtx.measureText(text).width + 4, h = font ? 15 : 16;
       var bx = align === "center" ? x - w / 2 : align === "right" ? x - w : x;
-      out.push({text: text, x: x, y: y, align: align, colour: colour, font: BOLD,
+      out.push({text: text, x: x, y: y, align: align, colour: colour, font: font || BOLD,
                 b: [bx, y - h / 2, w, h]});
     }
-    if (state.view === "ladder") {
-      var bands = LADDER.bands, groups = LADDER.groups;
+    if ((which || state.view) === "ladder") {
+      var bands = ladder.bands, groups = ladder.groups;
       if (!groups.length) return out;
-      var top = toDom(0, groups[0].y0 - 16)[1] - 12;
+      var top = toDomC(cam, 0, groups[0].y0 - 16)[1] - 12;
       bands.forEach(function (b) {
-        var d = toDom((b.x0 + b.x1) / 2 - 10, 0);
+        var d = toDomC(cam, (b.x0 + b.x1) / 2 - 10, 0);
         add(pretty(b.stage).replace(/^./, function (c) { return c.toUpperCase(); }) +
             " (" + b.count + ")", d[0], Math.max(10, top), "center", "#1f2a44");
       });
       groups.forEach(function (g) {
-        var d = toDom(bands[0].x0 - 26, g.y0);
+        var d = toDomC(cam, bands[0].x0 - 26, g.y0);
         add(g.name, d[0], d[1], "right", "#46506a");
       });
     } else {
       DATA.geo.strip.forEach(function (b) {
-        var d = toDom(b.x0 + 6, b.y0 + 18);
+        var d = toDomC(cam, b.x0 + 6, b.y0 + 18);
         add(b.name + " (" + b.count + ")", d[0], d[1], "left", "#333333");
       });
+      var W = container.clientWidth, H = container.clientHeight, fixed = out.length;
+      DATA.geo.boroughs.forEach(function (bo) {
+        var d = toDomC(cam, bo.label[0], bo.label[1]);
+        // the borough's own point first, then a little above or below it
+        [[0, 0], [0, -16], [0, 16], [0, -30], [0, 30], [-30, 0], [30, 0]].some(function (o) {
+          add(bo.name, d[0] + o[0], d[1] + o[1], "center", "#3d3d3d", BOROUGH_FONT);
+          var b = out[out.length - 1].b;
+          var ok = b[0] >= 0 && b[1] >= 0 && b[0] + b[2] <= W && b[1] + b[3] <= H;
+          for (var k = 0; ok && k < out.length - 1; k++) if (meets(b, out[k].b)) ok = false;
+          if (!ok) out.pop();
+          return ok;
+        });
+      });
+      if (fixed > out.length) out.length = fixed;
     }
     measureCtx.font = FONT;
     return out;
@@ -638,25 +837,6 @@
       taken.add(b, -3);
       draw(t);
     });
-    if (state.view === "geo") {
-      var font = "italic 12px system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif";
-      DATA.geo.boroughs.forEach(function (bo) {
-        var d = toDom(bo.label[0], bo.label[1]);
-        ctx.font = font;
-        var w = ctx.measureText(bo.name).width + 4, h = 15;
-        // the borough's own point first, then a little above or below it
-        [[0, 0], [0, -16], [0, 16], [0, -30], [0, 30], [-30, 0], [30, 0]].some(function (o) {
-          var dy = o[1], dx = o[0];
-          var b = [d[0] + dx - w / 2, d[1] + dy - h / 2, w, h];
-          if (b[0] < 0 || b[1] < 0 || b[0] + w > W || b[1] + h > H) return false;
-          if (taken.hits(b, -9)) return false;
-          taken.add(b, -3);
-          draw({text: bo.name, x: d[0] + dx, y: d[1] + dy, align: "center", colour: "#3d3d3d",
-                font: font, b: b});
-          return true;
-        });
-      });
-    }
   }
   var frames = [];
   network.on("afterDrawing", function (ctx) {
@@ -679,7 +859,7 @@
     network.redraw();
     renderLegend();
   }
-  var shownEdges = 0;
+  var shownEdges = 0, visibleCount = n;
   function refilter() {
     var count = 0;
     for (var i = 0; i < n; i++) { visible[i] = nodeVisible(i) ? 1 : 0; count += visible[i]; }
@@ -690,27 +870,31 @@
     document.getElementById("visible").textContent = "Showing " + count + " of " + n +
       " organisations and " + shownEdges + " routes.";
     document.body.dataset.visibleNodes = String(count);
+    visibleCount = count;
     document.body.dataset.visibleEdges = String(shownEdges);
+    changed();
     network.redraw();
     if (!listView.hidden) renderTable();
   }
 
   // ---- fitting the view to the canvas, clear of the key ---------------------------------
-  function fit() {
+  // the camera that shows every visible organisation (and the view's background) in the
+  // free part of the canvas: clear of the key, with room for stage and hub-area names
+  function fitCamera(which, ladder, xy) {
     var xs0 = Infinity, ys0 = Infinity, xs1 = -Infinity, ys1 = -Infinity;
     for (var i = 0; i < n; i++) {
       if (!visible[i]) continue;
-      var p = state.view === "geo" ? pos.geo[i] : pos.ladder[i];
+      var p = xy(i);
       xs0 = Math.min(xs0, p[0]); ys0 = Math.min(ys0, p[1]);
       xs1 = Math.max(xs1, p[0]); ys1 = Math.max(ys1, p[1]);
     }
-    if (!isFinite(xs0)) return;
+    if (!isFinite(xs0)) return null;
     var W = container.clientWidth, H = container.clientHeight;
     var lg = rectIn(legendBox), bottom = (lg ? H - lg[1] : 0) + 22;
     var left = 14, right = 14, top = 14;
-    if (state.view === "ladder") {
+    if (which === "ladder") {
       left = 112; top = 46; right = LABEL_W + 16;
-      xs0 = Math.min(xs0, LADDER.bands.length ? LADDER.bands[0].x0 : xs0);
+      xs0 = Math.min(xs0, ladder.bands.length ? ladder.bands[0].x0 : xs0);
     } else {
       DATA.geo.boroughs.forEach(function (b) {
         b.rings.forEach(function (r) {
@@ -731,8 +915,46 @@
     var cx = (xs0 + xs1) / 2, cy = (ys0 + ys1) / 2;
     // the box's centre sits at the middle of the free area (between the insets)
     var sx = left + (W - left - right) / 2, sy = top + (H - top - bottom) / 2;
-    network.moveTo({position: {x: cx + (W / 2 - sx) / scale, y: cy + (H / 2 - sy) / scale},
-                    scale: scale, animation: false});
+    return {scale: scale, tx: sx - cx * scale, ty: sy - cy * scale};
+  }
+  function fit() {
+    var cam = fitCamera(state.view, LADDER, function (i) {
+      return state.view === "geo" ? pos.geo[i] : pos.ladder[i];
+    });
+    if (!cam) return;
+    var W = container.clientWidth, H = container.clientHeight;
+    network.moveTo({position: {x: (W / 2 - cam.tx) / cam.scale, y: (H / 2 - cam.ty) / cam.scale},
+                    scale: cam.scale, animation: false});
+  }
+  // For up to LADDER_TRY_MAX organisations, of the ladder's shapes (tall, square-ish,
+  // wide) take the one whose opening view names the most organisations (then the one that
+  // draws them biggest).
+  var LADDER_TRY_MAX = 400;
+  function chooseLadder() {
+    if (n > LADDER_TRY_MAX || DATA.ladders.length < 2) return;
+    var W = container.clientWidth, H = container.clientHeight;
+    var best = null, bestCount = -1, bestScale = 0;
+    DATA.ladders.forEach(function (l) {
+      var xy = function (i) { return [l.x[i], l.y[i]]; };
+      var cam = fitCamera("ladder", l, xy);
+      if (!cam) return;
+      var got = placeNames(screenPoints(cam, xy, W, H), order, W, H,
+                           blockedBoxes(fixedLabels(cam, l, "ladder")), true).length;
+      if (got > bestCount || (got === bestCount && cam.scale > bestScale * 1.02)) {
+        best = l; bestCount = got; bestScale = cam.scale;
+      }
+    });
+    if (!best || best === LADDER) return;
+    LADDER = best;
+    loadMoved();
+    layoutPositions();
+    if (state.view === "ladder") {
+      var upd = [];
+      for (var i = 0; i < n; i++) upd.push({id: i, x: pos.ladder[i][0], y: pos.ladder[i][1]});
+      nodes.update(upd);
+      lastKey = lastKey.map(function () { return ""; });
+    }
+    changed();
   }
 
   // ---- colour-by, highlights, layers, filters --------------------------------------------
@@ -955,6 +1177,7 @@
   }
   function openPanel() {
     panelBox.hidden = false;
+    changed();
     network.redraw();
   }
   function showOrg(i) {
@@ -1055,6 +1278,7 @@
   }
   function closePanel() {
     panelBox.hidden = true;
+    changed();
     network.redraw();
   }
   document.getElementById("panel-close").addEventListener("click", function () {
@@ -1234,7 +1458,7 @@
     document.body.classList.toggle("controls-open", open);
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
   });
-  legendBox.addEventListener("toggle", function () { network.redraw(); });
+  legendBox.addEventListener("toggle", function () { changed(); network.redraw(); });
   if (narrow && window.innerHeight < 700) legendBox.open = false;
 
   // ---- PNG of the current view -------------------------------------------------------------
@@ -1256,12 +1480,15 @@
   refilter();
   reorder();
   renderLegend();
+  chooseLadder();
   fit();
   network.once("afterDrawing", function () {
     window.requestAnimationFrame(function () { document.body.dataset.ready = "true"; });
   });
+  settleNow = true;  // the opening view: every name placed in its first frame
   network.redraw();
-  window.addEventListener("resize", function () { network.redraw(); });
+  window.addEventListener("resize", function () { changed(); network.redraw(); });
+  network.on("dragging", function (params) { if (params.nodes.length) changed(); });
 
   window.musicnetMap = {
     network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView,
@@ -1277,7 +1504,8 @@
       var r = container.getBoundingClientRect();
       return placed.map(function (p) {
         return {id: N[p.i], text: p.lines.join(" "), x: p.b[0] + r.left, y: p.b[1] + r.top,
-                w: p.b[2], h: p.b[3], font_px: 11};
+                w: p.b[2], h: p.b[3], font_px: parseFloat(measureCtx.font),
+                lines: p.lines.slice(), leader: p.lead !== null};
       });
     },
     viewLabels: function () {  // stage, hub-area and borough names, in page coordinates
