@@ -88,7 +88,7 @@
   }
 
   // ---- filters ----------------------------------------------------------------------------
-  var visible = new Uint8Array(n);
+  var visible = new Uint8Array(n).fill(1);  // no filter at the start
   function nodeVisible(i) {
     var f = state.filters;
     if (f.borough && org.borough(i) !== f.borough) return false;
@@ -235,6 +235,59 @@
                   multiselect: false, selectConnectedEdges: false}
   });
   var view = network.body.view;
+  // vis-network draws each organisation on its own (a save, fill, stroke and restore each),
+  // which at thousands of organisations is most of a frame: the page draws the plain ones
+  // itself, one path per colour, and leaves hovered and selected ones to vis. Each
+  // organisation's box for clicks and hover is set as vis sets it (its shape's size).
+  var renderer = network.renderer, visDrawNodes = renderer._drawNodes;
+  renderer._drawNodes = function (ctx, always) {
+    if (always) return visDrawNodes.call(renderer, ctx, always);
+    var all = network.body.nodes, ids = network.body.nodeIndices, s = view.scale;
+    var W = container.clientWidth, H = container.clientHeight, pad = 20;
+    var x0 = (-pad - view.translation.x) / s, y0 = (-pad - view.translation.y) / s;
+    var x1 = (W + pad - view.translation.x) / s, y1 = (H + pad - view.translation.y) / s;
+    var paths = new Map(), late = [];
+    for (var k = 0; k < ids.length; k++) {
+      var node = all[ids[k]];
+      if (!node) continue;
+      if (node.hover || node.selected) { late.push(node); continue; }
+      var o = node.options, r = o.size, x = node.x, y = node.y, sh = node.shape;
+      sh.width = sh.height = 2 * r; sh.radius = r; sh.left = x - r; sh.top = y - r;
+      var bb = sh.boundingBox;
+      bb.left = x - r; bb.top = y - r; bb.right = x + r; bb.bottom = y + r;
+      if (x + r < x0 || x - r > x1 || y + r < y0 || y - r > y1) continue;
+      var c = o.color, key = c.background + "|" + c.border + "|" + o.borderWidth;
+      var p = paths.get(key);
+      if (!p) {
+        p = {path: new Path2D(), fill: c.background, stroke: c.border, bw: o.borderWidth, r: r};
+        paths.set(key, p);
+      }
+      p.r = Math.min(p.r, r);
+      var P = p.path;
+      if (o.shape === "square") P.rect(x - r, y - r, 2 * r, 2 * r);
+      else if (o.shape === "diamond") {
+        P.moveTo(x, y + r); P.lineTo(x + r, y); P.lineTo(x, y - r); P.lineTo(x - r, y); P.lineTo(x, y + r);
+      } else { P.moveTo(x + r, y); P.arc(x, y, r, 0, 2 * Math.PI); }
+    }
+    ctx.save();
+    ctx.lineJoin = "miter";
+    paths.forEach(function (p) {
+      ctx.fillStyle = p.fill;
+      ctx.fill(p.path);
+      if (p.bw > 0) {
+        ctx.strokeStyle = p.stroke;
+        ctx.lineWidth = Math.min(2 * p.r, p.bw / s);
+        ctx.stroke(p.path);
+      }
+    });
+    ctx.restore();
+    late.forEach(function (node) { node.draw(ctx); });
+    return {drawExternalLabels: null};
+  };
+  // nothing is drawn until the page is set up (vis would otherwise draw every organisation
+  // once per setup step); the first frame is the opening view, names and all
+  var booting = true;
+  network.body.emitter.emit("_blockRedraw");
   function toDom(x, y) { return [x * view.scale + view.translation.x, y * view.scale + view.translation.y]; }
   function nodeXY(i) {
     var b = network.body.nodes[i];
@@ -369,7 +422,8 @@
           ctx.moveTo(tx, ty);
           ctx.lineTo(tx - ux * len - uy * len * 0.45, ty - uy * len + ux * len * 0.45);
           ctx.lineTo(tx - ux * len + uy * len * 0.45, ty - uy * len - ux * len * 0.45);
-          ctx.closePath();
+          // no closePath: fill() closes each triangle, and closePath on a path of
+          // thousands of triangles costs time growing with the path's length
         });
         ctx.fill();
       }
@@ -378,6 +432,7 @@
     return shown;
   }
   network.on("beforeDrawing", function (ctx) {
+    if (booting) return;
     if (network.physics.options.enabled) changed();  // "Relax layout" moves organisations
     drawBackground(ctx);
     drawEdges(ctx);
@@ -427,16 +482,21 @@
   var measureCtx = document.createElement("canvas").getContext("2d");
   measureCtx.font = FONT;
   var WRAPS = [LABEL_W, 0, 140, 80, 60];  // 0: the whole name on one line
-  var shapeCache = new Array(n);
-  function wrapAt(words, width) {
-    var lines = [], cur = "";
+  var shapeCache = new Array(n), wordWidth = new Map(), SPACE_W = measureCtx.measureText(" ").width;
+  function widthOf(word) {  // each distinct word measured once
+    var w = wordWidth.get(word);
+    if (w === undefined) { w = measureCtx.measureText(word).width; wordWidth.set(word, w); }
+    return w;
+  }
+  function wrapAt(words, width) {  // lines, and the widest line's width
+    var lines = [], cur = "", curW = 0, widest = 0;
     words.forEach(function (w) {
-      var t = cur ? cur + " " + w : w;
-      if (!cur || measureCtx.measureText(t).width <= width) cur = t;
-      else { lines.push(cur); cur = w; }
+      var ww = widthOf(w);
+      if (cur && curW + SPACE_W + ww > width) { lines.push(cur); widest = Math.max(widest, curW); cur = ""; }
+      if (cur) { cur += " " + w; curW += SPACE_W + ww; } else { cur = w; curW = ww; }
     });
-    if (cur) lines.push(cur);
-    return lines;
+    if (cur) { lines.push(cur); widest = Math.max(widest, curW); }
+    return {lines: lines, w: widest};
   }
   function shapesOf(i) {
     if (shapeCache[i]) return shapeCache[i];
@@ -444,13 +504,11 @@
     if (!words.length) words = [String(N[i])];
     var out = [], seen = new Set();
     WRAPS.forEach(function (width) {
-      var lines = width ? wrapAt(words, width) : [words.join(" ")];
+      var wr = wrapAt(words, width || Infinity), lines = wr.lines;
       var key = lines.join("\n");
       if (seen.has(key) || (lines.length > 4 && out.length)) return;
       seen.add(key);
-      var w = 0;
-      lines.forEach(function (l) { w = Math.max(w, measureCtx.measureText(l).width); });
-      out.push({lines: lines, w: Math.ceil(w) + 4, h: lines.length * LINE_H + 2});
+      out.push({lines: lines, w: Math.ceil(wr.w) + 5, h: lines.length * LINE_H + 2});
     });
     shapeCache[i] = out;
     return out;
@@ -490,6 +548,7 @@
     }
   }
   PAIRS.sort(function (a, b) { return a[2] - b[2] || a[1] - b[1] || a[0] - b[0]; });
+  var NEAR_PAIRS = PAIRS.filter(function (p) { return p[0] < N_POS && p[1] < 2; });
 
   // the order names are placed in: selected and its neighbours, search hits, then the
   // data's own priority (single points of failure, dead ends, hubs, gaps, busiest)
@@ -567,9 +626,9 @@
   // Names for nodes at screen points pts[i] = [x, y, radius] (undefined: not on screen),
   // in order ord, inside a W x H canvas, clear of the blocked boxes and of every node.
   // Returns [{i, dx, dy, w, h, lines}] (dx, dy: the box's corner from the node's centre).
-  var MAX_TRIES = 4000;
+  var MAX_TRIES = 4000, MAX_BOXES = 30000;
   function placeNames(pts, ord, W, H, blocked, repair) {
-    var labels = new Grid(48), obstacles = new Grid(48);
+    var labels = new Grid(48), obstacles = new Grid(24);
     blocked.forEach(function (b) { obstacles.add(b, -1); });
     var onScreen = 0;
     for (var i = 0; i < n; i++) {
@@ -590,20 +649,27 @@
     }
     function put(v, c) { at.set(v, {item: labels.add(c.b, v), b: c.b, lines: c.lines}); }
     function lift(v) { var a = at.get(v); a.item.dead = true; at.delete(v); return a; }
+    var boxes = 0, pairs = PAIRS;
     function tryPlace(v, avoid) {
-      for (var k = 0; k < PAIRS.length; k++) {
-        var c = boxAt(v, PAIRS[k]);
+      for (var k = 0; k < pairs.length; k++) {
+        boxes++;
+        var c = boxAt(v, pairs[k]);
         if (c && !labels.hits(c.b, -2) && !(avoid && meets(c.b, avoid))) { put(v, c); return true; }
       }
       return false;
     }
-    var tries = 0, left = [];
+    // with hundreds on screen most names cannot fit: only the nearest spots and the first
+    // two shapes are tried, and the search stops after MAX_BOXES boxes in all
+    var tries = 0, left = [], crowded = onScreen > LADDER_TRY_MAX;
+    if (crowded) pairs = NEAR_PAIRS;
     for (var k = 0; k < ord.length && tries < MAX_TRIES; k++) {
       var v = ord[k];
       if (!pts[v]) continue;
       tries++;
+      if (crowded && boxes > MAX_BOXES) break;
       if (!tryPlace(v, null)) left.push(v);
     }
+    pairs = PAIRS;
     // make room: a name that did not fit takes a spot held by one or two others, if those
     // can move to another free spot
     for (var pass = 0; repair && left.length && onScreen <= 600 && pass < 3; pass++) {
@@ -683,7 +749,7 @@
   // zooming or dragging move the last placement's names with their nodes instead, and the
   // names are placed afresh once the motion pauses.
   var placed = [];   // the names drawn in the last frame: {i, b, lines}
-  var kept = [];     // the last placement (offsets from the nodes)
+  var kept = [];     // the last full placement (offsets from the nodes)
   var dirty = 0, placedSig = "", placeMs = 0, settleTimer = null, settleNow = false;
   var FRAME_BUDGET_MS = 6, SETTLE_MS = 120;
   function changed() { dirty++; }
@@ -700,21 +766,22 @@
     var W = container.clientWidth, H = container.clientHeight, cam = camera();
     reserved = fixedLabels(cam, LADDER);
     var sig = signature(W, H);
-    if (sig !== placedSig || !kept) {
-      var pts = screenPoints(cam, nodeXY, W, H), blocked = blockedBoxes(reserved);
-      if (settleNow || placeMs <= FRAME_BUDGET_MS || visibleCount <= LADDER_TRY_MAX) {
+    if (sig !== placedSig) {
+      var pts = screenPoints(cam, nodeXY, W, H), blocked = blockedBoxes(reserved), now = kept;
+      if (settleNow || placeMs <= FRAME_BUDGET_MS || visibleCount <= LADDER_TRY_MAX ||
+          (window.musicnetMap && window.musicnetMap.placeEveryFrame)) {
         var t0 = performance.now();
-        kept = placeNames(pts, order, W, H, blocked, true);
+        now = kept = placeNames(pts, order, W, H, blocked, true);
         placeMs = performance.now() - t0;
         placedSig = sig;
         settleNow = false;
       } else {
-        kept = keepNames(kept, pts, W, H, blocked);
+        now = keepNames(kept, pts, W, H, blocked);
         if (settleTimer !== null) window.clearTimeout(settleTimer);
         settleTimer = window.setTimeout(settle, SETTLE_MS);
         placedSig = "";
       }
-      placed = kept.map(function (q) {
+      placed = now.map(function (q) {
         var p = pts[q.i], b = [p[0] + q.dx, p[1] + q.dy, q.w, q.h];
         // a name set further out is tied to its node by a thin leader line
         var nx = Math.max(b[0], Math.min(p[0], b[0] + b[2])), ny = Math.max(b[1], Math.min(p[1], b[1] + b[3]));
@@ -840,6 +907,7 @@
   }
   var frames = [];
   network.on("afterDrawing", function (ctx) {
+    if (booting) return;
     drawRings(ctx);
     drawLabels(ctx);
     frames.push(performance.now());
@@ -1486,6 +1554,8 @@
     window.requestAnimationFrame(function () { document.body.dataset.ready = "true"; });
   });
   settleNow = true;  // the opening view: every name placed in its first frame
+  booting = false;
+  network.body.emitter.emit("_allowRedraw");
   network.redraw();
   window.addEventListener("resize", function () { changed(); network.redraw(); });
   network.on("dragging", function (params) { if (params.nodes.length) changed(); });
@@ -1525,6 +1595,7 @@
       edgeCls.forEach(function (c, j) { if (edgeShown(j)) out.push([N[ED.s[j]], N[ED.t[j]], c]); });
       return out;
     },
+    placeEveryFrame: false,  // true: names placed afresh in every frame, even while moving
     fillOf: function (id) { return nodes.get(byId.get(id)).color.background; },
     frameTimes: function () { return frames.slice(); }
   };
