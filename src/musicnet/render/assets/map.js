@@ -836,10 +836,14 @@
       var bands = ladder.bands, groups = ladder.groups;
       if (!groups.length) return out;
       var top = toDomC(cam, 0, groups[0].y0 - 16)[1] - 12;
-      bands.forEach(function (b) {
+      bands.forEach(function (b, k) {
         var d = toDomC(cam, (b.x0 + b.x1) / 2 - 10, 0);
         add(pretty(b.stage).replace(/^./, function (c) { return c.toUpperCase(); }) +
             " (" + b.count + ")", d[0], Math.max(10, top), "center", "#1f2a44");
+        var prev = k ? out[out.length - 2] : null, me = out[out.length - 1];
+        if (prev && meets(prev.b, me.b) && prev.y === me.y && me.y - 16 >= 8) {
+          me.y -= 16; me.b[1] -= 16;  // a narrow column: its name a line higher
+        }
       });
       groups.forEach(function (g) {
         var d = toDomC(cam, bands[0].x0 - 26, g.y0);
