@@ -107,7 +107,7 @@ def check_names(page, net, *, every: bool) -> list[dict]:
         x, y = centres[b["id"]]
         gap_x = max(b["x"] - x, 0, x - b["x"] - b["w"])
         gap_y = max(b["y"] - y, 0, y - b["y"] - b["h"])
-        assert (gap_x ** 2 + gap_y ** 2) ** 0.5 < (40 if b["leader"] else 24), b
+        assert (gap_x ** 2 + gap_y ** 2) ** 0.5 < (72 if b["leader"] else 24), b
         # no other organisation's centre under the name
         for v, (cx, cy) in centres.items():
             if v != b["id"]:

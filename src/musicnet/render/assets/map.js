@@ -515,9 +515,10 @@
   }
   // the top-left corner of a name of shape L at position k around a node at (x, y) whose
   // drawn radius plus a gap is rr
-  var N_POS = 16, FAR = 18;  // the same sixteen again FAR pixels further out, with a leader
+  // the same sixteen again FAR and then FARTHER pixels further out, with a leader line
+  var N_POS = 16, FAR = 18, FARTHER = 42;
   function corner(k, x, y, rr, L) {
-    if (k >= N_POS) { k -= N_POS; rr += FAR; }
+    if (k >= 2 * N_POS) { k -= 2 * N_POS; rr += FARTHER; } else if (k >= N_POS) { k -= N_POS; rr += FAR; }
     var d = rr * 0.72, mid = LINE_H / 2 + 1;
     switch (k) {
       case 0: return [x + rr, y - L.h / 2];               // right
@@ -542,9 +543,9 @@
   var POS_COST = [0, 1, 0.6, 0.6, 1.4, 1.4, 2, 2, 2.4, 2.4, 2.4, 2.4, 3, 3, 3.2, 3.2];
   var SHAPE_COST = [0, 1.1, 1.3, 1.7, 2.5];
   var PAIRS = [];
-  for (var pk = 0; pk < 2 * N_POS; pk++) {
+  for (var pk = 0; pk < 3 * N_POS; pk++) {
     for (var sk = 0; sk < WRAPS.length; sk++) {
-      PAIRS.push([pk, sk, POS_COST[pk % N_POS] + SHAPE_COST[sk] + (pk >= N_POS ? 3.5 : 0)]);
+      PAIRS.push([pk, sk, POS_COST[pk % N_POS] + SHAPE_COST[sk] + 3.5 * Math.floor(pk / N_POS)]);
     }
   }
   PAIRS.sort(function (a, b) { return a[2] - b[2] || a[1] - b[1] || a[0] - b[0]; });
