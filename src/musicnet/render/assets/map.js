@@ -549,6 +549,7 @@
     }
   }
   PAIRS.sort(function (a, b) { return a[2] - b[2] || a[1] - b[1] || a[0] - b[0]; });
+  PAIRS.forEach(function (p, k) { p.push(k); });  // p[3]: the pair's index
   var NEAR_PAIRS = PAIRS.filter(function (p) { return p[0] < N_POS && p[1] < 2; });
 
   // the order names are placed in: selected and its neighbours, search hits, then the
@@ -627,8 +628,8 @@
   // Names for nodes at screen points pts[i] = [x, y, radius] (undefined: not on screen),
   // in order ord, inside a W x H canvas, clear of the blocked boxes and of every node.
   // Returns [{i, dx, dy, w, h, lines}] (dx, dy: the box's corner from the node's centre).
-  var MAX_TRIES = 4000, MAX_BOXES = 30000;
-  function placeNames(pts, ord, W, H, blocked, repair) {
+  var MAX_TRIES = 4000, MAX_BOXES = 30000, REPAIR_WORK = 200000;
+  function placeNames(pts, ord, W, H, blocked, repair, repairWork) {
     var labels = new Grid(48), obstacles = new Grid(24);
     blocked.forEach(function (b) { obstacles.add(b, -1); });
     var onScreen = 0;
@@ -639,45 +640,54 @@
       obstacles.add([p[0] - p[2], p[1] - p[2], 2 * p[2], 2 * p[2]], i);
     }
     var at = new Map();  // organisation -> {item, b, lines}
+    var spots = new Array(n);  // per organisation, per (position, shape) pair: its box or null
     function boxAt(v, pair) {
+      var mine = spots[v] || (spots[v] = new Array(PAIRS.length)), got = mine[pair[3]];
+      if (got !== undefined) return got;
+      boxes++;
+      got = null;
       var shapes = shapesOf(v);
-      if (pair[1] >= shapes.length) return null;
-      var L = shapes[pair[1]], p = pts[v], c = corner(pair[0], p[0], p[1], p[2] + 3, L);
-      var b = [c[0], c[1], L.w, L.h];
-      if (b[0] < 0 || b[1] < 0 || b[0] + b[2] > W || b[1] + b[3] > H) return null;
-      if (obstacles.hits(b, v)) return null;
-      return {b: b, lines: L.lines};
+      if (pair[1] < shapes.length) {
+        var L = shapes[pair[1]], p = pts[v], c = corner(pair[0], p[0], p[1], p[2] + 3, L);
+        var b = [c[0], c[1], L.w, L.h];
+        if (b[0] >= 0 && b[1] >= 0 && b[0] + b[2] <= W && b[1] + b[3] <= H && !obstacles.hits(b, v)) {
+          got = {b: b, lines: L.lines};
+        }
+      }
+      mine[pair[3]] = got;
+      return got;
     }
     function put(v, c) { at.set(v, {item: labels.add(c.b, v), b: c.b, lines: c.lines}); }
     function lift(v) { var a = at.get(v); a.item.dead = true; at.delete(v); return a; }
-    var boxes = 0, pairs = PAIRS;
+    var boxes = 0, work = 0, pairs = PAIRS;
     function tryPlace(v, avoid) {
       for (var k = 0; k < pairs.length; k++) {
-        boxes++;
         var c = boxAt(v, pairs[k]);
+        work++;
         if (c && !labels.hits(c.b, -2) && !(avoid && meets(c.b, avoid))) { put(v, c); return true; }
       }
       return false;
     }
     // with hundreds on screen most names cannot fit: only the nearest spots and the first
     // two shapes are tried, and the search stops after MAX_BOXES boxes in all
-    var tries = 0, left = [], crowded = onScreen > LADDER_TRY_MAX;
+    var tries = 0, left = [], crowded = onScreen > LADDER_TRY_MAX, cut = false;
     if (crowded) pairs = NEAR_PAIRS;
-    for (var k = 0; k < ord.length && tries < MAX_TRIES; k++) {
+    for (var k = 0; k < ord.length; k++) {
       var v = ord[k];
       if (!pts[v]) continue;
-      tries++;
-      if (crowded && boxes > MAX_BOXES) break;
+      if (++tries > MAX_TRIES || (crowded && boxes > MAX_BOXES)) { cut = true; break; }
       if (!tryPlace(v, null)) left.push(v);
     }
     pairs = PAIRS;
-    // make room: a name that did not fit takes a spot held by one or two others, if those
-    // can move to another free spot
-    for (var pass = 0; repair && left.length && onScreen <= 600 && pass < 3; pass++) {
+    // make room (within a budget of REPAIR_WORK spots tried): a name that did not fit takes a
+    // spot held by one or two others, if those can move to another free spot
+    var budget = work + (repairWork || REPAIR_WORK);
+    for (var pass = 0; repair && !crowded && left.length && pass < 3 && work < budget; pass++) {
       var still = [];
       left.forEach(function (u) {
-        for (var k = 0; k < PAIRS.length; k++) {
+        for (var k = 0; k < PAIRS.length && work < budget; k++) {
           var c = boxAt(u, PAIRS[k]);
+          work++;
           if (!c) continue;
           var who = labels.owners(c.b, 2);
           if (who.length > 2) continue;
@@ -698,6 +708,7 @@
       left = still;
     }
     var out = [];
+    out.complete = !cut && !left.length;  // every organisation on screen named
     ord.forEach(function (v) {
       var a = at.get(v);
       if (a) out.push({i: v, dx: a.b[0] - pts[v][0], dy: a.b[1] - pts[v][1], w: a.b[2], h: a.b[3],
@@ -769,19 +780,21 @@
     var sig = signature(W, H);
     if (sig !== placedSig) {
       var pts = screenPoints(cam, nodeXY, W, H), blocked = blockedBoxes(reserved), now = kept;
+      var final = settleNow;
       if (settleNow || placeMs <= FRAME_BUDGET_MS || visibleCount <= LADDER_TRY_MAX ||
           (window.musicnetMap && window.musicnetMap.placeEveryFrame)) {
+        // placed afresh; names that do not fit make room only when the view rests
         var t0 = performance.now();
-        now = kept = placeNames(pts, order, W, H, blocked, true);
-        placeMs = performance.now() - t0;
-        placedSig = sig;
-        settleNow = false;
+        now = kept = placeNames(pts, order, W, H, blocked, settleNow);
+        if (!settleNow) placeMs = performance.now() - t0;
+        final = settleNow || kept.complete;
       } else {
         now = keepNames(kept, pts, W, H, blocked);
-        if (settleTimer !== null) window.clearTimeout(settleTimer);
-        settleTimer = window.setTimeout(settle, SETTLE_MS);
-        placedSig = "";
       }
+      settleNow = false;
+      if (settleTimer !== null) { window.clearTimeout(settleTimer); settleTimer = null; }
+      if (final) placedSig = sig;
+      else { placedSig = ""; settleTimer = window.setTimeout(settle, SETTLE_MS); }
       placed = now.map(function (q) {
         var p = pts[q.i], b = [p[0] + q.dx, p[1] + q.dy, q.w, q.h];
         // a name set further out is tied to its node by a thin leader line
@@ -1002,21 +1015,35 @@
   // For up to LADDER_TRY_MAX organisations, of the ladder's shapes (tall, square-ish,
   // wide) take the one whose opening view names the most organisations (then the one that
   // draws them biggest).
-  var LADDER_TRY_MAX = 400;
+  var LADDER_TRY_MAX = 400, chooseMs = 0;
   function chooseLadder() {
     if (n > LADDER_TRY_MAX || DATA.ladders.length < 2) return;
+    var t0 = performance.now();
     var W = container.clientWidth, H = container.clientHeight;
-    var best = null, bestCount = -1, bestScale = 0;
-    DATA.ladders.forEach(function (l) {
+    // every shape placed quickly (no making room), then those close to the best placed in
+    // full (up to six), stopping at the first that names everyone
+    var trials = [];
+    DATA.ladders.forEach(function (l, k) {
       var xy = function (i) { return [l.x[i], l.y[i]]; };
       var cam = fitCamera("ladder", l, xy);
       if (!cam) return;
-      var got = placeNames(screenPoints(cam, xy, W, H), order, W, H,
-                           blockedBoxes(fixedLabels(cam, l, "ladder")), true).length;
-      if (got > bestCount || (got === bestCount && cam.scale > bestScale * 1.02)) {
-        best = l; bestCount = got; bestScale = cam.scale;
+      var args = [screenPoints(cam, xy, W, H), order, W, H,
+                  blockedBoxes(fixedLabels(cam, l, "ladder"))];
+      var got = placeNames.apply(null, args.concat([false]));
+      trials.push({l: l, k: k, scale: cam.scale, args: args, quick: got.length, done: got.complete});
+    });
+    trials.sort(function (a, b) { return b.quick - a.quick || b.scale - a.scale || a.k - b.k; });
+    var best = null, bestCount = -1, bestScale = 0, everyone = false;
+    trials.filter(function (t) { return t.quick >= trials[0].quick - 8; }).slice(0, 6).forEach(function (t) {
+      if (everyone) return;
+      var res = t.done ? null : placeNames.apply(null, t.args.concat([true, REPAIR_WORK / 3]));
+      var got = res ? res.length : t.quick;
+      everyone = res ? res.complete : t.done;
+      if (got > bestCount || (got === bestCount && t.scale > bestScale * 1.02)) {
+        best = t.l; bestCount = got; bestScale = t.scale;
       }
     });
+    chooseMs = performance.now() - t0;
     if (!best || best === LADDER) return;
     LADDER = best;
     loadMoved();
@@ -1600,7 +1627,8 @@
       edgeCls.forEach(function (c, j) { if (edgeShown(j)) out.push([N[ED.s[j]], N[ED.t[j]], c]); });
       return out;
     },
-    placeEveryFrame: false,  // true: names placed afresh in every frame, even while moving
+    placeEveryFrame: false,
+    labelStats: function () { return {placeMs: placeMs, chooseMs: chooseMs}; },
     fillOf: function (id) { return nodes.get(byId.get(id)).color.background; },
     frameTimes: function () { return frames.slice(); }
   };
