@@ -625,20 +625,56 @@
     return out;
   };
 
+  // With hundreds of organisations on screen, "does this box cover an organisation?" is
+  // asked tens of thousands of times: a W x H grid of cell-pixel squares counts what covers
+  // each (a summed-area table), so each answer is four look-ups. Boxes are rounded out to
+  // whole cells (at most a cell's margin too many).
+  function Occupancy(W, H, cell) {
+    this.c = cell; this.w = Math.ceil(W / cell) + 2; this.h = Math.ceil(H / cell) + 2;
+    this.sum = new Int32Array((this.w + 1) * (this.h + 1));
+    this.own = new Map();
+  }
+  Occupancy.prototype.cells = function (b) {
+    var c = this.c, w = this.w, h = this.h;
+    return [Math.max(0, Math.min(w - 1, Math.floor(b[0] / c))), Math.max(0, Math.min(h - 1, Math.floor(b[1] / c))),
+            Math.max(0, Math.min(w - 1, Math.floor((b[0] + b[2]) / c))), Math.max(0, Math.min(h - 1, Math.floor((b[1] + b[3]) / c)))];
+  };
+  Occupancy.prototype.add = function (b, owner) {
+    var r = this.cells(b), W1 = this.w + 1;
+    if (owner >= 0) this.own.set(owner, r);
+    for (var y = r[1]; y <= r[3]; y++) for (var x = r[0]; x <= r[2]; x++) this.sum[(y + 1) * W1 + x + 1]++;
+  };
+  Occupancy.prototype.seal = function () {  // counts to sums
+    var s = this.sum, W1 = this.w + 1;
+    for (var y = 1; y <= this.h; y++) for (var x = 1; x <= this.w; x++) {
+      s[y * W1 + x] += s[(y - 1) * W1 + x] + s[y * W1 + x - 1] - s[(y - 1) * W1 + x - 1];
+    }
+  };
+  Occupancy.prototype.hits = function (b, owner) {  // anything but owner's covers b
+    var r = this.cells(b), s = this.sum, W1 = this.w + 1;
+    var total = s[(r[3] + 1) * W1 + r[2] + 1] - s[r[1] * W1 + r[2] + 1] - s[(r[3] + 1) * W1 + r[0]] + s[r[1] * W1 + r[0]];
+    var o = this.own.get(owner);
+    if (o) {  // less the owner's own cells inside b
+      var dx = Math.min(o[2], r[2]) - Math.max(o[0], r[0]) + 1, dy = Math.min(o[3], r[3]) - Math.max(o[1], r[1]) + 1;
+      if (dx > 0 && dy > 0) total -= dx * dy;
+    }
+    return total > 0;
+  };
+
   // Names for nodes at screen points pts[i] = [x, y, radius] (undefined: not on screen),
   // in order ord, inside a W x H canvas, clear of the blocked boxes and of every node.
   // Returns [{i, dx, dy, w, h, lines}] (dx, dy: the box's corner from the node's centre).
-  var MAX_TRIES = 4000, MAX_BOXES = 30000, REPAIR_WORK = 200000;
+  var MAX_TRIES = 4000, MAX_BOXES = 12000, REPAIR_WORK = 200000;
   function placeNames(pts, ord, W, H, blocked, repair, repairWork) {
-    var labels = new Grid(48), obstacles = new Grid(24);
+    var labels = new Grid(48), onScreen = 0;
+    for (var i = 0; i < n; i++) if (pts[i]) onScreen++;
+    var obstacles = onScreen > LADDER_TRY_MAX ? new Occupancy(W, H, 2) : new Grid(24);
     blocked.forEach(function (b) { obstacles.add(b, -1); });
-    var onScreen = 0;
-    for (var i = 0; i < n; i++) {
-      var p = pts[i];
-      if (!p) continue;
-      onScreen++;
-      obstacles.add([p[0] - p[2], p[1] - p[2], 2 * p[2], 2 * p[2]], i);
+    for (var j = 0; j < n; j++) {
+      var p = pts[j];
+      if (p) obstacles.add([p[0] - p[2], p[1] - p[2], 2 * p[2], 2 * p[2]], j);
     }
+    if (obstacles.seal) obstacles.seal();
     var at = new Map();  // organisation -> {item, b, lines}
     var spots = new Array(n);  // per organisation, per (position, shape) pair: its box or null
     function boxAt(v, pair) {
