@@ -13,6 +13,15 @@ from musicnet import Network, Organisation, Route
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data"
 CHROMIUM = os.environ.get("MUSICNET_CHROMIUM", "/usr/bin/chromium")
+
+if os.environ.get("MUSICNET_EXAMPLES"):
+    # a mutation run (docs/testing.md): a failing example is enough to kill a mutant, so
+    # do not spend time shrinking it to the simplest one
+    from hypothesis import Phase, settings
+
+    settings.register_profile("mutation", phases=[Phase.explicit, Phase.reuse,
+                                                  Phase.generate])
+    settings.load_profile("mutation")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 
