@@ -65,7 +65,7 @@ def rich_networks(draw, max_nodes: int = 7, max_routes: int = 10) -> Network:
             target_groups=tuple(draw(st.lists(st.sampled_from(GROUPS), unique=True,
                                               max_size=3))),
             genres=tuple(draw(st.lists(st.sampled_from(GENRES), unique=True, max_size=4))),
-            age_min=lo, age_max=hi,
+            age_min=lo, age_max=hi, imd_decile=draw(st.one_of(st.none(), st.integers(1, 10))),
             lat=None if where is None else 51.45 + where[0] * 0.005,
             lon=None if where is None else -0.15 + where[1] * 0.01))
     pairs = [(a, b) for a in ids for b in ids if a != b]
@@ -368,6 +368,40 @@ def test_progress_is_reported_for_every_source(net, who):
     assert calls == [(i, n) for i in range(n)] + [(n, n)]
 
 
+@KILL
+@given(rich_networks(max_nodes=7, max_routes=12))
+def test_impact_of_every_missing_route(net):
+    """The incremental scoring behind the ranking, for every route not yet active (up the
+    ladder or not), one at a time and in one sweep, against the reference impact."""
+    from musicnet.suggest import _Context
+
+    ctx = _Context(net)
+    es = [p for p, k in statuses(net).items() if k == "active"]
+    pairs = [(s, t) for s in sorted(net.orgs) for t in sorted(net.orgs)
+             if s != t and (s, t) not in es]
+    want = {}
+    for s, t in pairs:
+        score, _, lists = ref_impact(net.orgs, es, s, t)
+        want[(s, t)] = score
+        assert ctx.impact(s, t) == (score, [
+            len(lists[k]) for k in ("dead_ends_resolved", "dead_ends_created",
+                                    "progression_gaps_closed", "higher_stage_gained",
+                                    "majority_cc_helped", "bridges_lost")]), (s, t)
+    assert ctx.impacts(pairs) == want
+
+
+@KILL
+@given(rich_networks(max_nodes=8, max_routes=14))
+def test_every_analyse_number_on_rich_networks(net):
+    """test_numbers' brute-force checks of ``analyse`` on denser networks with deprivation
+    deciles, so cold spots, gaps and reach rows are common."""
+    for test in (numbers_tests.test_summary_counts,
+                 numbers_tests.test_borough_and_hub_area_coverage,
+                 numbers_tests.test_cold_spots, numbers_tests.test_stage_reach_rows_and_counts,
+                 numbers_tests.test_pathfinder_chains):
+        test.hypothesis.inner_test(net)
+
+
 def _pair_exactly(distance: float) -> tuple[tuple[float, float], tuple[float, float]]:
     """Two points on the parallel 51.5 N whose distance is ``distance`` km to the last bit
     in the documented formula (haversine, R = 6371 km), found by bisection on longitude."""
@@ -618,3 +652,115 @@ def test_pathways_from_every_organisation(net, genre):
                     for w in sorted(w for w in dests if dist[w] == best)[:3]]
             assert [tuple(x["id"] for x in r) for r in q.routes[stage]] == want
             assert list(q.routes) == [stage] and q.unreachable_stages == []
+
+
+# ---------------------------------------------------------------- with_routes
+
+def _as_form(pairs: list[tuple[str, str]], form: str, kinds: list[str], people: list):
+    """The same routes as pairs, "A:B" strings, Route objects or a DataFrame."""
+    import pandas as pd
+
+    if form == "pairs":
+        return list(pairs)
+    if form == "strings":
+        return [f"{a}->{b}" if i % 2 else f"{a}:{b}" for i, (a, b) in enumerate(pairs)]
+    if form == "routes":
+        return [Route(a, b, kind=k, young_people_per_year=p if isinstance(p, int) else None)
+                for (a, b), k, p in zip(pairs, kinds, people, strict=True)]
+    return pd.DataFrame({" Source ": [a for a, _ in pairs], "TARGET": [b for _, b in pairs],
+                         "Kind": [k.upper() for k in kinds], "status": ["planned"] * len(pairs),
+                         "young_people_per_year": people}, dtype=object)
+
+
+@KILL
+@given(rich_networks(max_nodes=6, max_routes=8), st.data())
+def test_with_routes_against_the_written_rules(net, data):
+    """Routes added (reviving a lapsed or planned one keeps its kind), removed and
+    organisations closed, in every accepted form, or exactly the documented problems."""
+    import pytest
+
+    from musicnet import UsageError
+
+    ids = sorted(net.orgs)
+    everything = [(a, b) for a in ids for b in ids]
+    form = data.draw(st.sampled_from(("pairs", "strings", "routes", "frame")), label="form")
+    planned = data.draw(st.booleans(), label="include_planned")
+    close = data.draw(st.lists(st.sampled_from(ids), unique=True, max_size=1), label="close")
+    add = data.draw(st.lists(st.sampled_from(everything), max_size=3), label="add")
+    remove = data.draw(st.lists(st.sampled_from(everything), max_size=2), label="remove")
+    kinds = [data.draw(st.sampled_from(("referral", "signposting", "partnership")))
+             for _ in add]
+    people = [data.draw(st.sampled_from((None, "", 7, 12))) for _ in add]
+    if form == "frame":
+        people = [float("nan") if p is None else p for p in people]
+    status = statuses(net)
+    if planned:
+        status = {p: "active" if k == "planned" else k for p, k in status.items()}
+    old = {(r.source, r.target): r for r in net.routes}
+    problems, removed = [], set()
+    for a, b in remove:
+        if status.get((a, b)) != "active":
+            problems.append(f"there is no active route {a} -> {b} to remove.")
+        else:
+            removed.add((a, b))
+    added: dict[tuple[str, str], tuple] = {}
+    for (a, b), k, p in zip(add, kinds, people, strict=True):
+        if a == b:
+            problems.append(f"a route from '{a}' to itself is not a route.")
+        elif a in close or b in close:
+            problems.append(f"route {a} -> {b} involves an organisation that closes.")
+        elif (a, b) in added or (status.get((a, b)) == "active" and (a, b) not in removed):
+            problems.append(f"route {a} -> {b} already exists.")
+        elif (a, b) in old:
+            r = old[(a, b)]
+            added[(a, b)] = (r.kind, "active", r.young_people_per_year)
+        else:
+            given_people = p if isinstance(p, int) and form in ("routes", "frame") else None
+            added[(a, b)] = (k if form in ("routes", "frame") else "referral", "active",
+                             given_people)
+    args = {"add": _as_form(add, form, kinds, people),
+            "remove": _as_form(remove, form, ["referral"] * len(remove),
+                               [None] * len(remove)),
+            "close": close}
+    if planned:  # left out otherwise: the default is not to
+        args["include_planned"] = True
+    if problems:
+        with pytest.raises(UsageError) as err:
+            net.with_routes(**args)
+        assert str(err.value) == (problems[0] if len(problems) == 1 else "\n".join(
+            ["the changes cannot be made:", *problems]))
+        return
+    after = net.with_routes(**args)
+    want = {p: (old[p].kind, status[p], old[p].young_people_per_year) for p in old
+            if p not in removed and p not in added and not set(p) & set(close)}
+    want.update(added)
+    assert {(r.source, r.target): (r.kind, r.status, r.young_people_per_year)
+            for r in after.routes} == want
+    assert sorted(after.orgs) == [v for v in ids if v not in close]
+    assert after.proposed == set(added)
+    assert {(r.source, r.target): r.status for r in net.routes} == statuses(net)  # untouched
+
+
+def test_with_routes_table_errors():
+    import pandas as pd
+    import pytest
+
+    from musicnet import UsageError
+
+    net = Network([Organisation("a", "A", "other", "general", ("participation",), "Camden",
+                                "intermediary"),
+                   Organisation("b", "B", "other", "general", ("developing",), "Camden",
+                                "intermediary")], [])
+    with pytest.raises(UsageError, match=r"^the add table needs 'source' and 'target' "
+                                         r"columns\.$"):
+        net.with_routes(add=pd.DataFrame({"from": ["a"], "target": ["b"]}))
+    with pytest.raises(UsageError, match=r"^the remove table needs 'source' and 'target'"):
+        net.with_routes(remove=pd.DataFrame({"source": ["a"], "to": ["b"]}))
+    with pytest.raises(UsageError, match=r"^young_people_per_year 'many' is not a whole "
+                                         r"number\.$"):
+        net.with_routes(add=pd.DataFrame({"source": ["a"], "target": ["b"],
+                                          "young_people_per_year": ["many"]}))
+    after = net.with_routes(add=pd.DataFrame({"source": [" a "], "target": ["b"],
+                                              "young_people_per_year": ["5"]}))
+    assert [(r.source, r.target, r.kind, r.young_people_per_year) for r in after.routes] == [
+        ("a", "b", "referral", 5)]

@@ -200,6 +200,7 @@ def test_path_cli():
     assert res.returncode == 1 and "Did you mean" in res.stderr
 
 
+@pytest.mark.browser
 def test_proposed_routes_drawn_dashed(browser, tmp_path, sample_net):
     from musicnet.render.map import render_map
 
