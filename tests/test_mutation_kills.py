@@ -312,22 +312,26 @@ def test_suggestions_for_one_organisation_or_borough(net, data):
         net.orgs, statuses(net), top=top, borough=b)
 
 
-@KILL
-@given(rich_networks(max_nodes=6, max_routes=6), st.integers(1, 40), st.sampled_from((1, 15)))
-def test_greedy_plan_runs_until_no_route_is_left(net, steps, per_source):
-    """Each step is the best single route on the network with the earlier ones added;
-    the plan stops early, and is still returned, when nothing is left to suggest."""
-    plan = net.suggest_links(greedy=steps, per_source=per_source)
-    orgs, status = net.orgs, statuses(net)
-    want = []
-    for _ in range(steps):
-        best = ref_suggest(orgs, status, top=1, max_per_source=1, per_source=per_source)
-        if not best:
-            break
-        want += best
-        status = {**status, (best[0][0], best[0][1]): "active"}
-    assert isinstance(plan, list)
-    assert seen(plan) == want
+@settings(max_examples=max(15, EXAMPLES // 6), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(rich_networks(max_nodes=5, max_routes=5), st.integers(1, 30), st.booleans())
+def test_greedy_plan_runs_until_no_route_is_left(net, steps, allow_any):
+    """Each step is the best single route on the network with the earlier ones added
+    (pruned by fit as asked); the plan stops early, and is still returned, when nothing is
+    left to suggest."""
+    for per_source in (1, 15):
+        plan = net.suggest_links(greedy=steps, per_source=per_source, allow_any=allow_any)
+        orgs, status = net.orgs, statuses(net)
+        want = []
+        for _ in range(steps):
+            best = ref_suggest(orgs, status, top=1, max_per_source=1, per_source=per_source,
+                               allow_any=allow_any)
+            if not best:
+                break
+            want += best
+            status = {**status, (best[0][0], best[0][1]): "active"}
+        assert isinstance(plan, list)
+        assert seen(plan) == want
 
 
 @KILL
@@ -574,6 +578,24 @@ def test_compare_two_versions_field_by_field_and_in_words(change):
     advanced itself while reaching nothing higher)."""
     numbers_tests.test_every_compare_field.hypothesis.inner_test(change)
     text_tests.test_whatif_text_matches_the_diff.hypothesis.inner_test(change)
+
+
+@settings(max_examples=max(10, EXAMPLES // 10), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(rich_networks(max_nodes=6, max_routes=7))
+def test_every_single_change_field_by_field_and_in_words(net):
+    """Every route that could be added, every active route removed and every organisation
+    closed, one at a time: so bridges made safe, single points of failure that stop being
+    one and parts cut off all turn up, each checked field by field and in the text."""
+    ids = sorted(net.orgs)
+    es = [p for p, k in statuses(net).items() if k == "active"]
+    afters = [net.with_routes(add=[(a, b)]) for a in ids for b in ids
+              if a != b and (a, b) not in es]
+    afters += [net.with_routes(remove=[e]) for e in es]
+    afters += [net.with_routes(close=[v]) for v in ids]
+    for after in afters:
+        numbers_tests.test_every_compare_field.hypothesis.inner_test((net, after))
+        text_tests.test_whatif_text_matches_the_diff.hypothesis.inner_test((net, after))
 
 
 def test_a_gap_opened_without_lost_reach_is_harm():
