@@ -53,10 +53,14 @@ def _routes_from(items: Any, what: str) -> list[Route]:
         if "source" not in cols or "target" not in cols:
             raise UsageError(f"the {what} table needs 'source' and 'target' columns.")
         out = []
+        def get(rec: dict[Any, Any], col: str) -> Any:
+            # a column missing from the table is empty (not the one with no header)
+            return rec[cols[col]] if col in cols else None
+
         for rec in items.to_dict("records"):
-            kind = _cell(rec.get(cols.get("kind", "")))
-            status = _cell(rec.get(cols.get("status", "")))
-            people = rec.get(cols.get("young_people_per_year", ""))
+            kind = _cell(get(rec, "kind"))
+            status = _cell(get(rec, "status"))
+            people = get(rec, "young_people_per_year")
             try:
                 people = None if people is None or people != people or people == "" else int(
                     people)
