@@ -798,6 +798,21 @@ def test_with_routes_table_errors():
         ("referral", "active", None)]
 
 
+def test_planned_routes_stay_planned_unless_asked():
+    """``musicnet.whatif.with_routes`` (as well as the method) leaves planned routes
+    planned by default."""
+    from musicnet.whatif import with_routes
+
+    orgs = [Organisation(v, v.upper(), "other", "general", (stage,), "Camden", "intermediary")
+            for v, stage in (("a", "participation"), ("b", "developing"), ("c", "advanced"))]
+    net = Network(orgs, [Route("a", "b", status="planned")])
+    for after in (with_routes(net, add=[("b", "c")]), net.with_routes(add=[("b", "c")])):
+        assert {(r.source, r.target): r.status for r in after.routes} == {
+            ("a", "b"): "planned", ("b", "c"): "active"}
+    after = with_routes(net, include_planned=True)
+    assert [(r.source, r.target, r.status) for r in after.routes] == [("a", "b", "active")]
+
+
 def test_ages_from_birth():
     """An age range that ends at 0 (babies) overlaps one that is open below: the open end
     means 0, not 1."""
