@@ -150,6 +150,10 @@ def test_zooming_in_reveals_more_names_still_without_overlap(browser, tmp_path):
     page = open_map(browser, write(tmp_path, net))
     first = page.evaluate("window.musicnetMap.labelBoxes()")
     assert 0 < len(first) < len(net) and overlaps(first) == []
+    # hundreds on screen (placed with the summed-area table): still no name over another
+    centres = page.evaluate(NODE_CENTRES)
+    assert not [(b["id"], v) for b in first for v, cx, cy in centres if v != b["id"]
+                and b["x"] < cx < b["x"] + b["w"] and b["y"] < cy < b["y"] + b["h"]]
     # the first names placed are the most important ones
     flags = page.evaluate("window.musicnetMap.data.nodes.label_rank")
     ranks = [flags[list(net.orgs).index(b["id"])] for b in first]

@@ -631,31 +631,37 @@
   // whole cells (at most a cell's margin too many).
   function Occupancy(W, H, cell) {
     this.c = cell; this.w = Math.ceil(W / cell) + 2; this.h = Math.ceil(H / cell) + 2;
-    this.sum = new Int32Array((this.w + 1) * (this.h + 1));
-    this.own = new Map();
+    this.W1 = this.w + 2;
+    this.diff = new Int32Array(this.W1 * (this.h + 2));  // boxes as corner marks
+    this.sum = new Int32Array(this.W1 * (this.h + 2));
+    this.own = new Int32Array(4 * n).fill(-1);
+    this.r = [0, 0, 0, 0];
   }
-  Occupancy.prototype.cells = function (b) {
-    var c = this.c, w = this.w, h = this.h;
-    return [Math.max(0, Math.min(w - 1, Math.floor(b[0] / c))), Math.max(0, Math.min(h - 1, Math.floor(b[1] / c))),
-            Math.max(0, Math.min(w - 1, Math.floor((b[0] + b[2]) / c))), Math.max(0, Math.min(h - 1, Math.floor((b[1] + b[3]) / c)))];
+  Occupancy.prototype.cells = function (b) {  // the box's cells (shared array)
+    var c = this.c, w = this.w - 1, h = this.h - 1, r = this.r;
+    r[0] = Math.max(0, Math.min(w, Math.floor(b[0] / c)));
+    r[1] = Math.max(0, Math.min(h, Math.floor(b[1] / c)));
+    r[2] = Math.max(0, Math.min(w, Math.floor((b[0] + b[2]) / c)));
+    r[3] = Math.max(0, Math.min(h, Math.floor((b[1] + b[3]) / c)));
+    return r;
   };
   Occupancy.prototype.add = function (b, owner) {
-    var r = this.cells(b), W1 = this.w + 1;
-    if (owner >= 0) this.own.set(owner, r);
-    for (var y = r[1]; y <= r[3]; y++) for (var x = r[0]; x <= r[2]; x++) this.sum[(y + 1) * W1 + x + 1]++;
+    var r = this.cells(b), W1 = this.W1, d = this.diff;
+    if (owner >= 0) { for (var k = 0; k < 4; k++) this.own[4 * owner + k] = r[k]; }
+    d[(r[1] + 1) * W1 + r[0] + 1]++; d[(r[1] + 1) * W1 + r[2] + 2]--;
+    d[(r[3] + 2) * W1 + r[0] + 1]--; d[(r[3] + 2) * W1 + r[2] + 2]++;
   };
-  Occupancy.prototype.seal = function () {  // counts to sums
-    var s = this.sum, W1 = this.w + 1;
-    for (var y = 1; y <= this.h; y++) for (var x = 1; x <= this.w; x++) {
-      s[y * W1 + x] += s[(y - 1) * W1 + x] + s[y * W1 + x - 1] - s[(y - 1) * W1 + x - 1];
-    }
+  Occupancy.prototype.seal = function () {  // corner marks to counts per cell, to sums
+    var d = this.diff, s = this.sum, W1 = this.W1, w = this.w, h = this.h, x, y, i;
+    for (y = 1; y <= h; y++) for (x = 1, i = y * W1 + 1; x <= w; x++, i++) d[i] += d[i - 1] + d[i - W1] - d[i - W1 - 1];
+    for (y = 1; y <= h; y++) for (x = 1, i = y * W1 + 1; x <= w; x++, i++) s[i] = d[i] + s[i - 1] + s[i - W1] - s[i - W1 - 1];
   };
   Occupancy.prototype.hits = function (b, owner) {  // anything but owner's covers b
-    var r = this.cells(b), s = this.sum, W1 = this.w + 1;
+    var r = this.cells(b), s = this.sum, W1 = this.W1;
     var total = s[(r[3] + 1) * W1 + r[2] + 1] - s[r[1] * W1 + r[2] + 1] - s[(r[3] + 1) * W1 + r[0]] + s[r[1] * W1 + r[0]];
-    var o = this.own.get(owner);
-    if (o) {  // less the owner's own cells inside b
-      var dx = Math.min(o[2], r[2]) - Math.max(o[0], r[0]) + 1, dy = Math.min(o[3], r[3]) - Math.max(o[1], r[1]) + 1;
+    var o = this.own, k = 4 * owner;
+    if (owner >= 0 && o[k] >= 0) {  // less the owner's own cells inside b
+      var dx = Math.min(o[k + 2], r[2]) - Math.max(o[k], r[0]) + 1, dy = Math.min(o[k + 3], r[3]) - Math.max(o[k + 1], r[1]) + 1;
       if (dx > 0 && dy > 0) total -= dx * dy;
     }
     return total > 0;
@@ -664,11 +670,11 @@
   // Names for nodes at screen points pts[i] = [x, y, radius] (undefined: not on screen),
   // in order ord, inside a W x H canvas, clear of the blocked boxes and of every node.
   // Returns [{i, dx, dy, w, h, lines}] (dx, dy: the box's corner from the node's centre).
-  var MAX_TRIES = 4000, MAX_BOXES = 12000, REPAIR_WORK = 200000;
+  var MAX_TRIES = 4000, MAX_BOXES = 8000, REPAIR_WORK = 200000;
   function placeNames(pts, ord, W, H, blocked, repair, repairWork) {
     var labels = new Grid(48), onScreen = 0;
     for (var i = 0; i < n; i++) if (pts[i]) onScreen++;
-    var obstacles = onScreen > LADDER_TRY_MAX ? new Occupancy(W, H, 2) : new Grid(24);
+    var obstacles = onScreen > LADDER_TRY_MAX ? new Occupancy(W, H, 3) : new Grid(24);
     blocked.forEach(function (b) { obstacles.add(b, -1); });
     for (var j = 0; j < n; j++) {
       var p = pts[j];
