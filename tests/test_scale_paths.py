@@ -77,9 +77,11 @@ def test_build_reports_each_stage_when_not_a_terminal(tmp_path, monkeypatch):
     res = CliRunner().invoke(cli_module.cli, ["build", "data", "-o", str(tmp_path / "o")])
     assert res.exit_code == 0, res.output
     lines = [ln for ln in res.output.splitlines() if ln.startswith("[")]
-    assert lines == ["[1/4, 0% done] Analysing...", "[2/4, 25% done] Drawing the map...",
-                     "[3/4, 50% done] Writing the report (with suggested links)...",
-                     "[4/4, 75% done] Writing the files..."]
+    assert lines == ["[1/5, 0% done] Analysing...",
+                     "[2/5, 20% done] Suggesting missing links...",
+                     "[3/5, 40% done] Drawing the map...",
+                     "[4/5, 60% done] Writing the report...",
+                     "[5/5, 80% done] Writing the files..."]
     quiet = CliRunner().invoke(cli_module.cli, ["build", "data", "-q", "-o",
                                                 str(tmp_path / "q")])
     assert quiet.output == ""
@@ -97,3 +99,47 @@ def test_report_lists_at_most_report_rows_per_finding(monkeypatch):
     assert section.count("<li>") == 3 and f"and {n - 3} more" in section
     md = report.render_report(net, fmt="md", suggestions=0)
     assert f"### Progression gaps ({n})" in md and f"and {n - 3} more" in md
+
+
+def test_row_crossings_give_the_point_in_polygon_answer():
+    """geo_plan tests a whole row of lattice points against one list of crossings; that
+    must say exactly what the per-point even-odd test says, for every borough."""
+    import bisect
+
+    from musicnet.layout import _crossings, _inside, _shapes
+
+    rng = random.Random(3)
+    for _name, _label, rings in _shapes():
+        xs = [p[0] for r in rings for p in r]
+        ys = [p[1] for r in rings for p in r]
+        for _ in range(40):
+            y = rng.uniform(min(ys), max(ys))
+            row = _crossings(y, rings)
+            for x in [rng.uniform(min(xs), max(xs)) for _ in range(10)] + [rings[0][0][0]]:
+                fast = (len(row) - bisect.bisect_right(row, x)) % 2 == 1
+                assert fast == _inside(x, y, rings)
+
+
+def test_build_map_and_report_show_one_list_of_suggestions(tmp_path):
+    """build computes suggestions once: the map's layer is `suggest --top 10` and the
+    report's five are its first five (same order, same scores)."""
+    import json
+    import re
+
+    from click.testing import CliRunner
+
+    from musicnet import cli as cli_module
+
+    res = CliRunner().invoke(cli_module.cli, ["build", "data", "-q", "-o", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    sugs = musicnet.load("data").suggest_links(top=10)
+    page = (tmp_path / "map.html").read_text()
+    data = json.loads(re.search(
+        r'<script type="application/json" id="musicnet-data">(.*?)</script>', page, re.S
+    ).group(1))
+    ids = data["nodes"]["id"]
+    assert [(ids[x["s"]], ids[x["t"]], x["score"]) for x in data["suggestions"]] == [
+        (s.source, s.target, s.score) for s in sugs]
+    report = (tmp_path / "report.html").read_text()
+    shown = [report.index(f"{s.source_name}") for s in sugs[:5]]
+    assert len(shown) == 5

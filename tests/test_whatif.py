@@ -322,3 +322,23 @@ def test_another_hub_area_costs_unless_london_wide():
     assert any("another hub area (North)" in r for r in far[1])
     assert any("London-wide" in r for r in wide[1])
     assert all(_fit_points(ctx, "s", t) == _fit(ctx, "s", t)[0] for t in ("far", "wide", "near"))
+
+
+@settings(max_examples=min(150, 2 * EXAMPLES), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(networks(max_nodes=9))
+def test_incremental_diff_equals_compare(net):
+    """The incremental diff suggestions report is exactly compare() of before and after,
+    for every route that could be added (every field, the text and the JSON)."""
+    ctx = _Context(net)
+    for s in net.orgs:
+        for t in net.orgs:
+            if s == t or net.graph.has_edge(s, t):
+                continue
+            exact = compare(net, net.with_routes(add=[(s, t)]))
+            fast = ctx.diff(s, t)
+            assert fast == exact, (s, t)
+            assert fast.to_dict() == exact.to_dict()
+            assert str(fast) == str(exact)
+            assert (fast.names, fast.majority_cc, fast.split) == (
+                exact.names, exact.majority_cc, exact.split)

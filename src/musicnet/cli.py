@@ -358,7 +358,7 @@ def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | Non
     if old is not None:
         names += ["changes.json", "changes-map.html"]
     check_outputs([out_dir / n for n in names], force=force)
-    with _Steps(4, quiet, len(net) > LONG_RUN) as steps:
+    with _Steps(5, quiet, len(net) > LONG_RUN) as steps:
         steps.step("Analysing...")
         result = net.analyse()
         changes = None
@@ -366,14 +366,19 @@ def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | Non
             from .diff import diff
 
             changes = diff(old, net)
+        steps.step("Suggesting missing links...")
+        from .render.report import report_suggestions
+
+        suggested = report_suggestions(net, top=10)  # one list for the map and the report
         steps.step("Drawing the map...")
         page = render_map(net, title=title, include_private=include_private,
-                          data_date=data_date, suppress_below=suppress_below, result=result)
-        steps.step("Writing the report (with suggested links)...")
+                          data_date=data_date, suppress_below=suppress_below, result=result,
+                          suggestions=suggested)
+        steps.step("Writing the report...")
         report_page = render_report(net, title=title, data_date=data_date,
                                     include_private=include_private,
                                     suppress_below=suppress_below, result=result,
-                                    changes=changes)
+                                    changes=changes, suggested=suggested)
         steps.step("Writing the files...")
         files = {
             out_dir / "analysis.json": json.dumps(publish_result(result, net, suppress_below),

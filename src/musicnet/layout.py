@@ -22,6 +22,7 @@ Units are "screen pixels at 100% zoom": a slot is ``CELL_W`` by ``ROW_H``.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 from dataclasses import dataclass, field
@@ -274,6 +275,22 @@ def _inside(x: float, y: float, rings: list[Ring] | tuple[Any, ...]) -> bool:
     return inside
 
 
+def _crossings(y: float, rings: list[Ring] | tuple[Any, ...]) -> list[float]:
+    """Where the horizontal line at ``y`` crosses the rings' edges, sorted: a point
+    ``(x, y)`` is inside (even-odd) exactly when an odd number of them lie right of ``x``
+    (the same test as :func:`_inside`, done once per row instead of once per point)."""
+    out = []
+    for ring in rings:
+        n = len(ring)
+        for i in range(n):
+            x1, y1 = ring[i]
+            x2, y2 = ring[(i + 1) % n]
+            if (y1 > y) != (y2 > y):
+                out.append((x2 - x1) * (y - y1) / (y2 - y1) + x1)
+    out.sort()
+    return out
+
+
 def _bbox(rings: Any) -> tuple[float, float, float, float]:
     xs = [p[0] for r in rings for p in r]
     ys = [p[1] for r in rings for p in r]
@@ -366,8 +383,10 @@ def geo_plan(net: Network) -> GeoPlan:
             yy = y0
             while yy <= y1:
                 xx = x0 + (step / 2 if j % 2 else 0.0)
+                row = _crossings(yy, rings)
                 while xx <= x1:
-                    if _inside(xx, yy, rings) and grid.free(xx, yy, step):
+                    if ((len(row) - bisect.bisect_right(row, xx)) % 2
+                            and grid.free(xx, yy, step)):
                         cands.append(((xx - cx) ** 2 + (yy - cy) ** 2, xx, yy))
                     xx += step
                 yy += h

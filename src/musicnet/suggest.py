@@ -53,8 +53,9 @@ impact is computed exactly but incrementally: adding ``s -> t`` gives every orga
 that can reach ``s`` exactly the stages ``t`` offers or reaches, so with ancestor bitsets
 on the condensation (strongly connected components) and one bitset per "lacks stage k"
 each candidate costs a few big-integer operations; fragile routes made safe are the
-bridges on the path between ``s`` and ``t`` in the bridge tree. The top ``top`` are then
-re-measured with :func:`musicnet.compare` itself, and that result is what is reported.
+bridges on the path between ``s`` and ``t`` in the bridge tree. The top ``top`` get their
+full :class:`~musicnet.whatif.Diff` the same incremental way (``_Context.diff``, which the
+tests check field by field against :func:`musicnet.compare` on random networks).
 """
 
 from __future__ import annotations
@@ -232,14 +233,16 @@ class _Context:
         for k, comp in enumerate(nx.connected_components(und)):
             for v in comp:
                 self.two_ecc[v] = k
-        tree: dict[int, list[int]] = {}
+        tree: dict[int, list[tuple[int, tuple[str, str]]]] = {}
         for s, t in self.bridge_list:
             a, b = self.two_ecc[s], self.two_ecc[t]
-            tree.setdefault(a, []).append(b)
-            tree.setdefault(b, []).append(a)
+            tree.setdefault(a, []).append((b, (s, t)))
+            tree.setdefault(b, []).append((a, (s, t)))
         self.parent: dict[int, int | None] = {}
         self.depth: dict[int, int] = {}
         self.tree_root: dict[int, int] = {}
+        #: the bridge joining each 2-edge-connected component to its parent in the tree
+        self.up_bridge: dict[int, tuple[str, str]] = {}
         for k in sorted(set(self.two_ecc.values())):
             if k in self.depth:
                 continue
@@ -247,9 +250,10 @@ class _Context:
             queue = deque([k])
             while queue:
                 x = queue.popleft()
-                for y in tree.get(x, ()):
+                for y, pair in tree.get(x, ()):
                     if y not in self.depth:
                         self.parent[y], self.depth[y], self.tree_root[y] = x, self.depth[x] + 1, k
+                        self.up_bridge[y] = pair
                         queue.append(y)
         self.position = {v: self._where(v) for v in net.orgs}
         self.genres = {v: frozenset(o.genres) for v, o in net.orgs.items()}
@@ -270,16 +274,138 @@ class _Context:
         return BOROUGH_CENTROIDS.get(o.borough)
 
     def bridges_made_safe(self, s: str, t: str) -> int:
+        return len(self.safe_bridges(s, t))
+
+    def safe_bridges(self, s: str, t: str) -> list[tuple[str, str]]:
+        """The bridges that stop being bridges when ``s -> t`` is added: those on the path
+        between ``s`` and ``t`` in the bridge tree (none when they are not connected)."""
         a, b = self.two_ecc[s], self.two_ecc[t]
         if self.tree_root[a] != self.tree_root[b]:
-            return 0
-        n = 0
+            return []
+        out = []
         while a != b:
             if self.depth[a] < self.depth[b]:
                 a, b = b, a
+            out.append(self.up_bridge[a])
             a = self.parent[a]  # type: ignore[assignment]
-            n += 1
-        return n
+        return out
+
+    def _block_tree(self) -> None:
+        """The block-cut tree of the undirected network (built on first use): blocks
+        (biconnected components) and articulation points, rooted, with depths."""
+        import networkx as nx
+
+        from .analysis import bridge_organisations
+
+        und = nx.Graph()
+        und.add_nodes_from(self.net.graph)
+        und.add_edges_from(self.net.graph.edges())
+        self.articulation = {b.id for b in bridge_organisations(self.net)}
+        self.component_size: dict[str, int] = {}
+        for comp in nx.connected_components(und):
+            for v in comp:
+                self.component_size[v] = len(comp)
+        # tree nodes: ("b", k) for block k, ("c", v) for articulation point v
+        adj: dict[tuple[str, Any], list[tuple[str, Any]]] = {}
+        self.block_of: dict[str, tuple[str, Any]] = {}
+        for k, block in enumerate(nx.biconnected_components(und)):
+            for v in sorted(block):
+                if v in self.articulation:
+                    adj.setdefault(("b", k), []).append(("c", v))
+                    adj.setdefault(("c", v), []).append(("b", k))
+                else:
+                    self.block_of[v] = ("b", k)
+        for v in self.articulation:
+            self.block_of[v] = ("c", v)
+        self.bc_adj = adj
+        self.bc_parent: dict[tuple[str, Any], tuple[str, Any] | None] = {}
+        self.bc_depth: dict[tuple[str, Any], int] = {}
+        for root in sorted(adj, key=str):
+            if root in self.bc_depth:
+                continue
+            self.bc_parent[root], self.bc_depth[root] = None, 0
+            queue = deque([root])
+            while queue:
+                x = queue.popleft()
+                for y in adj[x]:
+                    if y not in self.bc_depth:
+                        self.bc_parent[y], self.bc_depth[y] = x, self.bc_depth[x] + 1
+                        queue.append(y)
+
+    def articulation_change(self, s: str, t: str) -> tuple[list[str], list[str]]:
+        """Bridge organisations (articulation points) gained and lost when ``s -> t`` is
+        added, exactly. Different parts joined: ``s`` and ``t`` become articulation
+        points when their own part has anyone else. Same part: an articulation point
+        strictly inside the block-cut-tree path from ``s`` to ``t`` whose blocks all lie on
+        that path (two of them) stops being one, as those blocks merge."""
+        if not hasattr(self, "bc_adj"):
+            self._block_tree()
+        if self.tree_root[self.two_ecc[s]] != self.tree_root[self.two_ecc[t]]:
+            gained = sorted(v for v in (s, t) if v not in self.articulation
+                            and self.component_size.get(v, 1) > 1)
+            return gained, []
+        a, b = self.block_of[s], self.block_of[t]
+        inner: list[tuple[str, Any]] = []
+        ends = {a, b}
+        while a != b:
+            if self.bc_depth[a] < self.bc_depth[b]:
+                a, b = b, a
+            a = self.bc_parent[a]  # type: ignore[assignment]
+            if a not in ends:
+                inner.append(a)
+        lost = sorted(x[1] for x in inner if x[0] == "c" and len(self.bc_adj[x]) == 2)
+        return [], lost
+
+    def ids_of(self, bits: int) -> list[str]:
+        """The organisation ids of a node bitset, sorted."""
+        out = []
+        while bits:
+            low = bits & -bits
+            out.append(self.ids[low.bit_length() - 1])
+            bits ^= low
+        return sorted(out)
+
+    def diff(self, s: str, t: str) -> Diff:
+        """Exactly :func:`musicnet.compare` of the network before and after adding the
+        active route ``s -> t`` (which must not be active already), computed
+        incrementally: every organisation that can reach ``s`` gains what ``t`` offers or
+        reaches; only ``s`` can stop being a dead end and only ``t`` (isolated before)
+        can become one; bridges on the bridge-tree path from ``s`` to ``t`` stop being
+        bridges, or the route itself is a new bridge when it joins two parts; bridge
+        organisations change as :meth:`articulation_change` says. Nobody loses reach
+        and nobody is cut off by adding a route."""
+        from .whatif import Diff, _stages
+
+        g = self.net.graph
+        orgs = self.net.orgs
+        anc = self.ancestors(self.scc[s])
+        rt = self.reach[t]
+        gained_any = anc & self.lacks_any[rt]
+        gained_higher = anc & self.lacks_higher[rt]
+        gained = {v: _stages(rt & ~self.reach[v]) for v in self.ids_of(gained_any)}
+        dead_resolved = [s] if s in self.dead else []
+        dead_created = [t] if (g.in_degree(t) == 0 and g.out_degree(t) == 0
+                               and "professional" not in orgs[t].stages) else []
+        closed = self.ids_of(gained_higher & self.gap_bits)
+        helped = self.ids_of((gained_any | (1 << self.index[s] if dead_resolved else 0))
+                             & self.mcc_bits)
+        harmed = [v for v in dead_created if orgs[v].remit == "majority_cc"]
+        joined = self.tree_root[self.two_ecc[s]] != self.tree_root[self.two_ecc[t]]
+        bo_gained, bo_lost = self.articulation_change(s, t)
+        if not hasattr(self, "names"):
+            self.names = {v: o.name for v, o in orgs.items()}
+            self.mcc_ids = frozenset(v for v, o in orgs.items() if o.remit == "majority_cc")
+        return Diff(
+            dead_ends_resolved=dead_resolved, dead_ends_created=dead_created,
+            progression_gaps_closed=closed, progression_gaps_opened=[],
+            bridges_gained=[(s, t)] if joined else [],
+            bridges_lost=sorted(self.safe_bridges(s, t)),
+            bridge_organisations_gained=bo_gained, bridge_organisations_lost=bo_lost,
+            reach_gained=gained, reach_lost={},
+            majority_cc_helped=helped, majority_cc_harmed=harmed,
+            higher_stage_gained=self.ids_of(gained_higher),
+            routes_added=[(s, t)], routes_removed=[], organisations_closed=[], cut_off=[],
+            names=self.names, majority_cc=self.mcc_ids, split=frozenset())
 
     def _members(self, c: int) -> int:
         start, end = self.span[c]
@@ -562,8 +688,6 @@ def _rank(net: Network, *, top: int, for_org: str | None, borough: str | None,
           per_source: int, max_per_source: int,
           progress: Callable[[int, int], None] | None, allow_any: bool = False,
           max_candidates: int | None = None) -> Suggestions:
-    from .whatif import compare
-
     ctx = _Context(net)
     if for_org is not None:
         sources = [net.resolve(for_org)]
@@ -586,13 +710,13 @@ def _rank(net: Network, *, top: int, for_org: str | None, borough: str | None,
             per[s] = per.get(s, 0) + 1
             chosen.append((fit, s, t))
     out = []
+    inactive = {(r.source, r.target): r.status for r in net.routes if r.status != "active"}
     for fit, s, t in chosen:
-        diff = compare(net, net.with_routes(add=[(s, t)]))
+        diff = ctx.diff(s, t)
         _, fit_reasons = _fit(ctx, s, t)
         reasons = fit_reasons + _impact_reasons(diff)
-        if any(r.source == s and r.target == t and r.status != "active" for r in net.routes):
-            status = next(r.status for r in net.routes if (r.source, r.target) == (s, t))
-            reasons.append(f"revives a {status} route")
+        if (s, t) in inactive:
+            reasons.append(f"revives a {inactive[(s, t)]} route")
         reasons.extend(f"breaks rule {name}: {HARD_RULES[name]} (allowed by --allow-any)"
                        for name in broken_rules(net, s, t))
         out.append(Suggestion(s, t, fit + impact_score(diff), fit, reasons, diff.to_dict(),

@@ -21,8 +21,9 @@ from ..schema import HUB_AREAS, REMITS, STAGES
 if TYPE_CHECKING:  # pragma: no cover
     from ..diff import Diff
     from ..network import Network
+    from ..suggest import Suggestions
 
-__all__ = ["md_escape", "render_report", "report_context"]
+__all__ = ["md_escape", "render_report", "report_context", "report_suggestions"]
 
 #: Above this many organisations the static network picture is left out of the report
 #: (it would be an unreadable blot and a very large file).
@@ -125,14 +126,25 @@ def stage_chart_svg(reach: dict[str, Any]) -> str:
         return _svg(fig)
 
 
+def report_suggestions(net: Network, top: int = 5) -> Suggestions:
+    """The suggested links a report shows: ``net.suggest_links(top=top)``, from a capped
+    set of candidates above :data:`EXACT_SUGGESTIONS_UP_TO` organisations (the result's
+    ``capped`` says so). ``build`` computes them once for the map and the report."""
+    return net.suggest_links(top=top, max_candidates=(  # type: ignore[return-value]
+        SUGGESTION_CANDIDATES if len(net) > EXACT_SUGGESTIONS_UP_TO else None))
+
+
 def report_context(net: Network, *, include_private: bool = False, suppress_below: int = 5,
                    suggestions: int = 5, title: str | None = None,
                    data_date: str | None = None,
                    result: dict[str, Any] | None = None,
-                   changes: Diff | None = None) -> dict[str, Any]:
+                   changes: Diff | None = None,
+                   suggested: Suggestions | None = None) -> dict[str, Any]:
     """Everything the report shows, as plain data (shared by HTML and Markdown).
 
     ``result`` is ``net.analyse()`` when the caller already has it (``build`` does);
+    ``suggested`` likewise :func:`report_suggestions` with ``top`` at least
+    ``suggestions`` (the report shows the first ``suggestions`` of them);
     ``changes`` (a :class:`~musicnet.diff.Diff` from last time's data) adds the "Since
     last time" section."""
     result = result if result is not None else net.analyse()
@@ -141,9 +153,8 @@ def report_context(net: Network, *, include_private: bool = False, suppress_belo
     sugs = []
     sugs_note = ""
     if suggestions:
-        found = net.suggest_links(top=suggestions, max_candidates=(
-            SUGGESTION_CANDIDATES if len(net) > EXACT_SUGGESTIONS_UP_TO else None))
-        sugs = [sg.to_dict() for sg in found]
+        found = suggested if suggested is not None else report_suggestions(net, suggestions)
+        sugs = [sg.to_dict() for sg in found[:suggestions]]
         if found.capped is not None:
             sugs_note = (f"This network is large, so to keep the report quick these were "
                          f"chosen from {found.capped[0]:,} of the best-fitting candidate "
@@ -235,7 +246,7 @@ def md_escape(text: object) -> str:
 def render_report(net: Network, *, fmt: str = "html", include_private: bool = False,
                   suppress_below: int = 5, suggestions: int = 5, title: str | None = None,
                   data_date: str | None = None, result: dict[str, Any] | None = None,
-                  changes: Diff | None = None) -> str:
+                  changes: Diff | None = None, suggested: Suggestions | None = None) -> str:
     """The report as an HTML page or a Markdown document (a string).
 
     >>> import musicnet
@@ -250,7 +261,7 @@ def render_report(net: Network, *, fmt: str = "html", include_private: bool = Fa
         raise ValueError(f"unknown report format {fmt!r}: use html or md")
     ctx = report_context(net, include_private=include_private, suppress_below=suppress_below,
                          suggestions=suggestions, title=title, data_date=data_date,
-                         result=result, changes=changes)
+                         result=result, changes=changes, suggested=suggested)
     from pathlib import Path
 
     env = jinja2.Environment(
