@@ -241,3 +241,23 @@ def musicnet_boroughs():
     from musicnet.schema import BOROUGHS as ALL
 
     return ALL
+
+
+@SETTINGS
+@given(networks(max_nodes=10))
+def test_condensed_is_the_condensation_in_topological_order(net):
+    """condensed(): the same strongly connected parts as networkx, numbered so every route
+    between parts goes forward, with each part's one-route neighbours listed once."""
+    import networkx as nx
+
+    from musicnet.analysis._reach import condensed
+
+    c = condensed(net)
+    assert sorted(map(sorted, nx.strongly_connected_components(net.graph))) == sorted(
+        c.members)
+    assert all(m == sorted(m) for m in c.members)
+    assert {v: i for i, m in enumerate(c.members) for v in m} == c.comp
+    links = {(c.comp[a], c.comp[b]) for a, b in net.graph.edges() if c.comp[a] != c.comp[b]}
+    assert all(a < b for a, b in links)
+    assert [sorted(b for a, b in links if a == x) for x in range(len(c.members))] == c.succ
+    assert [sorted(a for a, b in links if b == x) for x in range(len(c.members))] == c.pred

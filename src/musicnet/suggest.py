@@ -177,9 +177,9 @@ class _Context:
     """Everything computed once per network for scoring candidates."""
 
     def __init__(self, net: Network):
-        import networkx as nx
 
         from .analysis import bridges, dead_ends, progression_gaps
+        from .analysis._reach import condensed
         from .whatif import reach_masks
 
         self.net = net
@@ -187,37 +187,46 @@ class _Context:
         # bit i of every node bitset is the i-th organisation in a topological order of
         # the condensation (an SCC's members side by side), so an ancestor set only has
         # bits below its own position and small sets stay small integers
-        cond = nx.condensation(g)
+        cond = condensed(net)
         self.cond = cond
-        self.scc = cond.graph["mapping"]
-        self.ids = []
+        self.scc = cond.comp
+        self.ids: list[str] = []
         self.span: dict[int, tuple[int, int]] = {}
-        self.topo = list(nx.topological_sort(cond))
+        self.topo = range(len(cond.members))  # condensed() numbers SCCs topologically
         for c in self.topo:
             start = len(self.ids)
-            self.ids.extend(sorted(cond.nodes[c]["members"]))
+            self.ids.extend(cond.members[c])
             self.span[c] = (start, len(self.ids))
         self.index = {v: i for i, v in enumerate(self.ids)}
         self.level = {v: o.highest_level for v, o in net.orgs.items()}
         self.reach = reach_masks(net)
         self.dead = set(dead_ends(net))
         full = (1 << len(STAGES)) - 1
-        lacks = [0] * len(STAGES)        # nodes lacking stage k, k above their own highest
-        lacks_any = [0] * len(STAGES)    # nodes lacking stage k at all
-        gap_bits = mcc_bits = 0
+        # lacks[k]: nodes lacking stage k, k above their own highest; lacks_any[k]: nodes
+        # lacking stage k at all
         gaps = set(progression_gaps(net))
+        # bitsets are filled as byte arrays and turned into integers once: setting bits
+        # one by one on a big integer copies it every time (quadratic on 100,000 nodes)
+        size = (len(self.ids) + 8) // 8
+        lacks_b = [bytearray(size) for _ in STAGES]
+        lacks_any_b = [bytearray(size) for _ in STAGES]
+        gap_b, mcc_b = bytearray(size), bytearray(size)
         for v, i in self.index.items():
-            bit = 1 << i
+            byte, bit = i >> 3, 1 << (i & 7)
+            r, lv = self.reach[v], self.level[v]
             for k in range(len(STAGES)):
-                if not self.reach[v] >> k & 1:
-                    lacks_any[k] |= bit
-                    if k > self.level[v]:
-                        lacks[k] |= bit
+                if not r >> k & 1:
+                    lacks_any_b[k][byte] |= bit
+                    if k > lv:
+                        lacks_b[k][byte] |= bit
             if v in gaps:
-                gap_bits |= bit
+                gap_b[byte] |= bit
             if net.orgs[v].remit == "majority_cc":
-                mcc_bits |= bit
-        self.gap_bits, self.mcc_bits = gap_bits, mcc_bits
+                mcc_b[byte] |= bit
+        lacks = [int.from_bytes(b, "little") for b in lacks_b]
+        lacks_any = [int.from_bytes(b, "little") for b in lacks_any_b]
+        self.gap_bits = int.from_bytes(gap_b, "little")
+        self.mcc_bits = int.from_bytes(mcc_b, "little")
         self.lacks_higher = [self._or(lacks, m) for m in range(full + 1)]
         self.lacks_any = [self._or(lacks_any, m) for m in range(full + 1)]
         # ancestor bitsets are not kept for every SCC (that is quadratic memory on long
@@ -225,14 +234,25 @@ class _Context:
         # still needed, and ancestors() one at a time
         # bridge tree: 2-edge-connected components joined by bridges
         self.bridge_list = bridges(net)
-        und = nx.Graph()
-        und.add_nodes_from(g)
-        und.add_edges_from(g.edges())
-        und.remove_edges_from(self.bridge_list)
+        cut = set(self.bridge_list)
         self.two_ecc: dict[str, int] = {}
-        for k, comp in enumerate(nx.connected_components(und)):
-            for v in comp:
-                self.two_ecc[v] = k
+        k = -1
+        for root in sorted(net.orgs):  # connected parts once the bridges are taken out
+            if root in self.two_ecc:
+                continue
+            k += 1
+            self.two_ecc[root] = k
+            todo = [root]
+            while todo:
+                x = todo.pop()
+                for y in g.succ[x]:
+                    if y not in self.two_ecc and (x, y) not in cut:
+                        self.two_ecc[y] = k
+                        todo.append(y)
+                for y in g.pred[x]:
+                    if y not in self.two_ecc and (y, x) not in cut:
+                        self.two_ecc[y] = k
+                        todo.append(y)
         tree: dict[int, list[tuple[int, tuple[str, str]]]] = {}
         for s, t in self.bridge_list:
             a, b = self.two_ecc[s], self.two_ecc[t]
@@ -421,7 +441,7 @@ class _Context:
             start, end = self.span[x]
             for i in range(start, end):
                 bits[i >> 3] |= 1 << (i & 7)
-            for p in self.cond.predecessors(x):
+            for p in self.cond.pred[x]:
                 if p not in seen:
                     seen.add(p)
                     stack.append(p)
@@ -436,19 +456,19 @@ class _Context:
         for s, t in pairs:
             by_scc.setdefault(self.scc[s], []).append((s, t))
         cond = self.cond
-        waiting = {c: cond.out_degree(c) for c in self.topo}
+        waiting = [len(x) for x in cond.succ]
         anc: dict[int, int] = {}
         out: dict[tuple[str, str], int] = {}
         for c in self.topo:
             a = self._members(c)
-            for p in cond.predecessors(c):
+            for p in cond.pred[c]:
                 a |= anc[p] if p in anc else self._members(p)
                 waiting[p] -= 1
                 if waiting[p] == 0:
                     anc.pop(p, None)
             for s, t in by_scc.get(c, ()):
                 out[(s, t)] = self.impact(s, t, a)[0]
-            if waiting[c] and cond.in_degree(c):
+            if waiting[c] and cond.pred[c]:
                 anc[c] = a  # sources' sets are just their members: rebuilt when needed
         return out
 
