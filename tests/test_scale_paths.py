@@ -143,3 +143,40 @@ def test_build_map_and_report_show_one_list_of_suggestions(tmp_path):
     report = (tmp_path / "report.html").read_text()
     shown = [report.index(f"{s.source_name}") for s in sugs[:5]]
     assert len(shown) == 5
+
+
+def test_lattice_snapping_matches_a_plain_search_and_never_overlaps():
+    """Large geography views snap organisations to a lattice; remembering how far each
+    spiral is full must give exactly what searching every spiral from its start gives."""
+    from musicnet.layout import _SPIRAL, _Lattice, _spiral
+
+    rng = random.Random(5)
+    d = 3.0
+    lat = _Lattice(d)
+    taken: set[tuple[int, int]] = set()
+    for n in range(3000):
+        # many points share a few spots, as big networks do around town centres
+        x, y = (rng.choice([(0.4, 0.2), (30.0, -12.7), (-5.5, 8.1)]) if n % 3
+                else (rng.uniform(-60, 60), rng.uniform(-60, 60)))
+        got = lat.spot(x, y)
+        ci, cj = round(x / d), round(y / d)
+        k = 0
+        while True:
+            if k >= len(_SPIRAL):
+                _spiral(2 * k + 64)
+            cell = (ci + _SPIRAL[k][0], cj + _SPIRAL[k][1])
+            if cell not in taken:
+                break
+            k += 1
+        taken.add(cell)
+        assert got == (cell[0] * d, cell[1] * d)
+    assert len(taken) == 3000
+
+
+def test_large_geography_view_places_everyone_apart():
+    from musicnet.layout import SNAP_ABOVE, geo_plan
+
+    orgs, routes = generate(SNAP_ABOVE + 200, SNAP_ABOVE, seed=2)
+    plan = geo_plan(Network(orgs, routes))
+    pts = sorted(plan.positions.values())
+    assert len(pts) == len(orgs) and len(set(pts)) == len(pts)

@@ -327,20 +327,64 @@ class _Grid:
         self.cells.setdefault((int(x // self.d), int(y // self.d)), []).append((x, y))
 
 
+#: Above this many organisations with coordinates, the geography view snaps them to the
+#: nearest free point of one square lattice (exact search around every point is too slow).
+SNAP_ABOVE = 3000
+_SPIRAL: list[tuple[int, int]] = [(0, 0)]
+
+
+def _spiral(n: int) -> list[tuple[int, int]]:
+    """Lattice offsets ring by ring (ring r: max(|i|, |j|) = r), each ring nearest first
+    (then by i, then j); at least ``n`` of them."""
+    r = max(abs(i) for i in _SPIRAL[-1]) if len(_SPIRAL) > 1 else 0
+    while len(_SPIRAL) < n:
+        r += 1
+        ring = [(i, j) for i in range(-r, r + 1) for j in (-r, r)]
+        ring += [(i, j) for i in (-r, r) for j in range(-r + 1, r)]
+        _SPIRAL.extend((i, j) for _, i, j in sorted((i * i + j * j, i, j) for i, j in ring))
+    return _SPIRAL
+
+
 def _free_spot(grid: _Grid, x: float, y: float) -> tuple[float, float]:
     """``(x, y)`` if nothing is within the grid's spacing, else the nearest free point of
     a square lattice around it (searched ring by ring)."""
     if grid.free(x, y):
         return x, y
     d = grid.d
-    for r in range(1, 10_000):
-        ring = [(i, j) for i in range(-r, r + 1) for j in (-r, r)]
-        ring += [(i, j) for i in (-r, r) for j in range(-r + 1, r)]
-        spots = sorted((i * i + j * j, i, j) for i, j in ring)
-        for _, i, j in spots:
+    k = 1
+    while k < 400_000_000:  # pragma: no branch
+        spiral = _spiral(k * 64)
+        for i, j in spiral[k:k * 64]:
             if grid.free(x + i * d, y + j * d):
                 return x + i * d, y + j * d
+        k *= 64
     return x, y  # pragma: no cover
+
+
+class _Lattice:
+    """Snapping to the nearest free point of one square lattice of spacing ``d``: each
+    point takes the first free lattice point in :func:`_spiral` order around the lattice
+    point nearest it. Points taken stay taken, so each starting point remembers how far
+    its spiral is known to be full: the total work is linear even when thousands of
+    organisations share one spot."""
+
+    def __init__(self, d: float):
+        self.d = d
+        self.taken: set[tuple[int, int]] = set()
+        self.full_to: dict[tuple[int, int], int] = {}
+
+    def spot(self, x: float, y: float) -> tuple[float, float]:
+        ci, cj = round(x / self.d), round(y / self.d)
+        k = self.full_to.get((ci, cj), 0)
+        while True:
+            if k >= len(_SPIRAL):
+                _spiral(2 * k + 64)
+            i, j = _SPIRAL[k]
+            if (ci + i, cj + j) not in self.taken:
+                self.taken.add((ci + i, cj + j))
+                self.full_to[(ci, cj)] = k + 1
+                return (ci + i) * self.d, (cj + j) * self.d
+            k += 1
 
 
 def geo_plan(net: Network) -> GeoPlan:
@@ -358,6 +402,8 @@ def geo_plan(net: Network) -> GeoPlan:
     grid = _Grid(d)
     pos: dict[str, tuple[float, float]] = {}
     by_borough: dict[str, list[str]] = {}
+    located = sum(o.lat is not None and o.lon is not None for o in net.orgs.values())
+    lattice = _Lattice(d) if located > SNAP_ABOVE else None
     for v in sorted(net.orgs):
         o = net.orgs[v]
         if o.borough not in shapes:
@@ -365,7 +411,10 @@ def geo_plan(net: Network) -> GeoPlan:
         if o.lat is None or o.lon is None:
             by_borough.setdefault(o.borough, []).append(v)
             continue
-        x, y = _free_spot(grid, *geo_point(o.lat, o.lon))
+        if lattice is not None:
+            x, y = lattice.spot(*geo_point(o.lat, o.lon))
+        else:
+            x, y = _free_spot(grid, *geo_point(o.lat, o.lon))
         pos[v] = (round(x, 1), round(y, 1))
         grid.add(x, y)
     for borough, members in sorted(by_borough.items()):
