@@ -9,6 +9,7 @@ musicnet prints goes through :func:`term_safe` (text) or :func:`json_safe` (JSON
 from __future__ import annotations
 
 import re
+from typing import Any
 
 __all__ = ["json_safe", "term_safe"]
 
@@ -44,3 +45,42 @@ def json_safe(text: str) -> str:
     '{"name": "A\\u009b31mB"}'
     """
     return _JSON_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def json_text(obj: Any) -> str:
+    """``obj`` as readable JSON (ending with a newline), fast at any size.
+
+    Objects and lists are indented two spaces for the first two levels; a list of objects
+    (rows: organisations, routes, findings) is always one row per line; anything deeper
+    is written on one line. The deep parts use the json module's C encoder (its
+    ``indent`` mode is pure Python: 100,000 organisations took seconds). Keys must be
+    strings or integers.
+
+    >>> print(json_text({"summary": {"n": 2, "by": {"a": 1}}, "rows": [{"id": "x"}]}), end="")
+    {
+      "summary": {
+        "n": 2,
+        "by": {"a": 1}
+      },
+      "rows": [
+        {"id": "x"}
+      ]
+    }
+    """
+    import json
+
+    flat = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+    def emit(o: Any, depth: int, pad: str) -> str:
+        if isinstance(o, dict) and o and depth < 2:
+            inner = pad + "  "
+            return ("{\n" + ",\n".join(f"{inner}{flat(str(k))}: {emit(v, depth + 1, inner)}"
+                                       for k, v in o.items()) + "\n" + pad + "}")
+        if isinstance(o, list | tuple) and o and (
+                depth < 2 or any(isinstance(x, dict) for x in o)):
+            inner = pad + "  "
+            return ("[\n" + ",\n".join(inner + emit(v, depth + 1, inner) for v in o)
+                    + "\n" + pad + "]")
+        return flat(o)
+
+    return emit(obj, 0, "") + "\n"

@@ -8,7 +8,6 @@ Heavy libraries (networkx, pandas, pyvis, jinja2) are imported inside commands s
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -41,15 +40,22 @@ def _echo(message: str = "", err: bool = False, nl: bool = True) -> None:
 
 
 def _json(obj: object) -> str:
-    from ._terminal import json_safe
+    from ._terminal import json_safe, json_text
 
-    return json_safe(json.dumps(obj, indent=2, ensure_ascii=False))
+    return json_safe(json_text(obj).rstrip("\n"))
 
 
 class _Group(click.Group):
     """Turns musicnet errors into one clear message and exit status 1 (no traceback)."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        import gc
+
+        # A command builds millions of small objects it keeps to the end; Python's cyclic
+        # garbage collector would walk all of them again and again (a third of the time
+        # of a 30,000-organisation build). Reference counting still frees everything that
+        # is not in a cycle, and collection resumes when the command is done.
+        gc.disable()
         try:
             return super().invoke(ctx)
         except DataError as exc:
@@ -76,6 +82,8 @@ class _Group(click.Group):
                        "This is a bug in musicnet. Run the same command with --debug and "
                        "include the output in a bug report.", err=True)
             ctx.exit(1)
+        finally:
+            gc.enable()
 
 
 def data_argument(f: F) -> F:
@@ -348,6 +356,7 @@ def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | Non
         musicnet build data/2026 --previous data/ --out output/
     """
     from ._files import check_outputs, write_outputs
+    from ._terminal import json_text
     from .privacy import publish_result
     from .render.map import render_map
     from .render.report import render_report
@@ -381,17 +390,15 @@ def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | Non
                                     changes=changes, suggested=suggested)
         steps.step("Writing the files...")
         files = {
-            out_dir / "analysis.json": json.dumps(publish_result(result, net, suppress_below),
-                                                  indent=2, ensure_ascii=False) + "\n",
+            out_dir / "analysis.json": json_text(publish_result(result, net, suppress_below)),
             out_dir / "map.html": page,
             out_dir / "report.html": report_page,
         }
         if changes is not None:
             from .render.diff import render_diff_map
 
-            files[out_dir / "changes.json"] = json.dumps(
-                changes.to_dict(suppress_below=suppress_below), indent=2,
-                ensure_ascii=False) + "\n"
+            files[out_dir / "changes.json"] = json_text(
+                changes.to_dict(suppress_below=suppress_below))
             files[out_dir / "changes-map.html"] = render_diff_map(
                 changes, title=title, include_private=include_private,
                 suppress_below=suppress_below)
@@ -653,7 +660,9 @@ def diff_command(old: Path, new: Path, fmt: str, out: Path | None, map_file: Pat
 
         files[out or Path("output") / "changes.html"] = render_diff(d, title=title)
     else:
-        text = (json.dumps(result, indent=2, ensure_ascii=False) if fmt == "json"
+        from ._terminal import json_text
+
+        text = (json_text(result).rstrip("\n") if fmt == "json"
                 else format_text(result, limit=limit))
         if out is not None:
             files[out] = text + "\n"

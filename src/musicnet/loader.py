@@ -123,6 +123,9 @@ class _Reader:
         self.field_col: dict[str, int] = {}
         #: ';'-separated files come from Excel in locales that write 51,5 for 51.5
         self.decimal_comma = False
+        #: values already read without a problem, by (field, text): a column of 100,000
+        #: rows holds a few dozen distinct stages, kinds or boroughs
+        self.known: dict[tuple[str, str], Any] = {}
 
     def problem(self, message: str, *, line: int | None = None, fld: str | None = None,
                 suggestion: str | None = None, code: str = "invalid",
@@ -406,27 +409,41 @@ def _checked(r: _Reader, line: int, fld: str, check: Callable[..., Any], *args: 
 def _enum(r: _Reader, line: int, fld: str, value: str, allowed: tuple[str, ...]) -> str | None:
     if not value:
         return None
-    return _checked(r, line, fld, values.choice, fld, value, allowed)
+    key = (fld, value)
+    if key in r.known:
+        return r.known[key]
+    tok = _checked(r, line, fld, values.choice, fld, value, allowed)
+    if tok is not None:
+        r.known[key] = tok
+    return tok
 
 
 def _enum_list(r: _Reader, line: int, fld: str, value: str, allowed: tuple[str, ...],
                aliases: dict[str, str] | None = None) -> tuple[str, ...]:
+    key = (fld + "[]", value)
+    if key in r.known:
+        return r.known[key]
     out: list[str] = []
+    before = len(r.problems)
     for part in _LIST_SPLIT.split(value):
         if not part.strip():
             continue
         tok = _checked(r, line, fld, values.choice, fld.rstrip("s"), part, allowed, aliases)
         if tok is not None and tok not in out:
             out.append(tok)
+    if len(r.problems) == before:
+        r.known[key] = tuple(out)
     return tuple(out)
 
 
 def _borough(r: _Reader, line: int, value: str) -> str | None:
     if not value:
         return None
-    checked = _checked(r, line, "borough", values.borough, value)
+    key = ("borough", value)
+    checked = r.known.get(key) or _checked(r, line, "borough", values.borough, value)
     if checked is None:
         return None
+    r.known[key] = checked
     canon, variant = checked
     if variant:
         r.problem(f"borough '{value}' read as '{canon}'.", line=line, fld="borough",
@@ -558,10 +575,10 @@ def _read_routes(r: _Reader, records: list[tuple[int, dict[str, str]]],
 
 def _route_dates(r: _Reader, line: int, since: str, ended: str) -> None:
     """``ended`` must be a date, and not before ``since`` (``since`` may be free text)."""
-    from .history import last_day, parse_date
-
     if not ended:
         return
+    from .history import last_day, parse_date
+
     end = last_day(ended)
     if end is None:
         r.problem(f"ended '{ended}' is not a date.", line=line, fld="ended", code="bad-date",

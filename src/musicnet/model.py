@@ -80,11 +80,13 @@ class Route:
     def __post_init__(self) -> None:
         # the same validators as the loader: 'Signposting' is read as signposting,
         # 'phone' is refused (never silently turned into a referral)
-        from . import values
-
         if self.kind not in KINDS:
+            from . import values
+
             object.__setattr__(self, "kind", values.kind(str(self.kind)))
         if self.status not in STATUSES:
+            from . import values
+
             object.__setattr__(self, "status", values.status(str(self.status)))
 
     def to_dict(self, *, private: bool = False) -> dict[str, object]:
