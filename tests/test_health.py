@@ -196,3 +196,28 @@ def test_large_networks_are_estimated_from_a_seeded_sample():
     exact = H.average_path_length(net)
     assert abs(a["value"] - exact["value"]) < exact["value"]
     assert H.brokers(net, limit=10, sample=5) == H.brokers(net, limit=10, sample=5)
+
+
+@SETTINGS
+@given(networks(), st.integers(2, 6))
+def test_sampled_brokers_are_igraph_betweenness_from_the_sampled_starts(net, k):
+    """Above the exact limit, brokers sum the journeys from a seeded sample of k starts
+    (igraph's betweenness restricted to those sources) and divide by k (n - 2), or by
+    (k - 1)(n - 2) for an organisation that is itself a start."""
+    import random
+
+    n = len(net)
+    if n < 3 or k >= n:
+        return
+    got = H.brokers(net, limit=1, sample=k)
+    g, ids = _igraph(net)
+    nodes = list(net.graph)
+    starts = random.Random(H.CLUSTER_SEED).sample(nodes, k)
+    raw = g.betweenness(directed=True, sources=[ids.index(s) for s in starts])
+    norm = {ids[i]: raw[i] / (((k - 1) if ids[i] in starts else k) * (n - 2))
+            for i in range(n)}
+    want = sorted((v for v in ids if round(norm[v], 4) > 0),
+                  key=lambda v: (-round(norm[v], 4), v))[:10]
+    assert [b["id"] for b in got] == want
+    for b in got:
+        assert b["betweenness"] == pytest.approx(norm[b["id"]], abs=5e-5 + 1e-12)  # rounding
