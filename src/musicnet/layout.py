@@ -154,45 +154,44 @@ def ladder_plan(net: Network, *, sweeps: int = 4, aspect: float = ASPECT,
                                                  roles.index(net.orgs[v].role), v))
              for key, members in cells.items()}
 
-    def slot(g: int, b: int, count: int, i: int) -> tuple[float, float]:
-        """Where the i-th of ``count`` organisations of a cell goes: a cell with fewer
+    def slots(g: int, b: int, count: int) -> list[tuple[float, float]]:
+        """Where the organisations of a cell go, in order: a cell with fewer
         organisations than slots spreads them out, so names get more room."""
         k = min(cols[b], math.ceil(count / group_rows[g]))
         rows = math.ceil(count / k)
         dx = CELL_W * cols[b] / k
         dy = row_h * group_rows[g] / rows if rows > 1 else row_h
-        row, col = divmod(i, k)
-        return band_x[b] + col * dx, group_y[g] + row * min(dy, row_h * 1.6)
+        step = min(dy, row_h * 1.6)
+        x0, y0 = band_x[b], group_y[g]
+        return [(x0 + col * dx, y0 + row * step)
+                for row, col in (divmod(i, k) for i in range(count))]
 
-    def place(order: dict[tuple[int, int], list[str]]) -> dict[str, tuple[float, float]]:
-        pos = {}
-        for (g, b), members in order.items():
-            for i, v in enumerate(members):
-                pos[v] = slot(g, b, len(members), i)
-        return pos
+    cell_slots = {key: slots(key[0], key[1], len(members)) for key, members in order.items()}
+    pos: dict[str, tuple[float, float]] = {}
+    for key, members in order.items():
+        pos.update(zip(members, cell_slots[key], strict=True))
 
     g_und = net.graph
-    nbrs = {v: [*g_und.predecessors(v), *g_und.successors(v)] for v in net.orgs}
+    nbrs = {v: [*g_und._pred[v], *g_und._succ[v]] for v in net.orgs}
+    edges = list(g_und.edges())
 
     def cost(pos: dict[str, tuple[float, float]]) -> float:
-        return sum(abs(pos[u][1] - pos[v][1]) for u, v in g_und.edges())
+        return sum(abs(pos[u][1] - pos[v][1]) for u, v in edges)
 
-    pos = place(order)
     best, best_cost = pos, cost(pos)
+    pos = dict(pos)
     keys_lr = sorted(order, key=lambda k: (k[1], k[0]))
     for sweep in range(sweeps):
         keys = keys_lr if sweep % 2 == 0 else keys_lr[::-1]
         for key in keys:
             members = order[key]
-            rank = {v: i for i, v in enumerate(members)}
-
-            def bary(v: str, rank: dict[str, int] = rank) -> tuple[float, int]:
+            ranked = []
+            for i, v in enumerate(members):  # barycentre of the neighbours' rows
                 ys = [pos[w][1] for w in nbrs[v]]
-                return (sum(ys) / len(ys) if ys else pos[v][1], rank[v])
-
-            members.sort(key=bary)
-            for i, v in enumerate(members):
-                pos[v] = slot(key[0], key[1], len(members), i)
+                ranked.append((sum(ys) / len(ys) if ys else pos[v][1], i, v))
+            ranked.sort()
+            members[:] = [v for _, _, v in ranked]
+            pos.update(zip(members, cell_slots[key], strict=True))
         c = cost(pos)
         if c < best_cost:
             best, best_cost = dict(pos), c
