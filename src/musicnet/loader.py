@@ -236,20 +236,24 @@ class _Reader:
             return None
         records: list[tuple[int, dict[str, str]]] = []
         ncols = len(header)
+        wanted = list(self.field_col_index.items())
+        reach = max((i for _, i in wanted), default=-1) + 1  # a row this long has them all
         for start, row in rows[1:]:
-            if not any(cell.strip() for cell in row):
+            if not "".join(row).strip():
                 continue  # blank rows, e.g. trailing rows Excel leaves behind
-            if any(len(cell) > MAX_CELL_CHARS for cell in row):
+            if max(map(len, row)) > MAX_CELL_CHARS:
                 self.problem(f"a cell is longer than {MAX_CELL_CHARS:,} characters.",
                              line=start, code="cell-too-long")
                 continue
-            if len(row) > ncols and any(c.strip() for c in row[ncols:]):
+            if len(row) > ncols and "".join(row[ncols:]).strip():
                 self.problem(f"this row has {len(row)} values, the header has {ncols}.",
                              line=start, code="extra-cells",
                              suggestion="Check for an unquoted comma inside a value.")
                 continue
-            cells = {f: (row[i].strip() if i < len(row) else "")
-                     for f, i in self.field_col_index.items()}
+            if len(row) >= reach:
+                cells = {f: row[i].strip() for f, i in wanted}
+            else:
+                cells = {f: (row[i].strip() if i < len(row) else "") for f, i in wanted}
             records.append((start, cells))
         return records
 
@@ -380,6 +384,8 @@ def _check_aliases(r: _Reader, orgs: list[Organisation]) -> None:
     using it cannot be matched automatically and will go to review."""
     from .names import normalise_name
 
+    if not any(o.aliases for o in orgs):
+        return  # nothing to clash
     owner: dict[str, Organisation] = {}
     for o in orgs:
         for text in (o.name, *o.aliases):
@@ -519,32 +525,32 @@ def _read_routes(r: _Reader, records: list[tuple[int, dict[str, str]]],
     routes: list[Route] = []
     seen: dict[tuple[str, str], int] = {}
     suggestions_left = _MAX_ID_SUGGESTIONS
+    def end(line: int, fld: str, value: str) -> None:
+        """Report an empty or unknown id."""
+        nonlocal suggestions_left
+        if not value:
+            r.problem(f"'{fld}' is empty; it is required.", line=line, fld=fld,
+                      code="required", suggestion="Give an organisation id.")
+            return
+        if value.casefold() in all_ids:
+            return  # the organisation exists but its own row has problems
+        hint = "Check the id in organisations.csv."
+        if suggestions_left > 0:
+            suggestions_left -= 1
+            guess = did_you_mean(value, canon.values())
+            if guess:
+                hint = f"Did you mean '{guess}'?"
+        r.problem(f"unknown organisation id '{value}'.", line=line, fld=fld,
+                  code="unknown-id", suggestion=hint)
+
     for line, c in records:
         before = len(r.problems)
-        ends: list[str | None] = []
-        for fld in ("source", "target"):
-            value = c.get(fld, "")
-            if not value:
-                r.problem(f"'{fld}' is empty; it is required.", line=line, fld=fld,
-                          code="required", suggestion="Give an organisation id.")
-                ends.append(None)
-                continue
-            key = value.casefold()
-            if key in canon:
-                ends.append(canon[key])
-                continue
-            ends.append(None)
-            if key in all_ids:
-                continue  # the organisation exists but its own row has problems
-            hint = "Check the id in organisations.csv."
-            if suggestions_left > 0:
-                suggestions_left -= 1
-                guess = did_you_mean(value, canon.values())
-                if guess:
-                    hint = f"Did you mean '{guess}'?"
-            r.problem(f"unknown organisation id '{value}'.", line=line, fld=fld,
-                      code="unknown-id", suggestion=hint)
-        src, tgt = ends
+        s_value, t_value = c.get("source", ""), c.get("target", "")
+        src, tgt = canon.get(s_value.casefold()), canon.get(t_value.casefold())
+        if src is None:
+            end(line, "source", s_value)
+        if tgt is None:
+            end(line, "target", t_value)
         kind = _enum(r, line, "kind", c.get("kind", ""), schema.KINDS) or "referral"
         status = _enum(r, line, "status", c.get("status", ""), schema.STATUSES) or "active"
         people = _int(r, line, "young_people_per_year", c.get("young_people_per_year", ""),
@@ -566,7 +572,8 @@ def _read_routes(r: _Reader, records: list[tuple[int, dict[str, str]]],
             seen[(src, tgt)] = line
         since, ended = c.get("since", ""), c.get("ended", "")
         _route_dates(r, line, since, ended)
-        if not (src and tgt) or any(p.severity == "error" for p in r.problems[before:]):
+        if not (src and tgt) or (len(r.problems) > before and any(
+                p.severity == "error" for p in r.problems[before:])):
             continue
         routes.append(Route(src, tgt, kind, status, people, since, c.get("notes", ""), line,
                             evidence=evidence, ended=ended))

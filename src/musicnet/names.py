@@ -89,8 +89,10 @@ def normalise_name(text: str) -> str:
     >>> normalise_name("Elmstead Learning Ctr (PRU)")
     'elmstead learning centre pru'
     """
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower()
     text = _APOSTROPHES.sub("", text.replace("&", " and ").replace("+", " and "))
     text = _INITIALS.sub(lambda m: m.group(0).replace(".", ""), text)  # C.I.C. -> cic
     words: list[str] = []
