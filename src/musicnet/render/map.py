@@ -433,21 +433,23 @@ def map_data(net: Network, *, include_private: bool = False,
     }
 
 
-def _health_line(net: Network) -> str:
-    """One sentence on the network's health for the map's "How to read" notes."""
-    from ..analysis.health import (
-        core_periphery,
-        degree_centralisation,
-        density,
-        largest_component_share,
-        reciprocity,
-    )
+def _health_line(net: Network, result: Mapping[str, Any] | None = None) -> str:
+    """One sentence on the network's health for the map's "How to read" notes, from
+    ``result["health"]`` when the caller has the analysis (``build`` does)."""
+    if result is not None and "health" in result:
+        h = result["health"]
+    else:
+        from ..analysis import health as H
 
-    periphery = core_periphery(net)["periphery_share"]
-    return (f"Network health: density {density(net):.3f} ({density(net) * 100:.1f}% of possible "
-            f"routes exist); {reciprocity(net) * 100:.0f}% of routes returned; degree "
-            f"centralisation {degree_centralisation(net):.2f} (1 = everything hangs on one "
-            f"hub); {largest_component_share(net) * 100:.0f}% of organisations in the largest "
+        h = {"density": H.density(net), "reciprocity": H.reciprocity(net),
+             "degree_centralisation": H.degree_centralisation(net),
+             "largest_component_share": H.largest_component_share(net),
+             "core_periphery": H.core_periphery(net)}
+    density, periphery = h["density"], h["core_periphery"]["periphery_share"]
+    return (f"Network health: density {density:.3f} ({density * 100:.1f}% of possible "
+            f"routes exist); {h['reciprocity'] * 100:.0f}% of routes returned; degree "
+            f"centralisation {h['degree_centralisation']:.2f} (1 = everything hangs on one "
+            f"hub); {h['largest_component_share'] * 100:.0f}% of organisations in the largest "
             f"connected part; {periphery * 100:.0f}% on the periphery (held in by a single "
             "chain of links). Choose 'Cluster' under 'Colour by' to see groups more linked to each "
             "other than to the rest, each named after its most connected member.")
@@ -492,7 +494,7 @@ def render_map(net: Network, *, title: str | None = None, include_private: bool 
                              plural(active, "active route"),
                              *(f.count(c[f.flag]) for f in NETWORK_FINDINGS[:4] if f.flag)])
     privacy = privacy_line(include_private, suppress_below)
-    health_line = _health_line(net)
+    health_line = _health_line(net, classes.get("result") if changes is None else None)
     csp = f"script-src {_csp_hash(vis_js)} {_csp_hash(map_js)}"
     return env.get_template("map.html.j2").render(csp=csp,
         title=title or "Youth music progression network",
