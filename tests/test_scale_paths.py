@@ -180,3 +180,52 @@ def test_large_geography_view_places_everyone_apart():
     plan = geo_plan(Network(orgs, routes))
     pts = sorted(plan.positions.values())
     assert len(pts) == len(orgs) and len(set(pts)) == len(pts)
+
+
+def test_capped_suggestions_say_so_in_the_map(tmp_path, monkeypatch, browser):
+    """Above the exact limit build measures only the best-fitting candidates; the map's
+    suggestion panel says so, as the report does (and says nothing when exact)."""
+    import json
+    import re
+
+    from click.testing import CliRunner
+
+    from musicnet import cli as cli_module
+    from musicnet.render import report
+
+    def data_of(page: str) -> dict:
+        return json.loads(re.search(
+            r'<script type="application/json" id="musicnet-data">(.*?)</script>', page, re.S
+        ).group(1))
+
+    res = CliRunner().invoke(cli_module.cli, ["build", "data", "-q", "-o", str(tmp_path / "a")])
+    assert res.exit_code == 0 and data_of((tmp_path / "a" / "map.html").read_text())[
+        "suggestions_note"] == ""
+    monkeypatch.setattr(report, "EXACT_SUGGESTIONS_UP_TO", 10)
+    monkeypatch.setattr(report, "SUGGESTION_CANDIDATES", 6)
+    res = CliRunner().invoke(cli_module.cli, ["build", "data", "-q", "-o", str(tmp_path / "b")])
+    assert res.exit_code == 0, res.output
+    note = data_of((tmp_path / "b" / "map.html").read_text())["suggestions_note"]
+    assert "chosen from the 6 best-fitting" in note and "musicnet suggest" in note
+    assert 'id="suggestions-capped"' in (tmp_path / "b" / "report.html").read_text()
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page.goto((tmp_path / "b" / "map.html").as_uri())
+    page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    page.check("#show-suggested")
+    n = page.evaluate("window.musicnetMap.data.suggestions.length")
+    ends = []
+    for k in range(n):
+        s, t = page.evaluate("""k => { const d = window.musicnetMap.data;
+            return [d.nodes.id[d.suggestions[k].s], d.nodes.id[d.suggestions[k].t]]; }""", k)
+        a = page.evaluate("id => window.musicnetMap.domPosition(id)", s)
+        b = page.evaluate("id => window.musicnetMap.domPosition(id)", t)
+        ends.append(((a[0] + b[0]) / 2, (a[1] + b[1]) / 2))
+    clicked = False
+    for mid in ends:
+        page.mouse.click(*mid)
+        if page.locator("body").get_attribute("data-suggestion") is not None:
+            clicked = True
+            break
+    assert clicked
+    assert page.locator("#suggestions-capped").text_content() == note
+    page.close()

@@ -369,6 +369,10 @@ def map_data(net: Network, *, include_private: bool = False,
             edges["cls"][str(i)] = cls
     if suggestions is None:
         suggestions = current.suggest_links(top=top_suggestions) if top_suggestions else []
+    capped = getattr(suggestions, "capped", None)
+    sugg_note = (f"This network is large, so these were chosen from the {capped[0]:,} "
+                 f"best-fitting of {capped[1]:,} candidate routes. musicnet suggest ranks "
+                 "every candidate." if capped else "")
     sugg = []
     for sg in suggestions:
         d = sg.to_dict()
@@ -396,6 +400,7 @@ def map_data(net: Network, *, include_private: bool = False,
         "nodes": nodes,
         "edges": edges,
         "suggestions": sugg,
+        "suggestions_note": sugg_note,
         "vocab": {"type": list(TYPES), "remit": list(REMITS), "role": list(ROLES),
                   "borough": boroughs, "stage": list(STAGES), "group": groups_present,
                   "genre": genres, "kind": list(KINDS), "status": statuses},

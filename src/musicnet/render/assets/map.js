@@ -1403,6 +1403,10 @@
     panel.appendChild(p);
     panel.appendChild(el("p", null, "Rank " + (k + 1) + " of " + DATA.suggestions.length +
       " · score " + sg.score + " (fit " + sg.fit + ")"));
+    if (DATA.suggestions_note) {
+      panel.appendChild(el("p", {id: "suggestions-capped", "class": "note"},
+                           DATA.suggestions_note));
+    }
     panel.appendChild(el("h3", null, "Why it fits, and its measured impact"));
     var ul = el("ul", {"class": "reasons", id: "suggestion-reasons"});
     sg.reasons.forEach(function (r) { ul.appendChild(el("li", null, r)); });
