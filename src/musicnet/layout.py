@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import json
 import math
+import operator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -167,32 +168,38 @@ def ladder_plan(net: Network, *, sweeps: int = 4, aspect: float = ASPECT,
                 for row, col in (divmod(i, k) for i in range(count))]
 
     cell_slots = {key: slots(key[0], key[1], len(members)) for key, members in order.items()}
+    cell_ys = {key: [y for _, y in sl] for key, sl in cell_slots.items()}
     pos: dict[str, tuple[float, float]] = {}
+    ys: dict[str, float] = {}  # the y of pos, kept beside it: sweeps only look at rows
     for key, members in order.items():
         pos.update(zip(members, cell_slots[key], strict=True))
+        ys.update(zip(members, cell_ys[key], strict=True))
 
     g_und = net.graph
     nbrs = {v: [*g_und._pred[v], *g_und._succ[v]] for v in net.orgs}
-    edges = list(g_und.edges())
+    us, vs = [u for u, _ in g_und.edges()], [v for _, v in g_und.edges()]
 
-    def cost(pos: dict[str, tuple[float, float]]) -> float:
-        return sum(abs(pos[u][1] - pos[v][1]) for u, v in edges)
+    def cost(ys: dict[str, float]) -> float:
+        y = ys.__getitem__
+        return sum(map(abs, map(operator.sub, map(y, us), map(y, vs))))
 
-    best, best_cost = pos, cost(pos)
+    best, best_cost = pos, cost(ys)
     pos = dict(pos)
     keys_lr = sorted(order, key=lambda k: (k[1], k[0]))
     for sweep in range(sweeps):
         keys = keys_lr if sweep % 2 == 0 else keys_lr[::-1]
+        y = ys.__getitem__
         for key in keys:
             members = order[key]
             ranked = []
             for i, v in enumerate(members):  # barycentre of the neighbours' rows
-                ys = [pos[w][1] for w in nbrs[v]]
-                ranked.append((sum(ys) / len(ys) if ys else pos[v][1], i, v))
+                nb = nbrs[v]
+                ranked.append((sum(map(y, nb)) / len(nb) if nb else ys[v], i, v))
             ranked.sort()
             members[:] = [v for _, _, v in ranked]
             pos.update(zip(members, cell_slots[key], strict=True))
-        c = cost(pos)
+            ys.update(zip(members, cell_ys[key], strict=True))
+        c = cost(ys)
         if c < best_cost:
             best, best_cost = dict(pos), c
     positions = {v: (round(best[v][0], 1), round(best[v][1], 1)) for v in net.orgs}
