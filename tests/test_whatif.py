@@ -342,3 +342,43 @@ def test_incremental_diff_equals_compare(net):
             assert str(fast) == str(exact)
             assert (fast.names, fast.majority_cc, fast.split) == (
                 exact.names, exact.majority_cc, exact.split)
+
+
+@settings(max_examples=min(100, EXAMPLES), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(networks(max_nodes=8), st.data())
+def test_fast_scorer_agrees_with_the_rules_and_the_fit(net, data):
+    """Candidate scoring reads each organisation once; for every pair it must give
+    exactly the fit of _fit (the reasons' points) and refuse exactly the routes
+    broken_rules names, with ages, places and coordinates drawn at random too."""
+    import dataclasses
+
+    from musicnet import Network
+    from musicnet.suggest import _fit, _scorer, broken_rules
+
+    ages = st.one_of(st.none(), st.integers(0, 30))
+    orgs = []
+    for o in net.orgs.values():
+        lo, hi = data.draw(ages), data.draw(ages)
+        if lo is not None and hi is not None and lo > hi:
+            lo, hi = hi, lo
+        coords = data.draw(st.one_of(st.none(), st.tuples(
+            st.floats(51.3, 51.7), st.floats(-0.5, 0.3))))
+        orgs.append(dataclasses.replace(
+            o, age_min=lo, age_max=hi, lat=coords and coords[0], lon=coords and coords[1],
+            genres=tuple(data.draw(st.lists(st.sampled_from(["folk", "jazz", "pop", "rap"]),
+                                            unique=True, max_size=4))),
+            target_groups=tuple(data.draw(st.lists(st.sampled_from(["neet", "send", "pru"]),
+                                                   unique=True, max_size=2))),
+            type=data.draw(st.sampled_from(["pru", "school", "other", "venue"]))))
+    net = Network(orgs, net.routes)
+    ctx = _Context(net)
+    for s in net.orgs:
+        strict, loose = _scorer(ctx, s, rules=True), _scorer(ctx, s, rules=False)
+        for t in net.orgs:
+            if s == t:
+                continue
+            assert loose(t) == _fit(ctx, s, t)[0]
+            assert (strict(t) is None) == bool(broken_rules(net, s, t))
+            if strict(t) is not None:
+                assert strict(t) == loose(t)

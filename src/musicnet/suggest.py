@@ -276,8 +276,7 @@ class _Context:
                         self.up_bridge[y] = pair
                         queue.append(y)
         self.position = {v: self._where(v) for v in net.orgs}
-        self.genres = {v: frozenset(o.genres) for v, o in net.orgs.items()}
-        self.groups = {v: frozenset(o.target_groups) for v, o in net.orgs.items()}
+        self.facts = {v: _org_facts(o, self.position[v]) for v, o in net.orgs.items()}
 
     @staticmethod
     def _or(parts: list[int], mask: int) -> int:
@@ -553,26 +552,60 @@ def _other_hub_area(so: Organisation, to: Organisation) -> str | None:
 
 def _fit_points(ctx: _Context, s: str, t: str) -> int:
     """The fit score alone (the same rules as :func:`_fit`, without the words)."""
-    so, to = ctx.net.orgs[s], ctx.net.orgs[t]
-    nxt = STAGES[so.highest_level + 1] if so.highest_level + 1 < len(STAGES) else None
-    points = 3 if nxt in to.stages else 1
-    points += min(2, len(ctx.genres[s] & ctx.genres[t]))
-    if so.borough == to.borough:
-        points += 2
-    else:
-        a, b = ctx.position[s], ctx.position[t]
-        if (a and b and _km(a, b) <= NEARBY_KM) or (
-                hub_area(so.borough) and hub_area(so.borough) == hub_area(to.borough)):
+    return _scorer(ctx, s, rules=False)(t)  # type: ignore[return-value]
+
+
+def _org_facts(o: Organisation, position: tuple[float, float] | None) -> tuple[Any, ...]:
+    """What the fit and the hard rules look at, as one tuple (read once per organisation).
+
+    The age range has open ends filled in (0 and 10**9), or is None when no age is given.
+    """
+    ages = None
+    if o.age_min is not None or o.age_max is not None:
+        ages = (o.age_min if o.age_min is not None else 0,
+                o.age_max if o.age_max is not None else 10**9)
+    return (o.borough, hub_area(o.borough), frozenset(o.stages), frozenset(o.genres),
+            frozenset(o.target_groups), o.remit in ("majority_cc", "minority_cc"), ages,
+            position, ROLE_ORDER[o.role], o.type, o.type in PLACEMENT_TYPES,
+            o.remit == "majority_cc" and bool(o.target_groups))
+
+
+def _scorer(ctx: _Context, s: str, *, rules: bool) -> Callable[[str], int | None]:
+    """A function giving the fit points of ``s -> t`` for any target ``t``; with
+    ``rules``, ``None`` when the route breaks a hard rule (see :func:`broken_rules`).
+    Everything about ``s`` is read once, so scoring thousands of targets is quick."""
+    facts = ctx.facts
+    (s_borough, home, _, s_genres, s_groups, _, s_ages, s_pos, s_role, s_type, _,
+     _) = facts[s]
+    level = ctx.level[s]
+    nxt = STAGES[level + 1] if level + 1 < len(STAGES) else None
+
+    def score(t: str) -> int | None:
+        (borough, hub, stages, genres, groups, inclusive, ages, pos, role, otype, placement,
+         mcc_groups) = facts[t]
+        overlap = None if s_ages is None or ages is None else (
+            s_ages[0] <= ages[1] and ages[0] <= s_ages[1])
+        if rules and (role < s_role or (placement and otype != s_type) or overlap is False
+                      or (mcc_groups and not groups & s_groups)):
+            return None
+        points = 3 if nxt in stages else 1
+        points += min(2, len(s_genres & genres))
+        if s_borough == borough:
+            points += 2
+        elif (home and home == hub) or (
+                s_pos is not None and pos is not None and _km(s_pos, pos) <= NEARBY_KM):
             points += 1
-    if ctx.groups[s] & ctx.groups[t]:
-        points += 2
-    elif to.remit in ("majority_cc", "minority_cc"):
-        points += 1
-    if _ages_overlap(so, to):
-        points += 1
-    if _other_hub_area(so, to) is not None:
-        points -= OTHER_HUB_AREA_COST
-    return points
+        if s_groups & groups:
+            points += 2
+        elif inclusive:
+            points += 1
+        if overlap:
+            points += 1
+        if home is not None and borough != "London-wide" and hub != home:
+            points -= OTHER_HUB_AREA_COST
+        return points
+
+    return score
 
 
 def _fit(ctx: _Context, s: str, t: str) -> tuple[int, list[str]]:
@@ -684,12 +717,14 @@ def _candidates(ctx: _Context, sources: list[str], per_source: int, everywhere: 
             pool = pool[:2 * per_source + 1]
             truncated = True
         fits = []
+        score = _scorer(ctx, s, rules=not allow_any)
+        out = g._succ[s]
         for t in pool:
-            if t == s or ctx.level[t] <= so.highest_level or g.has_edge(s, t):
+            if t == s or t in out:
                 continue
-            if not allow_any and broken_rules(net, s, t):
-                continue
-            fits.append((-_fit_points(ctx, s, t), t))
+            points = score(t)
+            if points is not None:
+                fits.append((-points, t))
         fits.sort()
         pairs.extend((-negfit, s, t) for negfit, t in fits[:per_source])
     if max_candidates is not None and (truncated or len(pairs) > max_candidates):
