@@ -229,3 +229,16 @@ def test_capped_suggestions_say_so_in_the_map(tmp_path, monkeypatch, browser):
     assert clicked
     assert page.locator("#suggestions-capped").text_content() == note
     page.close()
+
+
+def test_blocks_are_networkx_biconnected_components():
+    import networkx as nx
+
+    from musicnet.suggest import _blocks
+
+    for seed in range(12):
+        orgs, routes = generate(40 + seed * 7, 30 + seed * 12, seed=seed)
+        net = Network(orgs, routes)
+        und = nx.Graph(net.graph.to_undirected(as_view=True))
+        want = sorted(sorted(b) for b in nx.biconnected_components(und))
+        assert sorted(sorted(b) for b in _blocks(net)) == want

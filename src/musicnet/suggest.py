@@ -61,7 +61,7 @@ tests check field by field against :func:`musicnet.compare` on random networks).
 from __future__ import annotations
 
 import math
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -171,6 +171,59 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     h = (math.sin((lat2 - lat1) / 2) ** 2
          + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _blocks(net: Network) -> list[set[str]]:
+    """The blocks (biconnected components, as sets of organisations) of the network with
+    routes seen as undirected; organisations with no route are in none. Hopcroft and
+    Tarjan's depth-first search with a stack of edges, iterative, O(V + E)."""
+    g = net.graph
+    ids = list(g)
+    index = {v: i for i, v in enumerate(ids)}
+    nbrs = [sorted({index[w] for w in g._succ[v]} | {index[w] for w in g._pred[v]})
+            for v in ids]
+    disc = [-1] * len(ids)
+    low = [0] * len(ids)
+    clock = 0
+    blocks: list[set[str]] = []
+    for root in range(len(ids)):
+        if disc[root] != -1 or not nbrs[root]:
+            continue
+        disc[root] = low[root] = clock
+        clock += 1
+        stack = [(root, -1, iter(nbrs[root]))]
+        edges: list[tuple[int, int]] = []
+        while stack:
+            v, parent, it = stack[-1]
+            for w in it:
+                if w == parent:
+                    continue
+                if disc[w] == -1:
+                    disc[w] = low[w] = clock
+                    clock += 1
+                    edges.append((v, w))
+                    stack.append((w, v, iter(nbrs[w])))
+                    break
+                if disc[w] < disc[v]:  # an edge back up the tree
+                    edges.append((v, w))
+                    if disc[w] < low[v]:
+                        low[v] = disc[w]
+            else:
+                stack.pop()
+                if stack:
+                    u = stack[-1][0]
+                    if low[v] < low[u]:
+                        low[u] = low[v]
+                    if low[v] >= disc[u]:  # u separates v's subtree: one block
+                        block: set[str] = set()
+                        while True:
+                            a, b = edges.pop()
+                            block.add(ids[a])
+                            block.add(ids[b])
+                            if (a, b) == (u, v):
+                                break
+                        blocks.append(block)
+    return blocks
 
 
 class _Context:
@@ -312,22 +365,17 @@ class _Context:
     def _block_tree(self) -> None:
         """The block-cut tree of the undirected network (built on first use): blocks
         (biconnected components) and articulation points, rooted, with depths."""
-        import networkx as nx
-
         from .analysis import bridge_organisations
 
-        und = nx.Graph()
-        und.add_nodes_from(self.net.graph)
-        und.add_edges_from(self.net.graph.edges())
         self.articulation = {b.id for b in bridge_organisations(self.net)}
-        self.component_size: dict[str, int] = {}
-        for comp in nx.connected_components(und):
-            for v in comp:
-                self.component_size[v] = len(comp)
+        # the bridge tree's root names each connected part
+        part = {v: self.tree_root[k] for v, k in self.two_ecc.items()}
+        sizes = Counter(part.values())
+        self.component_size = {v: sizes[p] for v, p in part.items()}
         # tree nodes: ("b", k) for block k, ("c", v) for articulation point v
         adj: dict[tuple[str, Any], list[tuple[str, Any]]] = {}
         self.block_of: dict[str, tuple[str, Any]] = {}
-        for k, block in enumerate(nx.biconnected_components(und)):
+        for k, block in enumerate(_blocks(self.net)):
             for v in sorted(block):
                 if v in self.articulation:
                     adj.setdefault(("b", k), []).append(("c", v))
