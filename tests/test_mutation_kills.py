@@ -1,12 +1,16 @@
-"""Suggestions scored, worded and ranked exactly as docs/whatif.md says, on random networks.
+"""What mutation testing (docs/testing.md) found that no test noticed, now checked.
 
-Mutation testing (docs/testing.md) found changes to ``suggest.py`` that no test noticed:
-distances were never measured (random networks had no coordinates), at most two genres were
-ever shared, no network reached the per-source cap and no greedy plan ran out of routes.
-Here every suggestion's fit, reasons, impact, score and rank is checked against a second
-implementation of the written rules, on networks that have coordinates, up to four genres,
-many candidate routes per organisation and few routes to add. The references use nothing
+Suggestions: distances were never measured (random networks had no coordinates), at most
+two genres were ever shared, no network reached the per-source cap, no greedy plan ran out
+of routes, and ``max_candidates`` and ``progress`` were never used. Here every
+suggestion's fit, reasons, impact, score and rank is checked against a second
+implementation of the rules written in docs/whatif.md, on networks that have coordinates,
+up to four genres and many candidate routes per organisation. The references use nothing
 from ``musicnet.suggest``, ``whatif`` or ``analysis`` except the wording of target groups.
+
+Also: the incremental impact of every missing route; ``with_routes`` in every input form
+against its written rules; ``compare`` between two versions of a network and after every
+single change; pathways from every organisation; the network health lines of ``analyse``.
 """
 
 from __future__ import annotations
