@@ -446,6 +446,38 @@ def test_every_analyse_number_on_rich_networks(net):
         test.hypothesis.inner_test(net)
 
 
+@KILL
+@given(rich_networks())
+def test_fit_points_and_worded_fit_agree_with_the_rules(net):
+    """The fit used for ranking and the fit worded in the reasons are the written rules'
+    points, for every pair (three or four shared genres still count 2)."""
+    from musicnet.suggest import _Context, _fit, _fit_points
+
+    ctx = _Context(net)
+    for s in net.orgs:
+        for t in net.orgs:
+            if s != t and net.orgs[s].highest_level < net.orgs[t].highest_level:
+                want = ref_fit(net.orgs, s, t)
+                assert _fit(ctx, s, t) == want and _fit_points(ctx, s, t) == want[0]
+
+
+def test_per_source_cap():
+    """At most ``max_per_source`` suggestions come from one organisation, however many of
+    its routes would rank in the top."""
+    def o(v: str, stage: str) -> Organisation:
+        return Organisation(v, v.upper(), "other", "general", (stage,), "Camden",
+                            "intermediary", genres=("jazz",) if v < "m" else ())
+
+    orgs = [o("a", "first_access"), o("b", "first_access"), o("z", "first_access"),
+            *(o(f"t{i}", stage) for i, stage in enumerate(STAGES[1:] * 2))]
+    net = Network(orgs, [Route("z", "a")])
+    for cap in (1, 2, 3):
+        got = net.suggest_links(top=100, max_per_source=cap)
+        per = {v: sum(x.source == v for x in got) for v in ("a", "b", "z")}
+        assert per == {"a": cap, "b": cap, "z": cap}
+        assert seen(got) == ref_suggest(net.orgs, statuses(net), top=100, max_per_source=cap)
+
+
 def _pair_exactly(distance: float) -> tuple[tuple[float, float], tuple[float, float]]:
     """Two points on the parallel 51.5 N whose distance is ``distance`` km to the last bit
     in the documented formula (haversine, R = 6371 km), found by bisection on longitude."""
