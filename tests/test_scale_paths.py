@@ -242,3 +242,16 @@ def test_blocks_are_networkx_biconnected_components():
         und = nx.Graph(net.graph.to_undirected(as_view=True))
         want = sorted(sorted(b) for b in nx.biconnected_components(und))
         assert sorted(sorted(b) for b in _blocks(net)) == want
+
+
+def test_node_attributes_are_the_organisation_fields():
+    """Graph node attributes are to_dict(private=True) without the id, in field order,
+    whether or not the cached highest level was read first."""
+    net = musicnet.load("data")
+    for o in net.orgs.values():
+        want = {k: v for k, v in o.to_dict(private=True).items() if k != "id"}
+        assert list(net.graph.nodes[o.id].items()) == list(want.items())
+    from musicnet.network import _node_attrs
+
+    o = next(iter(net.orgs.values()))
+    assert o.highest_level >= 0 and "highest_level" not in _node_attrs(o)

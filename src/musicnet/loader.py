@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -238,6 +239,8 @@ class _Reader:
         ncols = len(header)
         wanted = list(self.field_col_index.items())
         reach = max((i for _, i in wanted), default=-1) + 1  # a row this long has them all
+        names = [f for f, _ in wanted]
+        pick = operator.itemgetter(*(i for _, i in wanted)) if len(wanted) > 1 else None
         for start, row in rows[1:]:
             if not "".join(row).strip():
                 continue  # blank rows, e.g. trailing rows Excel leaves behind
@@ -250,8 +253,8 @@ class _Reader:
                              line=start, code="extra-cells",
                              suggestion="Check for an unquoted comma inside a value.")
                 continue
-            if len(row) >= reach:
-                cells = {f: row[i].strip() for f, i in wanted}
+            if pick is not None and len(row) >= reach:
+                cells = dict(zip(names, map(str.strip, pick(row)), strict=True))
             else:
                 cells = {f: (row[i].strip() if i < len(row) else "") for f, i in wanted}
             records.append((start, cells))

@@ -54,8 +54,7 @@ class Network:
         self._by_key = {oid.casefold(): oid for oid in self.orgs}
         self._cache: dict[str, Any] = {}
         g = nx.DiGraph()
-        g.add_nodes_from((o.id, {k: v for k, v in o.to_dict(private=True).items() if k != "id"})
-                         for o in self.orgs.values())
+        g.add_nodes_from((o.id, _node_attrs(o)) for o in self.orgs.values())
         g.add_edges_from(
             (r.source, r.target, {"kind": r.kind, "status": r.status,
                                   "young_people_per_year": r.young_people_per_year,
@@ -235,6 +234,17 @@ class Network:
         from .analysis import analyse
 
         return analyse(self)
+
+
+def _node_attrs(o: Organisation) -> dict[str, Any]:
+    """An organisation's fields as graph node attributes: ``to_dict(private=True)``
+    without the id (the node itself), read straight from the instance."""
+    d = dict(vars(o))
+    for key in ("id", "line", "highest_level"):  # highest_level: a cached property
+        d.pop(key, None)
+    for key in LIST_FIELDS:
+        d[key] = list(d[key])
+    return d
 
 
 def load(path: str | Path = "data") -> Network:
