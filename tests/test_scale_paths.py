@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import musicnet
 from musicnet import Network, Route
@@ -255,3 +257,26 @@ def test_node_attributes_are_the_organisation_fields():
 
     o = next(iter(net.orgs.values()))
     assert o.highest_level >= 0 and "highest_level" not in _node_attrs(o)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+    | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=5), children, max_size=4),
+    max_leaves=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values)
+def test_json_text_is_json_of_the_same_value(value):
+    """The readable JSON writer (analysis.json, --format json) loses nothing: reading it
+    back gives the value written, and every line break is between values."""
+    import json
+
+    from musicnet._terminal import json_text
+
+    text = json_text(value)
+    assert text.endswith("\n") and json.loads(text) == value
+    assert json.loads(json_text({"rows": [value, {"a": value}]})) == {"rows": [value,
+                                                                            {"a": value}]}

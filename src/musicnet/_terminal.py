@@ -69,7 +69,19 @@ def json_text(obj: Any) -> str:
     """
     import json
 
-    flat = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
+    flat = encoder.encode
+    try:  # one C encoder for every row (JSONEncoder.encode makes a new one per call)
+        from json.encoder import c_make_encoder, encode_basestring
+
+        if c_make_encoder is not None:
+            rows = c_make_encoder(None, encoder.default, encode_basestring, None, ": ", ", ",
+                                  False, False, True)
+
+            def flat(o: Any) -> str:
+                return "".join(rows(o, 0)) if isinstance(o, dict | list) else encoder.encode(o)
+    except ImportError:  # pragma: no cover - other Python implementations
+        pass
 
     def emit(o: Any, depth: int, pad: str) -> str:
         if isinstance(o, dict) and o and depth < 2:
@@ -79,8 +91,11 @@ def json_text(obj: Any) -> str:
         if isinstance(o, list | tuple) and o and (
                 depth < 2 or any(isinstance(x, dict) for x in o)):
             inner = pad + "  "
-            return ("[\n" + ",\n".join(inner + emit(v, depth + 1, inner) for v in o)
-                    + "\n" + pad + "]")
+            if depth >= 1 and not any(isinstance(x, list | tuple) for x in o):
+                items = map(flat, o)  # every item is written on one line
+            else:
+                items = (emit(v, depth + 1, inner) for v in o)
+            return "[\n" + inner + (",\n" + inner).join(items) + "\n" + pad + "]"
         return flat(o)
 
     return emit(obj, 0, "") + "\n"
