@@ -230,6 +230,14 @@ def test_capped_suggestions_say_so_in_the_map(tmp_path, monkeypatch, browser):
             break
     assert clicked
     assert page.locator("#suggestions-capped").text_content() == note
+    # every impact figure is inside the panel (long labels wrap instead of pushing the
+    # numbers out of sight)
+    panel = page.evaluate("""() => { const r = document.getElementById('suggestion-impact')
+        .getBoundingClientRect(); return [r.left, r.right]; }""")
+    figures = page.evaluate("""() => [...document.querySelectorAll('#suggestion-impact dd')]
+        .map(d => { const r = d.getBoundingClientRect(); return [r.left, r.right, r.width]; })""")
+    assert figures and all(panel[0] <= a and b <= panel[1] + 0.5 and w > 0
+                           for a, b, w in figures)
     page.close()
 
 
