@@ -55,9 +55,13 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
-def page_ready_seconds(browser: Any, path: Path, condition: str, timeout_s: float = 120.0
+def page_ready_seconds(browser: Any, path: Path, condition: str | None = None,
+                       timeout_s: float = 120.0, *, selector: str | None = None
                        ) -> float | None:
-    """Seconds from navigation until the JavaScript ``condition`` is true (None: timed out).
+    """Seconds from navigation until the JavaScript ``condition`` is true, or until an
+    element matching ``selector`` is attached (None: timed out). A page whose
+    Content-Security-Policy forbids evaluated strings (the map) needs ``selector``:
+    Playwright polls a condition by evaluating it.
 
     Requests to anything but the file itself are aborted, so no benchmark touches the
     network.
@@ -68,7 +72,10 @@ def page_ready_seconds(browser: Any, path: Path, condition: str, timeout_s: floa
     t = time.perf_counter()
     page.goto(path.as_uri(), wait_until="commit", timeout=timeout_s * 1000)
     try:
-        page.wait_for_function(condition, timeout=timeout_s * 1000, polling=50)
+        if selector is not None:
+            page.wait_for_selector(selector, state="attached", timeout=timeout_s * 1000)
+        else:
+            page.wait_for_function(condition, timeout=timeout_s * 1000, polling=50)
         took: float | None = time.perf_counter() - t
     except Exception:
         took = None

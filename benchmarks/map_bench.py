@@ -22,7 +22,6 @@ import argparse
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -101,23 +100,9 @@ def pyvis_page(net: musicnet.Network, folder: Path) -> Path:
 
 
 def map_ready_seconds(browser, path: Path, timeout_s: float = 150.0) -> float | None:
-    """Seconds from navigation until the map sets body[data-ready=true] (None: timed out).
-
-    Waits for the selector, not a JavaScript condition: the map's Content-Security-Policy
-    forbids the evaluated strings Playwright polls a condition with."""
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
-               else route.abort())
-    t = time.perf_counter()
-    page.goto(path.as_uri(), wait_until="commit", timeout=timeout_s * 1000)
-    try:
-        page.wait_for_selector("body[data-ready=true]", state="attached",
-                               timeout=timeout_s * 1000)
-        took: float | None = time.perf_counter() - t
-    except Exception:
-        took = None
-    page.close()
-    return took
+    """Seconds from navigation until the map sets body[data-ready=true] (None: timed out)."""
+    return page_ready_seconds(browser, path, timeout_s=timeout_s,
+                              selector="body[data-ready=true]")
 
 
 PYVIS_READY = ("document.getElementById('loadingBar') && "
