@@ -103,3 +103,32 @@ def test_md_escape_neutralises_markup():
 
 def test_report_is_deterministic(sample_net):
     assert render_report(sample_net) == render_report(sample_net)
+
+
+def test_stage_chart_bars_show_brute_force_reach(browser, sample_report, sample_net):
+    """Every bar of the report's stage chart: its figures equal an independent count (an
+    organisation can reach stage s when it offers or reaches a stage at or above s), its
+    drawn height is that share of the axis, and its label says the percentage."""
+    from musicnet.schema import STAGES
+
+    from .test_numbers import edges, lvl, top_level
+
+    es = edges(sample_net)
+    page = browser.new_page()
+    page.goto(sample_report.as_uri())
+    bars = page.evaluate("""() => [...document.querySelectorAll('.stage-chart .bar')].map(g => ({
+        stage: g.dataset.stage, group: g.dataset.group, count: +g.dataset.count,
+        of: +g.dataset.of, h: g.querySelector('rect').getBBox().height,
+        label: g.querySelector('text').textContent,
+        title: g.querySelector('title').textContent}))""")
+    axis = page.evaluate("""() => { const ys = [...document.querySelectorAll('.stage-chart line')]
+        .map(l => +l.getAttribute('y1')); return Math.max(...ys) - Math.min(...ys); }""")
+    assert len(bars) == 2 * len(STAGES)
+    for bar in bars:
+        group = [v for v, o in sample_net.orgs.items()
+                 if bar["group"] == "all" or o.remit == "majority_cc"]
+        want = sum(top_level(sample_net, es, v) >= lvl(bar["stage"]) for v in group)
+        assert (bar["count"], bar["of"]) == (want, len(group)), bar
+        assert bar["h"] == pytest.approx(axis * want / len(group), abs=0.2), bar
+        assert bar["label"] == f"{100 * want / len(group):.0f}%"
+        assert bar["title"].startswith(f"{bar['stage'].replace('_', ' ')}: {want} of ")

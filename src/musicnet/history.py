@@ -168,6 +168,8 @@ def timeline(net: Network) -> list[dict[str, Any]]:
     """
     from .analysis import bridge_organisations, bridges, dead_ends, isolated, progression_gaps
 
+    if not any(r.since.strip() or r.ended.strip() for r in net.routes):
+        return []
     dated = route_dates(net)
     years = sorted({d.year for _, since, ended in dated for d in (since, ended) if d})
     if not years:

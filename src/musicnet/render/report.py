@@ -2,7 +2,8 @@
 boards and funders.
 
 Every finding is in plain English with the organisations named and a one-line "what to
-do". Charts are drawn with matplotlib and embedded as inline SVG; the page has no script
+do". Charts are inline SVG (the stage chart drawn directly, the timeline with
+matplotlib); the page has no script
 at all, and a Content-Security-Policy forbids any network request. All data text is
 escaped by the template engine (HTML) or by :func:`md_escape` (Markdown).
 """
@@ -98,32 +99,76 @@ def _svg(fig: Any) -> str:
 
 
 def stage_chart_svg(reach: dict[str, Any]) -> str:
-    """Bar chart: organisations (all, and majority-CC) that can reach each stage."""
-    import matplotlib
-    from matplotlib.figure import Figure
+    """Bar chart: the share of organisations (all, and majority-CC) that can reach each
+    stage, as inline SVG.
 
-    labels = [s.replace("_", " ") for s in STAGES]
-    everyone = reach["all"]
-    mcc = reach["majority_cc"]
-    pct_all = [100 * everyone["can_reach"][s] / max(everyone["organisations"], 1)
-               for s in STAGES]
-    pct_mcc = [100 * mcc["can_reach"][s] / max(mcc["organisations"], 1) for s in STAGES]
-    with matplotlib.rc_context({"svg.hashsalt": "musicnet", "svg.fonttype": "none",
-                                "font.family": "DejaVu Sans"}):
-        fig = Figure(figsize=(7.5, 3.2), dpi=100)
-        ax = fig.subplots()
-        xs = range(len(STAGES))
-        ax.bar([x - 0.2 for x in xs], pct_all, width=0.4, color="#3b528b",
-               label=f"all organisations ({everyone['organisations']})")
-        ax.bar([x + 0.2 for x in xs], pct_mcc, width=0.4, color="#d62728",
-               label=f"majority-CC organisations ({mcc['organisations']})")
-        ax.set_xticks(list(xs), labels)
-        ax.set_ylim(0, 105)
-        ax.set_ylabel("% that can reach the stage")
-        ax.spines[["top", "right"]].set_visible(False)
-        ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 1.2),
-                  ncol=2)
-        return _svg(fig)
+    Drawn directly (ten bars need no plotting library, and importing matplotlib took
+    longer than the rest of a small report). Each bar carries its exact figures for screen
+    readers and tests: ``data-stage``, ``data-group``, ``data-count``, ``data-of`` and a
+    ``<title>`` such as "first access: 120 of 135 organisations (89%)".
+
+    >>> svg = stage_chart_svg({"all": {"organisations": 4, "can_reach": dict.fromkeys(
+    ...     STAGES, 2)}, "majority_cc": {"organisations": 0, "can_reach": dict.fromkeys(
+    ...     STAGES, 0)}})
+    >>> svg.count('class="bar"'), "first access: 2 of 4 organisations (50%)" in svg
+    (10, True)
+    """
+    from html import escape
+
+    width, height = 750, 300
+    left, right, top, bottom = 56, 12, 48, 44
+    plot_w, plot_h = width - left - right, height - top - bottom
+    groups = (("all", "all organisations", "#3b528b"),
+              ("majority_cc", "majority-CC organisations", "#d62728"))
+    slot = plot_w / len(STAGES)
+
+    def noun(key: str, n: int) -> str:
+        word = "organisation" if n == 1 else "organisations"
+        return f"majority-CC {word}" if key == "majority_cc" else word
+
+    bar_w = slot * 0.36
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" class="stage-chart" '
+             'aria-label="Share of organisations that can reach each stage" '
+             'font-family="DejaVu Sans, Segoe UI, Helvetica, Arial, sans-serif" '
+             'font-size="12">']
+    for pct in (0, 25, 50, 75, 100):
+        y = top + plot_h * (1 - pct / 100)
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
+                     f'stroke="{"#444" if pct == 0 else "#e3e3e3"}"/>'
+                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" '
+                     f'fill="#555">{pct}%</text>')
+    parts.append(f'<text transform="translate(14 {top + plot_h / 2:.1f}) rotate(-90)" '
+                 'text-anchor="middle" fill="#333">% that can reach the stage</text>')
+    x_legend = left
+    for key, label, colour in groups:
+        text = f"{label} ({reach[key]['organisations']:,})"
+        parts.append(f'<rect x="{x_legend}" y="10" width="12" height="12" fill="{colour}"/>'
+                     f'<text x="{x_legend + 18}" y="20" fill="#222">{escape(text)}</text>')
+        x_legend += 30 + 7 * len(text)
+    for i, stage in enumerate(STAGES):
+        centre = left + slot * (i + 0.5)
+        name = stage.replace("_", " ")
+        parts.append(f'<text x="{centre:.1f}" y="{height - bottom + 18}" '
+                     f'text-anchor="middle" fill="#222">{name}</text>')
+        for j, (key, _label, colour) in enumerate(groups):
+            total = reach[key]["organisations"]
+            count = reach[key]["can_reach"][stage]
+            pct = 100 * count / total if total else 0.0
+            h = plot_h * pct / 100
+            x = centre - bar_w + j * bar_w
+            y = top + plot_h - h
+            shown = f"{pct:.0f}%" if total else "none"
+            parts.append(
+                f'<g class="bar" data-stage="{stage}" data-group="{key}" '
+                f'data-count="{count}" data-of="{total}">'
+                f'<title>{name}: {count:,} of {total:,} {noun(key, total)} ({shown})</title>'
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w - 2:.1f}" height="{h:.1f}" '
+                f'fill="{colour}"/>'
+                f'<text x="{x + (bar_w - 2) / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" '
+                f'font-size="10" fill="#333">{shown}</text></g>')
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 def report_suggestions(net: Network, top: int = 5) -> Suggestions:
