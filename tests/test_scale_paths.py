@@ -288,3 +288,42 @@ def test_json_text_is_json_of_the_same_value(value):
     assert text.endswith("\n") and json.loads(text) == value
     assert json.loads(json_text({"rows": [value, {"a": value}]})) == {"rows": [value,
                                                                             {"a": value}]}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 2)), max_size=10),
+       st.lists(st.tuples(st.integers(0, 8), st.integers(0, 8), st.integers(0, 2)),
+                max_size=25))
+def test_direct_digraph_equals_networkx_construction(nodes, edges):
+    """Repeated nodes and edges (attributes merged), self-loops and nodes only named by an
+    edge: the same graph, node order, edge order and attributes as networkx builds."""
+    import networkx as nx
+
+    from musicnet.network import _digraph
+
+    def items():
+        return ([(f"n{v}", {"a": a, f"k{a}": v}) for v, a in nodes],
+                [(f"n{u}", f"n{v}", {"w": w, f"x{w}": u}) for u, v, w in edges])
+
+    want = nx.DiGraph()
+    ns, es = items()
+    want.add_nodes_from(ns)
+    want.add_edges_from(es)
+    got = _digraph(*items())
+    assert list(got.nodes(data=True)) == list(want.nodes(data=True))
+    assert list(got.edges(data=True)) == list(want.edges(data=True))
+    assert list(got.pred.items()) == list(want.pred.items())
+    assert nx.utils.graphs_equal(got, want)
+    got.add_edge("n1", "n2", z=1)  # still an ordinary, working DiGraph
+    want.add_edge("n1", "n2", z=1)
+    assert nx.utils.graphs_equal(got, want)
+
+
+def test_loaded_routes_are_ordinary_routes():
+    """The loader's fast Route constructor gives the same objects as Route(...)."""
+    from dataclasses import fields
+
+    net = musicnet.load("data")
+    for r in net.routes:
+        again = Route(**{f.name: getattr(r, f.name) for f in fields(Route)})
+        assert again == r and vars(again) == vars(r) and hash(again) == hash(r)

@@ -242,9 +242,10 @@ class _Reader:
         names = [f for f, _ in wanted]
         pick = operator.itemgetter(*(i for _, i in wanted)) if len(wanted) > 1 else None
         for start, row in rows[1:]:
-            if not "".join(row).strip():
+            joined = "".join(row)
+            if not joined.strip():
                 continue  # blank rows, e.g. trailing rows Excel leaves behind
-            if max(map(len, row)) > MAX_CELL_CHARS:
+            if len(joined) > MAX_CELL_CHARS and max(map(len, row)) > MAX_CELL_CHARS:
                 self.problem(f"a cell is longer than {MAX_CELL_CHARS:,} characters.",
                              line=start, code="cell-too-long")
                 continue
@@ -528,6 +529,10 @@ def _read_routes(r: _Reader, records: list[tuple[int, dict[str, str]]],
     routes: list[Route] = []
     seen: dict[tuple[str, str], int] = {}
     suggestions_left = _MAX_ID_SUGGESTIONS
+    #: (kind, status, young people, evidence) as written -> as read, for values without
+    #: problems: most routes repeat a handful of combinations
+    valid: dict[tuple[str, str, str, str], tuple[str, str, int | None, str]] = {}
+
     def end(line: int, fld: str, value: str) -> None:
         """Report an empty or unknown id."""
         nonlocal suggestions_left
@@ -554,12 +559,19 @@ def _read_routes(r: _Reader, records: list[tuple[int, dict[str, str]]],
             end(line, "source", s_value)
         if tgt is None:
             end(line, "target", t_value)
-        kind = _enum(r, line, "kind", c.get("kind", ""), schema.KINDS) or "referral"
-        status = _enum(r, line, "status", c.get("status", ""), schema.STATUSES) or "active"
-        people = _int(r, line, "young_people_per_year", c.get("young_people_per_year", ""),
-                      0, 10_000_000)
-        evidence = _enum(r, line, "evidence", c.get("evidence", ""),
-                         tuple(schema.EVIDENCE)) or ""
+        raw = (c.get("kind", ""), c.get("status", ""), c.get("young_people_per_year", ""),
+               c.get("evidence", ""))
+        checked = valid.get(raw)
+        if checked is None:  # first time these four values are seen together
+            first = len(r.problems)
+            checked = (
+                _enum(r, line, "kind", raw[0], schema.KINDS) or "referral",
+                _enum(r, line, "status", raw[1], schema.STATUSES) or "active",
+                _int(r, line, "young_people_per_year", raw[2], 0, 10_000_000),
+                _enum(r, line, "evidence", raw[3], tuple(schema.EVIDENCE)) or "")
+            if len(r.problems) == first:
+                valid[raw] = checked
+        kind, status, people, evidence = checked
         if src and tgt and src == tgt:
             r.problem(f"route from '{src}' to itself.", line=line, fld="target",
                       code="self-route", suggestion="A route must lead to another organisation.")
@@ -578,8 +590,8 @@ def _read_routes(r: _Reader, records: list[tuple[int, dict[str, str]]],
         if not (src and tgt) or (len(r.problems) > before and any(
                 p.severity == "error" for p in r.problems[before:])):
             continue
-        routes.append(Route(src, tgt, kind, status, people, since, c.get("notes", ""), line,
-                            evidence=evidence, ended=ended))
+        routes.append(Route._checked(src, tgt, kind, status, people, since,
+                                     c.get("notes", ""), line, evidence, ended))
     return routes
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -63,7 +62,7 @@ def condensed(net: Network) -> Condensed:
     g = net.graph
     ids = sorted(net.orgs)
     index = {v: i for i, v in enumerate(ids)}
-    adj = [[index[w] for w in g.succ[v]] for v in ids]
+    adj = [[index[w] for w in g._succ[v]] for v in ids]
     n = len(ids)
     order = [-1] * n      # discovery number
     low = [0] * n
@@ -176,20 +175,25 @@ def stage_steps(net: Network) -> dict[str, dict[str, int | None]]:
     """
     if "steps" in net._cache:
         return net._cache["steps"]
-    g = net.graph
-    pred = g.pred
-    per_stage: dict[str, dict[str, int]] = {}
+    pred = net.graph._pred
+    nodes = list(net.orgs)
+    index = {v: i for i, v in enumerate(nodes)}
+    back = [[index[u] for u in pred[v]] for v in nodes]
+    n = len(nodes)
+    per_stage: list[list[int | None]] = []
     for stage in STAGES:
-        dist = {v: 0 for v, o in net.orgs.items() if stage in o.stages}
-        queue = deque(dist)
-        while queue:
-            v = queue.popleft()
-            d = dist[v] + 1
-            for u in pred[v]:
-                if u not in dist:
+        dist: list[int | None] = [None] * n
+        queue = [i for i, v in enumerate(nodes) if stage in net.orgs[v].stages]
+        for i in queue:
+            dist[i] = 0
+        for v in queue:  # the queue grows while it is read: breadth-first
+            d = dist[v] + 1  # type: ignore[operator]
+            for u in back[v]:
+                if dist[u] is None:
                     dist[u] = d
                     queue.append(u)
-        per_stage[stage] = dist
-    out = {v: {s: per_stage[s].get(v) for s in STAGES} for v in net.orgs}
+        per_stage.append(dist)
+    out = {v: dict(zip(STAGES, column, strict=True))
+           for v, column in zip(nodes, zip(*per_stage, strict=True), strict=True)}
     net._cache["steps"] = out
     return out

@@ -71,7 +71,8 @@ def reciprocity(net: Network) -> float:
     m = g.number_of_edges()
     if not m:
         return 0.0
-    back = sum(1 for u, v in g.edges if g.has_edge(v, u))
+    succ = g._succ
+    back = sum(1 for u, out in succ.items() for v in out if u in succ[v])
     return round(back / m, 4)
 
 
@@ -119,18 +120,38 @@ def largest_component_share(net: Network) -> float:
     >>> largest_component_share(Network(o, [Route("a", "b"), Route("b", "c")]))
     0.75
     """
-    import networkx as nx
-
     if not len(net):
         return 0.0
-    big = max((len(c) for c in nx.weakly_connected_components(net.graph)), default=0)
+    big = max((len(c) for c in _components(net)), default=0)
     return round(big / len(net), 4)
 
 
-def _largest_component(net: Network) -> list[str]:
-    import networkx as nx
+def _components(net: Network) -> list[set[str]]:
+    """The weakly connected components (cached on ``net``)."""
+    cached = net._cache.get("weak_components")
+    if cached is None:
+        import networkx as nx
 
-    comps = list(nx.weakly_connected_components(net.graph))
+        cached = list(nx.weakly_connected_components(net.graph))
+        net._cache["weak_components"] = cached
+    return cached
+
+
+def _indexed(net: Network) -> tuple[list[str], dict[str, int], list[list[int]]]:
+    """Organisations in graph order, their positions, and each one's successors as
+    positions (cached on ``net``): the breadth-first searches below run on plain lists."""
+    cached = net._cache.get("indexed_successors")
+    if cached is None:
+        succ = net.graph._succ
+        nodes = list(succ)
+        index = {v: i for i, v in enumerate(nodes)}
+        cached = (nodes, index, [[index[w] for w in succ[v]] for v in nodes])
+        net._cache["indexed_successors"] = cached
+    return cached
+
+
+def _largest_component(net: Network) -> list[str]:
+    comps = _components(net)
     if not comps:
         return []
     # largest; ties broken by the smallest id, so the choice is deterministic
@@ -177,22 +198,21 @@ def average_path_length(net: Network, *, limit: int = EXACT_LIMIT,
     """
     nodes = _largest_component(net)
     starts, estimated = _sources(nodes, limit, sample)
-    succ = net.graph._succ
+    _, index, adj = _indexed(net)
     total = pairs = 0
     for s in starts:
-        # breadth-first, level by level; journeys from inside the largest part stay in it
-        seen, frontier, steps = {s}, [s], 0
-        while frontier:
-            steps += 1
-            nxt = []
-            for v in frontier:
-                for w in succ[v]:
-                    if w not in seen:
-                        seen.add(w)
-                        nxt.append(w)
-            total += steps * len(nxt)
-            pairs += len(nxt)
-            frontier = nxt
+        # breadth-first; journeys from inside the largest part stay in it
+        dist = [-1] * len(adj)
+        dist[index[s]] = 0
+        queue = [index[s]]
+        for v in queue:  # the queue grows while it is read
+            dv = dist[v] + 1
+            for w in adj[v]:
+                if dist[w] < 0:
+                    dist[w] = dv
+                    total += dv
+                    queue.append(w)
+        pairs += len(queue) - 1
     return {"value": round(total / pairs, 4) if pairs else None, "pairs": pairs,
             "estimated": estimated}
 
@@ -238,43 +258,46 @@ def brokers(net: Network, *, top: int = 10, limit: int = EXACT_LIMIT,
 
 
 def _betweenness(net: Network, nodes: list[str], starts: list[str]) -> list[float]:
-    """Brandes' algorithm (unweighted, directed): for each organisation in ``nodes``, the
-    sum over start organisations ``s`` in ``starts`` and every target ``t`` of the share
-    of shortest ``s -> t`` journeys passing through it. Integer-indexed lists rather than
-    networkx's views: the same sums, several times faster."""
-    g = net.graph
-    index = {v: i for i, v in enumerate(nodes)}
-    adj = [[index[w] for w in g._succ[v]] for v in nodes]
-    n = len(nodes)
+    """Brandes' algorithm (unweighted, directed): for each organisation in ``nodes`` (the
+    graph's order), the sum over start organisations ``s`` in ``starts`` and every target
+    ``t`` of the share of shortest ``s -> t`` journeys passing through it.
+
+    A breadth-first search from ``s`` counts the shortest journeys ``sigma`` to each
+    organisation; then, farthest first, each organisation's dependency is
+    ``delta(v) = sigma(v) * sum of (1 + delta(w)) / sigma(w)`` over its successors ``w`` one
+    step farther. Integer-indexed lists rather than networkx's views, and successors
+    re-read in the second pass instead of predecessor lists built in the first: the same
+    sums, several times faster than networkx."""
+    _, index, adj = _indexed(net)
+    n = len(adj)
     bc = [0.0] * n
     for s_id in starts:
         s = index[s_id]
         sigma = [0] * n
         dist = [-1] * n
-        preds: list[Any] = [None] * n  # each organisation's predecessors on shortest paths
         sigma[s], dist[s] = 1, 0
         queue = [s]
-        i = 0
-        while i < len(queue):
-            v = queue[i]
-            i += 1
+        for v in queue:  # the queue grows while it is read
             dv, sv = dist[v] + 1, sigma[v]
             for w in adj[v]:
-                if dist[w] < 0:
+                dw = dist[w]
+                if dw < 0:
                     dist[w] = dv
-                    queue.append(w)
                     sigma[w] = sv
-                    preds[w] = [v]
-                elif dist[w] == dv:
+                    queue.append(w)
+                elif dw == dv:
                     sigma[w] += sv
-                    preds[w].append(v)
-        delta = [0.0] * n
-        for w in reversed(queue):
-            coeff = (1 + delta[w]) / sigma[w]
-            if w != s:
-                for v in preds[w]:
-                    delta[v] += sigma[v] * coeff
-                bc[w] += delta[w]
+        share = [0.0] * n  # (1 + delta(w)) / sigma(w), once w is done
+        for v in reversed(queue):
+            farther = dist[v] + 1
+            acc = 0.0
+            for w in adj[v]:
+                if dist[w] == farther:
+                    acc += share[w]
+            delta = sigma[v] * acc
+            share[v] = (1 + delta) / sigma[v]
+            if v != s:
+                bc[v] += delta
     return bc
 
 
