@@ -319,11 +319,18 @@ def test_direct_digraph_equals_networkx_construction(nodes, edges):
     assert nx.utils.graphs_equal(got, want)
 
 
-def test_loaded_routes_are_ordinary_routes():
-    """The loader's fast Route constructor gives the same objects as Route(...)."""
+def test_loaded_records_are_ordinary_records():
+    """The loader's fast Route and Organisation constructors give the same objects as
+    Route(...) and Organisation(...): every field set, equal, same hash."""
     from dataclasses import fields
+
+    from musicnet import Organisation
 
     net = musicnet.load("data")
     for r in net.routes:
         again = Route(**{f.name: getattr(r, f.name) for f in fields(Route)})
         assert again == r and vars(again) == vars(r) and hash(again) == hash(r)
+    for o in net.orgs.values():
+        again = Organisation(**{f.name: getattr(o, f.name) for f in fields(Organisation)})
+        assert again == o and hash(again) == hash(o)
+        assert {k: v for k, v in vars(o).items() if k != "highest_level"} == vars(again)

@@ -313,6 +313,7 @@ def _read_organisations(r: _Reader, records: list[tuple[int, dict[str, str]]]
                         ) -> list[Organisation]:
     orgs: list[Organisation] = []
     seen: dict[str, int] = {}
+    known = r.known
     for line, c in records:
         before = len(r.problems)
 
@@ -341,15 +342,19 @@ def _read_organisations(r: _Reader, records: list[tuple[int, dict[str, str]]]
         stages = _enum_list(r, line, "stages", stages_raw, schema.STAGES)
         if stages_raw and not stages and len(r.problems) == before:
             r.problem("'stages' lists no stage.", line=line, fld="stages", code="required")
-        stages = tuple(s for s in schema.STAGES if s in stages)
+        stages = known.get(("ladder", stages)) or known.setdefault(
+            ("ladder", stages), tuple(s for s in schema.STAGES if s in stages))
         targets = _enum_list(r, line, "target_groups", c.get("target_groups", ""),
                              tuple(schema.TARGET_GROUPS), _TARGET_GROUP_ALIASES)
         role_raw = c.get("role", "")
         role = _enum(r, line, "role", role_raw, tuple(schema.ROLES)) if role_raw else None
         borough = _borough(r, line, need("borough"))
-        genres = tuple(dict.fromkeys(
-            g for g in (" ".join(x.split()).lower() for x in _LIST_SPLIT.split(
-                c.get("genres", ""))) if g))
+        genres_raw = c.get("genres", "")
+        genres = known.get(("genres", genres_raw))
+        if genres is None:
+            genres = known[("genres", genres_raw)] = tuple(dict.fromkeys(
+                g for g in (" ".join(x.split()).lower() for x in _LIST_SPLIT.split(
+                    genres_raw)) if g))
         age_min = _int(r, line, "age_min", c.get("age_min", ""), 0, 120)
         age_max = _int(r, line, "age_max", c.get("age_max", ""), 0, 120)
         if age_min is not None and age_max is not None and age_min > age_max:
@@ -366,13 +371,14 @@ def _read_organisations(r: _Reader, records: list[tuple[int, dict[str, str]]]
         if email and not _EMAIL_RE.match(email):
             r.problem(f"'{email}' is not an email address.", line=line, fld="contact_email",
                       code="bad-email", suggestion="Use the form name@example.org.")
+        aliases_raw = c.get("aliases", "")
         aliases = tuple(dict.fromkeys(
-            a for a in (" ".join(x.split()) for x in _ALIAS_SPLIT.split(c.get("aliases", "")))
-            if a))
-        if not (otype and remit and borough) or any(
-                p.severity == "error" for p in r.problems[before:]):
+            a for a in (" ".join(x.split()) for x in _ALIAS_SPLIT.split(aliases_raw))
+            if a)) if aliases_raw else ()
+        if not (otype and remit and borough) or (len(r.problems) > before and any(
+                p.severity == "error" for p in r.problems[before:])):
             continue
-        orgs.append(Organisation(
+        orgs.append(Organisation._checked(
             id=oid, name=" ".join(name.split()), type=otype, remit=remit, stages=stages,
             borough=borough, role=role or schema.ROLE_BY_TYPE[otype],
             role_derived=role is None, target_groups=targets, genres=genres,
@@ -487,8 +493,14 @@ def _to_int(value: str) -> int:
 
 
 def _int(r: _Reader, line: int, fld: str, value: str, lo: int, hi: int) -> int | None:
+    key = (fld, value)  # ages and deciles repeat: each value is read once per column
+    if key in r.known:
+        return r.known[key]
     n = _number(r, line, fld, value, lo, hi, _to_int, "a whole number")
-    return None if n is None else int(n)
+    if n is None:
+        return None
+    r.known[key] = int(n)
+    return int(n)
 
 
 def _to_float(value: str) -> float:
@@ -586,7 +598,8 @@ def _read_routes(r: _Reader, records: list[tuple[int, dict[str, str]]],
                 continue
             seen[(src, tgt)] = line
         since, ended = c.get("since", ""), c.get("ended", "")
-        _route_dates(r, line, since, ended)
+        if ended:
+            _route_dates(r, line, since, ended)
         if not (src and tgt) or (len(r.problems) > before and any(
                 p.severity == "error" for p in r.problems[before:])):
             continue

@@ -46,6 +46,15 @@ class Organisation:
     #: other names people use for the organisation (for matching survey answers)
     aliases: tuple[str, ...] = ()
 
+    @classmethod
+    def _checked(cls, **values: object) -> Organisation:
+        """An organisation from values the loader has already validated (every field
+        given): the same object as ``Organisation(...)`` without the dataclass's
+        field-by-field set-up."""
+        org = object.__new__(cls)
+        vars(org).update(values)
+        return org
+
     @cached_property
     def highest_level(self) -> int:
         """Ladder position of the highest stage offered (0 = first_access ... 4 = professional)."""
