@@ -38,6 +38,36 @@ def peak_python_memory() -> Iterator[dict[str, float]]:
         tracemalloc.stop()
 
 
+def compile_musicnet() -> None:
+    """Write musicnet's bytecode cache, as ``pip install`` does. An editable install run
+    with PYTHONDONTWRITEBYTECODE set (as on this project's machines) would otherwise
+    compile every musicnet module again in every timed process, which no installed copy
+    does."""
+    import compileall
+
+    import musicnet
+
+    compileall.compile_dir(Path(musicnet.__file__).parent, quiet=1)
+
+
+def cli_run(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of one cold ``musicnet ARGS`` process,
+    started the way the ``musicnet`` console script starts it. Raises SystemExit if the
+    command fails."""
+    import os
+    import subprocess
+    import sys
+
+    t = time.perf_counter()
+    p = subprocess.Popen([sys.executable, "-c", "from musicnet.cli import main; main()",
+                          *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t
+    if status != 0:
+        raise SystemExit(f"musicnet {' '.join(args)} failed ({status})")
+    return wall, usage.ru_maxrss / 1024
+
+
 def max_rss_mb() -> float:
     """Peak resident set size of this process so far, in MB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

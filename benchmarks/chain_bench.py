@@ -15,9 +15,7 @@ a national-scale (30,000/150,000) network < 10 s.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,7 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _common import save, table
+from _common import cli_run as run
+from _common import compile_musicnet, save, table
 
 STAGES = ["first_access", "participation", "developing", "advanced"]
 
@@ -66,18 +65,6 @@ def shape(kind: str, n: int) -> tuple[list, list]:
     raise ValueError(kind)
 
 
-def run(args: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MB) of one cold musicnet process."""
-    t = time.perf_counter()
-    p = subprocess.Popen([sys.executable, "-m", "musicnet.cli", *args],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t
-    if status != 0:
-        raise SystemExit(f"musicnet {' '.join(args)} failed ({status})")
-    return wall, usage.ru_maxrss / 1024
-
-
 def naive_gaps_s(data: str) -> float:
     """Progression gaps the naive way (nx.descendants per organisation), timed on 200
     organisations and scaled to all of them (extrapolated)."""
@@ -96,6 +83,7 @@ def naive_gaps_s(data: str) -> float:
 
 
 def main() -> None:
+    compile_musicnet()
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--chains", default="10000,100000",
                     help="sizes of the chain, star and cluster networks")

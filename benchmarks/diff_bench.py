@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _common import save, table
+from _common import cli_run as run
+from _common import compile_musicnet, save, table
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,20 +65,8 @@ def later(orgs: list, routes: list, seed: int = 7) -> tuple[list, list]:
     return all_orgs, out
 
 
-def run(args: list[str]) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of one musicnet command in a fresh process."""
-    code = ("import resource, sys, time; from musicnet.cli import main; "
-            "sys.argv = ['musicnet'] + sys.argv[1:]; t = time.perf_counter()\n"
-            "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-            "print(time.perf_counter() - t, "
-            "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, file=sys.stderr)")
-    res = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                         check=True)
-    secs, rss = res.stderr.strip().splitlines()[-1].split()
-    return float(secs), float(rss)
-
-
 def main() -> None:
+    compile_musicnet()
     from musicnet.synth import generate, write_data
 
     ap = argparse.ArgumentParser()
