@@ -243,3 +243,18 @@ def test_list_separators_and_trailing_columns(tmp_path):
     assert a.target_groups == ("send", "pru")
     assert a.stages == ("first_access", "participation")
     assert a.genres == ("grime", "hip-hop", "r&b")
+
+
+def test_a_repeated_bad_value_is_reported_on_every_line(tmp_path):
+    """Values are checked once per distinct combination for speed: a bad value that repeats
+    is still reported on each of its lines, and the good rows between stay good."""
+    refs = HEADER_R.replace("status", "status,young_people_per_year").replace("\n", "") + "\n"
+    rows = ["a,b,referral,actve,3\n", "b,c,referral,active,3\n", "a,c,referral,actve,3\n",
+            "c,a,referral,active,-1\n", "c,b,referral,active,-1\n"]
+    orgs = "id,name,type,remit,target_groups,stages,borough,age_min\n" + "".join(
+        line.rstrip("\n") + f",{age}\n" for line, age in zip(GOOD_O, ["x", "9", "x"],
+                                                            strict=True))
+    got = problems(write(tmp_path, orgs, refs + "".join(rows)))
+    where = sorted((p.field, p.line) for p in got if p.severity == "error")
+    assert where == [("age_min", 2), ("age_min", 4), ("status", 2), ("status", 4),
+                     ("young_people_per_year", 5), ("young_people_per_year", 6)]

@@ -334,3 +334,36 @@ def test_loaded_records_are_ordinary_records():
         again = Organisation(**{f.name: getattr(o, f.name) for f in fields(Organisation)})
         assert again == o and hash(again) == hash(o)
         assert {k: v for k, v in vars(o).items() if k != "highest_level"} == vars(again)
+
+
+def _vertical_length(net: Network, plan) -> float:
+    ys = {v: y for v, (_x, y) in plan.positions.items()}
+    return sum(abs(ys[u] - ys[v]) for u, v in net.graph.edges())
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_ladder_sweeps_stop_once_they_settle(seed, monkeypatch):
+    """The ladder keeps sweeping while a sweep shortens the total vertical route length by
+    at least SETTLED, and stops after the first that gains less: the result is the best
+    ordering of exactly that many sweeps."""
+    from musicnet import layout
+
+    orgs, routes = generate(150 + 120 * seed, 500 + 300 * seed, seed=seed)
+    net = Network(orgs, routes)
+    settled = layout.SETTLED
+    default = layout.ladder_plan(net).positions
+    monkeypatch.setattr(layout, "SETTLED", 0.0)  # every sweep runs: the best of k sweeps
+    best = [_vertical_length(net, layout.ladder_plan(net, sweeps=k)) for k in range(5)]
+    stop = next((k for k in range(1, 5) if best[k - 1] * (1 - settled) < best[k] < best[k - 1]),
+                4)
+    assert default == layout.ladder_plan(net, sweeps=stop).positions
+
+
+def test_every_sweep_runs_on_the_sample(monkeypatch):
+    """Each of the sample's four sweeps gains more than SETTLED, so none is skipped."""
+    from musicnet import layout
+
+    net = musicnet.load("data")
+    default = layout.ladder_plan(net).positions
+    monkeypatch.setattr(layout, "SETTLED", 0.0)
+    assert default == layout.ladder_plan(net).positions
