@@ -367,3 +367,5 @@ def test_every_sweep_runs_on_the_sample(monkeypatch):
     default = layout.ladder_plan(net).positions
     monkeypatch.setattr(layout, "SETTLED", 0.0)
     assert default == layout.ladder_plan(net).positions
+    lengths = [_vertical_length(net, layout.ladder_plan(net, sweeps=k)) for k in range(5)]
+    assert all(b < a * (1 - 0.001) for a, b in zip(lengths, lengths[1:], strict=False))
