@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
@@ -368,4 +369,4 @@ def test_every_sweep_runs_on_the_sample(monkeypatch):
     monkeypatch.setattr(layout, "SETTLED", 0.0)
     assert default == layout.ladder_plan(net).positions
     lengths = [_vertical_length(net, layout.ladder_plan(net, sweeps=k)) for k in range(5)]
-    assert all(b < a * (1 - 0.001) for a, b in zip(lengths, lengths[1:], strict=False))
+    assert all(b < a * (1 - 0.001) for a, b in itertools.pairwise(lengths))
