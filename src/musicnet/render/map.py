@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..findings import FINDINGS, NETWORK_FINDINGS, plural
 from ..schema import HUB_AREAS, KINDS, REMITS, ROLES, STAGES, STATUSES, TARGET_GROUPS, TYPES
+from .labels import LABEL_RULE
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Route
@@ -435,6 +436,7 @@ def map_data(net: Network, *, include_private: bool = False,
             {"key": "genre", "label": "Genre", "values": genres},
         ],
         "private": include_private,
+        "labels": LABEL_RULE,
     }
 
 

@@ -315,8 +315,10 @@
   }
 
   // ---- drawing: background and routes before vis draws the nodes ------------------------
-  var FONT = "11px system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif";
-  var LINE_H = 13, LABEL_W = 106;
+  // the naming rule (musicnet.render.labels.LABEL_RULE, shared with the static picture)
+  var LR = DATA.labels;
+  var FONT = LR.font_px + "px system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif";
+  var LINE_H = LR.line_h, LABEL_W = LR.wraps[0];
   function dash(ctx, d, scaleBy) {
     ctx.setLineDash((d || []).map(function (x) { return x / scaleBy; }));
   }
@@ -490,7 +492,7 @@
   // that did not fit try to make room by moving one or two already placed names elsewhere.
   var measureCtx = document.createElement("canvas").getContext("2d");
   measureCtx.font = FONT;
-  var WRAPS = [LABEL_W, 0, 140, 80, 60];  // 0: the whole name on one line
+  var WRAPS = LR.wraps;  // 0: the whole name on one line
   var shapeCache = new Array(n), wordWidth = new Map(), SPACE_W = measureCtx.measureText(" ").width;
   function widthOf(word) {  // each distinct word measured once
     var w = wordWidth.get(word);
@@ -515,51 +517,27 @@
     WRAPS.forEach(function (width) {
       var wr = wrapAt(words, width || Infinity), lines = wr.lines;
       var key = lines.join("\n");
-      if (seen.has(key) || (lines.length > 4 && out.length)) return;
+      if (seen.has(key) || (lines.length > LR.max_lines && out.length)) return;
       seen.add(key);
-      out.push({lines: lines, w: Math.ceil(wr.w) + 5, h: lines.length * LINE_H + 2});
+      out.push({lines: lines, w: Math.ceil(wr.w) + LR.pad_w, h: lines.length * LINE_H + LR.pad_h});
     });
     shapeCache[i] = out;
     return out;
   }
   // the top-left corner of a name of shape L at position k around a node at (x, y) whose
-  // drawn radius plus a gap is rr
-  // the same sixteen again FAR and then FARTHER pixels further out, with a leader line
-  var N_POS = 16, FAR = 18, FARTHER = 42;
+  // drawn radius plus a gap is rr: the rule's sixteen positions (right, left, at the first
+  // or last line's level, below, above, starting or ending at the node, the four corners),
+  // then the same sixteen again further out (LR.rings), tied to the node by a leader line
+  var N_POS = LR.positions.length;
   function corner(k, x, y, rr, L) {
-    if (k >= 2 * N_POS) { k -= 2 * N_POS; rr += FARTHER; } else if (k >= N_POS) { k -= N_POS; rr += FAR; }
-    var d = rr * 0.72, mid = LINE_H / 2 + 1;
-    switch (k) {
-      case 0: return [x + rr, y - L.h / 2];               // right
-      case 1: return [x - rr - L.w, y - L.h / 2];         // left
-      case 2: return [x + rr, y - mid];                   // right, first line level
-      case 3: return [x + rr, y - L.h + mid];             // right, last line level
-      case 4: return [x - rr - L.w, y - mid];
-      case 5: return [x - rr - L.w, y - L.h + mid];
-      case 6: return [x - L.w / 2, y + rr];               // below
-      case 7: return [x - L.w / 2, y - rr - L.h];         // above
-      case 8: return [x - d, y + rr];                     // below, starting at the node
-      case 9: return [x + d - L.w, y + rr];               // below, ending at the node
-      case 10: return [x - d, y - rr - L.h];              // above, starting at the node
-      case 11: return [x + d - L.w, y - rr - L.h];        // above, ending at the node
-      case 12: return [x + d, y + d];                     // the four corners
-      case 13: return [x + d, y - d - L.h];
-      case 14: return [x - d - L.w, y + d];
-      default: return [x - d - L.w, y - d - L.h];
-    }
+    rr += LR.rings[Math.floor(k / N_POS)];
+    var c = LR.positions[k % N_POS], d = rr * LR.diag, mid = LINE_H / 2 + 1;
+    return [x + c[0] * rr + c[1] * d + c[2] * L.w, y + c[3] * rr + c[4] * d + c[5] * L.h + c[6] * mid];
   }
-  // (position, shape) pairs, best first: near positions and the first shapes first
-  var POS_COST = [0, 1, 0.6, 0.6, 1.4, 1.4, 2, 2, 2.4, 2.4, 2.4, 2.4, 3, 3, 3.2, 3.2];
-  var SHAPE_COST = [0, 1.1, 1.3, 1.7, 2.5];
-  var PAIRS = [];
-  for (var pk = 0; pk < 3 * N_POS; pk++) {
-    for (var sk = 0; sk < WRAPS.length; sk++) {
-      PAIRS.push([pk, sk, POS_COST[pk % N_POS] + SHAPE_COST[sk] + 3.5 * Math.floor(pk / N_POS)]);
-    }
-  }
-  PAIRS.sort(function (a, b) { return a[2] - b[2] || a[1] - b[1] || a[0] - b[0]; });
-  PAIRS.forEach(function (p, k) { p.push(k); });  // p[3]: the pair's index
-  var NEAR_PAIRS = PAIRS.filter(function (p) { return p[0] < N_POS && p[1] < 2; });
+  // (position, shape) pairs, best first (near positions and the first shapes first); p[2]
+  // is the pair's index
+  var PAIRS = LR.pairs.map(function (p, k) { return [p[0], p[1], k]; });
+  var NEAR_PAIRS = PAIRS.filter(function (p) { return p[0] < N_POS && p[1] < LR.near_shapes; });
 
   // the order names are placed in: selected and its neighbours, search hits, then the
   // data's own priority (single points of failure, dead ends, hubs, gaps, busiest)
@@ -679,7 +657,7 @@
   // Names for nodes at screen points pts[i] = [x, y, radius] (undefined: not on screen),
   // in order ord, inside a W x H canvas, clear of the blocked boxes and of every node.
   // Returns [{i, dx, dy, w, h, lines}] (dx, dy: the box's corner from the node's centre).
-  var MAX_TRIES = 4000, MAX_BOXES = 8000, REPAIR_WORK = 200000;
+  var MAX_TRIES = LR.max_tries, MAX_BOXES = LR.max_boxes, REPAIR_WORK = LR.repair_work;
   function placeNames(pts, ord, W, H, blocked, repair, repairWork) {
     var labels = new Grid(48), onScreen = 0;
     for (var i = 0; i < n; i++) if (pts[i]) onScreen++;
@@ -693,19 +671,19 @@
     var at = new Map();  // organisation -> {item, b, lines}
     var spots = new Array(n);  // per organisation, per (position, shape) pair: its box or null
     function boxAt(v, pair) {
-      var mine = spots[v] || (spots[v] = new Array(PAIRS.length)), got = mine[pair[3]];
+      var mine = spots[v] || (spots[v] = new Array(PAIRS.length)), got = mine[pair[2]];
       if (got !== undefined) return got;
       boxes++;
       got = null;
       var shapes = shapesOf(v);
       if (pair[1] < shapes.length) {
-        var L = shapes[pair[1]], p = pts[v], c = corner(pair[0], p[0], p[1], p[2] + 3, L);
+        var L = shapes[pair[1]], p = pts[v], c = corner(pair[0], p[0], p[1], p[2] + LR.gap, L);
         var b = [c[0], c[1], L.w, L.h];
         if (b[0] >= 0 && b[1] >= 0 && b[0] + b[2] <= W && b[1] + b[3] <= H && !obstacles.hits(b, v)) {
           got = {b: b, lines: L.lines};
         }
       }
-      mine[pair[3]] = got;
+      mine[pair[2]] = got;
       return got;
     }
     function put(v, c) { at.set(v, {item: labels.add(c.b, v), b: c.b, lines: c.lines}); }
@@ -733,15 +711,15 @@
     // make room (within a budget of REPAIR_WORK spots tried): a name that did not fit takes a
     // spot held by one or two others, if those can move to another free spot
     var budget = work + (repairWork || REPAIR_WORK);
-    for (var pass = 0; repair && !crowded && left.length && pass < 3 && work < budget; pass++) {
+    for (var pass = 0; repair && !crowded && left.length && pass < LR.repair_passes && work < budget; pass++) {
       var still = [];
       left.forEach(function (u) {
         for (var k = 0; k < PAIRS.length && work < budget; k++) {
           var c = boxAt(u, PAIRS[k]);
           work++;
           if (!c) continue;
-          var who = labels.owners(c.b, 2);
-          if (who.length > 2) continue;
+          var who = labels.owners(c.b, LR.repair_moves);
+          if (who.length > LR.repair_moves) continue;
           var old = who.map(lift);
           put(u, c);
           var moved = [], ok = true;
@@ -851,7 +829,7 @@
         // a name set further out is tied to its node by a thin leader line
         var nx = Math.max(b[0], Math.min(p[0], b[0] + b[2])), ny = Math.max(b[1], Math.min(p[1], b[1] + b[3]));
         var dx = nx - p[0], dy = ny - p[1], d = Math.sqrt(dx * dx + dy * dy);
-        var lead = d > p[2] + 9 ? [p[0] + dx / d * (p[2] + 1), p[1] + dy / d * (p[2] + 1), nx, ny] : null;
+        var lead = d > p[2] + LR.leader_from ? [p[0] + dx / d * (p[2] + 1), p[1] + dy / d * (p[2] + 1), nx, ny] : null;
         return {i: q.i, b: b, lines: q.lines, lead: lead};
       });
       document.body.dataset.labels = placedSig ? "placed" : "moving";
@@ -1066,7 +1044,7 @@
   // For up to LADDER_TRY_MAX organisations, of the ladder's shapes (tall, square-ish,
   // wide) take the one whose opening view names the most organisations (then the one that
   // draws them biggest).
-  var LADDER_TRY_MAX = 400, chooseMs = 0;
+  var LADDER_TRY_MAX = LR.crowded, chooseMs = 0;
   function chooseLadder() {
     if (n > LADDER_TRY_MAX || DATA.ladders.length < 2) return;
     var t0 = performance.now();
@@ -1683,6 +1661,18 @@
       return out;
     },
     placeEveryFrame: false,
+    labelSpots: function (x, y, rr, w, h) {  // the rule's candidate corners, in order of position
+      var out = [];
+      for (var k = 0; k < N_POS * LR.rings.length; k++) out.push(corner(k, x, y, rr, {w: w, h: h}));
+      return out;
+    },
+    placeNamesFor: function (pts, ord, W, H, blocked) {  // the rule on given screen points
+      return placeNames(pts, ord, W, H, blocked, true).map(function (q) {
+        return {i: q.i, x: pts[q.i][0] + q.dx, y: pts[q.i][1] + q.dy, w: q.w, h: q.h, lines: q.lines};
+      });
+    },
+    textWidth: function (word) { return word === " " ? SPACE_W : widthOf(word); },
+    labelPairs: function () { return PAIRS.map(function (p) { return [p[0], p[1]]; }); },
     labelStats: function () { return {placeMs: placeMs, chooseMs: chooseMs}; },
     fillOf: function (id) { return looks[byId.get(id)][0]; },
     frameTimes: function () { return frames.slice(); }
