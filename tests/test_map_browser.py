@@ -144,6 +144,30 @@ def test_names_on_smaller_screens(browser, sample_map, sample_net, size):
     page.close()
 
 
+@pytest.mark.parametrize("view", ["ladder", "geo"])
+@pytest.mark.parametrize("size", SIZES)
+def test_every_label_inside_the_canvas(browser, sample_map, size, view):
+    """At each size and in both views, organisations' names and the view's own labels
+    (stage columns, hub-area rows, the London-wide and Outside London strip, boroughs)
+    lie wholly inside the canvas, none cut off at an edge."""
+    page = open_map(browser, sample_map, size=size)
+    if view == "geo":  # (on a narrow screen the switch sits in the closed side panel)
+        page.evaluate("document.querySelector('input[name=view][value=geo]').click()")
+        page.wait_for_selector("body[data-labels=placed]")
+    canvas = page.locator("#map").bounding_box()
+    names = page.evaluate("window.musicnetMap.labelBoxes()")
+    fixed = page.evaluate("window.musicnetMap.viewLabels()")
+    strip = {"ladder": "London-wide", "geo": "London-wide (1)"}[view]
+    assert strip in {b["text"] for b in fixed}
+    outside = [(b["text"], round(b["x"] - canvas["x"], 1), round(b["y"] - canvas["y"], 1))
+               for b in names + fixed
+               if b["x"] < canvas["x"] or b["y"] < canvas["y"]
+               or b["x"] + b["w"] > canvas["x"] + canvas["width"]
+               or b["y"] + b["h"] > canvas["y"] + canvas["height"]]
+    assert outside == []
+    page.close()
+
+
 def test_zooming_in_reveals_more_names_still_without_overlap(browser, tmp_path):
     orgs, routes = musicnet.synth.generate(600, 2400, seed=3)
     net = musicnet.Network(orgs, routes)

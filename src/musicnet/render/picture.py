@@ -189,9 +189,10 @@ def picture_figure(net: Network, *, view: str = "ladder", title: str | None = No
                 ax.add_patch(Rectangle(
                     (s["x0"], s["y0"]), s["x1"] - s["x0"], s["y1"] - s["y0"],
                     facecolor="#f1f1f1", edgecolor="#8c8c8c", lw=0.5, zorder=0))
-                fixed.append(ax.text(s["x0"] + 6, s["y0"] + 18, f"{s['name']} ({s['count']})",
+                # named just above its box, clear of the organisations inside
+                fixed.append(ax.text(s["x0"], s["y0"] - 4, f"{s['name']} ({s['count']})",
                                      fontsize=8, weight="bold", color="#333333",
-                                     va="center"))
+                                     va="bottom"))
             fig.text(0.99, 4 / fig_h, ATTRIBUTION, ha="right", va="bottom", fontsize=6,
                      color="#555555")
         # routes: active grey, fragile routes and proposed routes in the map's styles

@@ -1019,18 +1019,33 @@
           }
         });
       });
-      DATA.geo.strip.forEach(function (b) {
-        if (b.count) { xs1 = Math.max(xs1, b.x1); ys1 = Math.max(ys1, b.y1); }
+      DATA.geo.strip.forEach(function (b) {  // drawn, named, even when empty
+        xs0 = Math.min(xs0, b.x0); xs1 = Math.max(xs1, b.x1);
+        ys0 = Math.min(ys0, b.y0); ys1 = Math.max(ys1, b.y1);
       });
       top = 24;
     }
     var bw = Math.max(xs1 - xs0, 1), bh = Math.max(ys1 - ys0, 1);
-    var scale = Math.min((W - left - right) / bw, (H - top - bottom) / bh);
-    scale = Math.max(0.02, Math.min(scale, 2));
-    var cx = (xs0 + xs1) / 2, cy = (ys0 + ys1) / 2;
-    // the box's centre sits at the middle of the free area (between the insets)
-    var sx = left + (W - left - right) / 2, sy = top + (H - top - bottom) / 2;
-    return {scale: scale, tx: sx - cx * scale, ty: sy - cy * scale};
+    var cam = null;
+    // the stage, hub-area and strip names keep their size in pixels while the drawing
+    // shrinks: where one would stick out of the canvas, that side's inset grows by as much
+    for (var round = 0; round < 6; round++) {
+      var scale = Math.min((W - left - right) / bw, (H - top - bottom) / bh);
+      scale = Math.max(0.02, Math.min(scale, 2));
+      var cx = (xs0 + xs1) / 2, cy = (ys0 + ys1) / 2;
+      // the box's centre sits at the middle of the free area (between the insets)
+      var sx = left + (W - left - right) / 2, sy = top + (H - top - bottom) / 2;
+      cam = {scale: scale, tx: sx - cx * scale, ty: sy - cy * scale};
+      var out = {l: 0, r: 0, t: 0};
+      fixedLabels(cam, ladder, which).forEach(function (t) {
+        out.l = Math.max(out.l, -t.b[0]);
+        out.r = Math.max(out.r, t.b[0] + t.b[2] - W);
+        out.t = Math.max(out.t, -t.b[1]);
+      });
+      if (out.l <= 0 && out.r <= 0 && out.t <= 0) break;
+      left += Math.max(0, out.l) + 1; right += Math.max(0, out.r) + 1; top += Math.max(0, out.t) + 1;
+    }
+    return cam;
   }
   function fit() {
     var cam = fitCamera(state.view, LADDER, function (i) {
