@@ -68,9 +68,10 @@ def drawn(net, **kw):
         lws = coll.get_linewidths()
         for k, (cx, cy) in enumerate(centres):
             edge = lws[k % len(lws)] * dpi / 72 / 2
-            half = reach * scales[k] + edge
+            scale = scales[k % len(scales)]  # one size for the whole collection, or each
+            half = reach * scale + edge
             markers.append(((cx - half[0], cy - half[1], cx + half[0], cy + half[1]),
-                            unit.transformed(Affine2D().scale(scales[k]).translate(cx, cy)),
+                            unit.transformed(Affine2D().scale(scale).translate(cx, cy)),
                             edge))
     name_texts = {id(t) for lines in parts["names"].values() for t in lines}
     others = [_ext(t, r) for t in [*ax.texts, *fig.texts] if id(t) not in name_texts

@@ -132,3 +132,19 @@ def test_stage_chart_bars_show_brute_force_reach(browser, sample_report, sample_
         assert bar["h"] == pytest.approx(axis * want / len(group), abs=0.2), bar
         assert bar["label"] == f"{100 * want / len(group):.0f}%"
         assert bar["title"].startswith(f"{bar['stage'].replace('_', ' ')}: {want} of ")
+
+
+def test_network_picture_left_out_above_the_limit(sample_net, monkeypatch):
+    """Above PICTURE_LIMIT organisations the report has no picture and points to the map;
+    at the limit it has one."""
+    from musicnet.render import report
+
+    monkeypatch.setattr(report, "PICTURE_LIMIT", len(sample_net) - 1)
+    html = render_report(sample_net)
+    section = html[html.index('id="network-picture"'):]
+    assert "<svg" not in section[:section.index("</section>")]
+    assert "open the interactive map (map.html)" in section
+    monkeypatch.setattr(report, "PICTURE_LIMIT", len(sample_net))
+    html = render_report(sample_net)
+    section = html[html.index('id="network-picture"'):]
+    assert "<svg" in section[:section.index("</section>")]

@@ -33,6 +33,14 @@ _RING_GROW = {"dead_end": 5, "gap": 9, "bridge_org": 13}
 _REACH = {"o": 1.0, "s": 0.8 * 2 ** 0.5, "D": 0.8 * 2 ** 0.5}
 
 
+def _by_size(ids: list[str], size: Any) -> list[tuple[float, list[str]]]:
+    """``ids`` grouped by ``size(id)``, smallest size first, ids in their given order."""
+    groups: dict[float, list[str]] = {}
+    for v in ids:
+        groups.setdefault(size(v), []).append(v)
+    return sorted(groups.items())
+
+
 def picture_figure(net: Network, *, view: str = "ladder", title: str | None = None,
                    labels: bool | None = None, colour_by: str = "role",
                    result: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
@@ -48,11 +56,12 @@ def picture_figure(net: Network, *, view: str = "ladder", title: str | None = No
     """
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.collections import LineCollection, PolyCollection
+    from matplotlib.collections import PolyCollection
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Rectangle
+    from matplotlib.patches import PathPatch, Rectangle
+    from matplotlib.path import Path
 
     from .._files import xml_safe
     from ..layout import ATTRIBUTION, geo_plan, group_of, ladder_plan
@@ -204,21 +213,28 @@ def picture_figure(net: Network, *, view: str = "ladder", title: str | None = No
         for key, segs in lines.items():
             st = CLASS_STYLES["proposed"] if key == "proposed" else LINE_STYLES[key]
             if segs:
-                ax.add_collection(LineCollection(
-                    segs, colors=st["colour"], linewidths=st["width"] * 0.6 * scale,
+                # one path per line style (a collection writes one SVG element per route:
+                # most of the time to draw 10,000 routes)
+                path = Path([xy for seg in segs for xy in seg],
+                            [Path.MOVETO, Path.LINETO] * len(segs))
+                ax.add_artist(PathPatch(  # not add_patch: the limits are set already
+                    path, facecolor="none", edgecolor=st["colour"], transform=ax.transData,
+                    linewidth=st["width"] * 0.6 * scale, capstyle="butt",
                     alpha=0.7 if key == "active" else 1.0, zorder=1 if key == "active" else 2,
-                    linestyles=(0, tuple(st["dash"])) if st["dash"] else "solid"))
+                    linestyle=(0, tuple(st["dash"])) if st["dash"] else "solid"))
         pt = 72 / dpi * scale  # points per map unit
         reach: dict[str, float] = {}  # px from an organisation's centre its drawing reaches
         for remit, marker in _MARKER.items():
             ids = [v for v, o in net.orgs.items() if o.remit == remit]
             if not ids:
                 continue
-            ax.scatter([pos[v][0] for v in ids], [pos[v][1] for v in ids], marker=marker,
-                       s=[(node_size(g.degree(v)) * 2 * pt * (0.8 if marker != "o" else 1))
-                          ** 2 for v in ids],
-                       c=[scheme["colours"].get(colour_value(v), "#999999") for v in ids],
-                       edgecolors="#333333", linewidths=0.5, zorder=3)
+            # one collection per marker size: the SVG then defines each marker once (a
+            # size per organisation made it write a separate path for every one)
+            for size, group in _by_size(ids, lambda v: node_size(g.degree(v))):
+                ax.scatter([pos[v][0] for v in group], [pos[v][1] for v in group],
+                           marker=marker, s=(size * 2 * pt * (0.8 if marker != "o" else 1)) ** 2,
+                           c=[scheme["colours"].get(colour_value(v), "#999999") for v in group],
+                           edgecolors="#333333", linewidths=0.5, zorder=3)
             for v in ids:
                 reach[v] = node_size(g.degree(v)) * scale * _REACH[marker] + 0.5
         for f in ("dead_end", "gap", "bridge_org"):
@@ -226,13 +242,13 @@ def picture_figure(net: Network, *, view: str = "ladder", title: str | None = No
             if not ids:
                 continue
             st = FLAG_STYLES[f]
-            ax.scatter([pos[v][0] for v in ids], [pos[v][1] for v in ids], marker="o",
-                       s=[((node_size(g.degree(v)) + _RING_GROW[f]) * 2 * pt) ** 2
-                          for v in ids],
-                       facecolors="none", edgecolors=st["colour"],
-                       linewidths=st["width"] * 0.7,
-                       linestyles=(0, tuple(st["dash"])) if st["dash"] else "solid",
-                       zorder=2.5)
+            for size, group in _by_size(ids, lambda v: node_size(g.degree(v))):
+                ax.scatter([pos[v][0] for v in group], [pos[v][1] for v in group], marker="o",
+                           s=((size + _RING_GROW[f]) * 2 * pt) ** 2,
+                           facecolors="none", edgecolors=st["colour"],
+                           linewidths=st["width"] * 0.7,
+                           linestyles=(0, tuple(st["dash"])) if st["dash"] else "solid",
+                           zorder=2.5)
             for v in ids:
                 reach[v] = max(reach[v], (node_size(g.degree(v)) + _RING_GROW[f]) * scale
                                + st["width"] * 0.7 / 72 * dpi / 2)

@@ -26,9 +26,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["md_escape", "render_report", "report_context", "report_suggestions"]
 
-#: Above this many organisations the static network picture is left out of the report
-#: (it would be an unreadable blot and a very large file).
-PICTURE_LIMIT = 3000
+#: Above this many organisations the static network picture is left out of the report:
+#: at a page's width most names no longer fit, it reads as a blot, and drawing it took
+#: longer than everything else in a 2,000-organisation build (the report points to the
+#: interactive map instead).
+PICTURE_LIMIT = 1000
 #: Above this many organisations the report's suggested links come from a capped set of
 #: candidates (``suggest_links(max_candidates=...)``; the report says so).
 EXACT_SUGGESTIONS_UP_TO = 5000
