@@ -370,3 +370,21 @@ def test_every_sweep_runs_on_the_sample(monkeypatch):
     assert default == layout.ladder_plan(net).positions
     lengths = [_vertical_length(net, layout.ladder_plan(net, sweeps=k)) for k in range(5)]
     assert all(b < a * (1 - 0.001) for a, b in itertools.pairwise(lengths))
+
+
+def test_map_takes_clusters_from_the_analysis_it_is_given(sample_net):
+    """The map reuses the clusters of the analysis `build` already ran: the same as the
+    map finds by itself, and taken from the result (not searched for again)."""
+    from musicnet.render.map import map_data
+
+    result = sample_net.analyse()
+    alone = map_data(sample_net, suggestions=[])
+    given = map_data(sample_net, suggestions=[], result=result)
+    assert given["nodes"]["cluster"] == alone["nodes"]["cluster"]
+    assert given["colour_schemes"]["cluster"] == alone["colour_schemes"]["cluster"]
+    first = result["health"]["clusters"]["clusters"][0]
+    renamed = {**result, "health": {**result["health"], "clusters": {
+        **result["health"]["clusters"], "clusters": [{**first, "name": "Renamed"},
+                                                     *result["health"]["clusters"]["clusters"][1:]]}}}
+    assert "Renamed" in map_data(sample_net, suggestions=[], result=renamed)[
+        "colour_schemes"]["cluster"]["names"]

@@ -386,7 +386,9 @@ def map_data(net: Network, *, include_private: bool = False,
     if len(ids) <= MAX_CLUSTER_ORGS:
         from ..analysis.health import clusters as find_clusters
 
-        found = find_clusters(current)
+        # the clusters `analyse` found, when its result is given (the same seeded search)
+        found = (result["health"]["clusters"] if result is not None and "health" in result
+                 else find_clusters(current))
         names = [c["name"] for c in found["clusters"]]
         if names:
             nodes["cluster"] = [found["cluster_of"].get(v, -1) for v in ids]
