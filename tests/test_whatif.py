@@ -382,3 +382,17 @@ def test_fast_scorer_agrees_with_the_rules_and_the_fit(net, data):
             assert (strict(t) is None) == bool(broken_rules(net, s, t))
             if strict(t) is not None:
                 assert strict(t) == loose(t)
+
+
+def test_a_route_removed_and_added_back_is_proposed():
+    """Removing an active route and adding it back in one what-if: the route is there,
+    active, and drawn as proposed (found by the written-rules property test)."""
+    from musicnet import Network, Organisation, Route
+
+    o = [Organisation(i, i, "other", "general", ("participation",), "Lewisham", "other")
+         for i in ("o0", "o1")]
+    after = Network(o, [Route("o0", "o1", young_people_per_year=7)]).with_routes(
+        add=[("o0", "o1")], remove=[("o0", "o1")])
+    assert [(r.source, r.target, r.status, r.young_people_per_year) for r in after.routes] \
+        == [("o0", "o1", "active", 7)]
+    assert after.proposed == {("o0", "o1")}

@@ -156,7 +156,7 @@ def with_routes(net: Network, *, add: Any = None, remove: Any = None,
     routes.extend(added.values())
     orgs = [o for v, o in net.orgs.items() if v not in closing]
     return Network(orgs, routes, source=net.source, warnings=net.warnings,
-                   proposed={p for p in proposed if p not in removed
+                   proposed={p for p in proposed if (p in added or p not in removed)
                              and p[0] not in closing and p[1] not in closing})
 
 
