@@ -165,6 +165,11 @@ def test_every_label_inside_the_canvas(browser, sample_map, size, view):
                or b["x"] + b["w"] > canvas["x"] + canvas["width"]
                or b["y"] + b["h"] > canvas["y"] + canvas["height"]]
     assert outside == []
+    # every organisation clear of the key (London's outline may reach behind it)
+    key = page.locator("#legend").bounding_box()
+    under = [v for v, x, y in page.evaluate(NODE_CENTRES)
+             if key["x"] <= x <= key["x"] + key["width"] and y >= key["y"] - 4]
+    assert under == []
     page.close()
 
 

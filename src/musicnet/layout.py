@@ -16,7 +16,8 @@ Two layouts, both without randomness, so the same data always gives the same pic
   with a latitude and longitude sit there (nudged apart along a spiral if two would touch);
   the others are placed inside their own borough's polygon on a hexagonal grid, nearest the
   middle first, ordered by id, so they never stack. London-wide and Outside London
-  organisations sit in two labelled boxes in a strip to the east of the map.
+  organisations sit in two labelled boxes in a strip to the east of the map, as far west
+  as London's outline at the strip's height allows.
 
 Units are "screen pixels at 100% zoom": a slot is ``CELL_W`` by ``ROW_H``.
 """
@@ -464,25 +465,36 @@ def geo_plan(net: Network) -> GeoPlan:
             grid.add(xx, yy)
         for v in members[len(cands):]:  # only when a borough is impossibly full
             pos[v] = (round(cx, 1), round(cy, 1))
-    # the strip east of London for London-wide and Outside London
+    # the strip east of London for London-wide and Outside London: as far west as London's
+    # outline (and its organisations) at the strip's height allow, so the strip sits in
+    # the empty north-east corner when it can rather than widening the map
     all_rings = [r for rings in shapes.values() for r in rings]
     _lx0, ly0, lx1, _ly1 = _bbox(all_rings)
-    strip = []
-    sx = lx1 + 80
+    boxes = []
     y = ly0
     for name in ("London-wide", "Outside London"):
         members = sorted((v for v, o in net.orgs.items() if o.borough == name),
                          key=lambda v: (net.orgs[v].name.lower(), v))
         cols = max(1, math.ceil(math.sqrt(len(members) / 4)))
         rows = max(1, math.ceil(len(members) / cols))
+        boxes.append((name, members, cols, rows, y))
+        y = y + 40 + rows * ROW_H + 40
+    band0, band1 = ly0 - 30, y
+    east = max([max(p[0], q[0]) for r in all_rings for p, q in zip(r, r[1:] + r[:1],
+                                                                   strict=True)
+                if min(p[1], q[1]) <= band1 and max(p[1], q[1]) >= band0]
+               + [p[0] + 20 for p in pos.values() if band0 <= p[1] <= band1],
+               default=lx1)
+    sx = min(lx1, east) + 80
+    strip = []
+    for name, members, cols, _rows, y in boxes:
         top = y + 40
         for i, v in enumerate(members):
             row, col = divmod(i, cols)
             pos[v] = (round(sx + 20 + col * CELL_W, 1), round(top + row * ROW_H, 1))
-        y1 = top + rows * ROW_H
+        y1 = top + _rows * ROW_H
         strip.append({"name": name, "x0": sx, "y0": y, "x1": sx + 20 + cols * CELL_W,
                       "y1": y1, "count": len(members)})
-        y = y1 + 40
     boroughs = []
     for name, label, rings in _shapes():
         boroughs.append({"name": name, "area": hub_area(name),

@@ -898,13 +898,15 @@
         add(b.name + " (" + b.count + ")", d[0], d[1], "left", "#333333");
       });
       var W = container.clientWidth, H = container.clientHeight, fixed = out.length;
+      var key = rectIn(legendBox);
       DATA.geo.boroughs.forEach(function (bo) {
         var d = toDomC(cam, bo.label[0], bo.label[1]);
         // the borough's own point first, then a little above or below it
         [[0, 0], [0, -16], [0, 16], [0, -30], [0, 30], [-30, 0], [30, 0]].some(function (o) {
           add(bo.name, d[0] + o[0], d[1] + o[1], "center", "#3d3d3d", BOROUGH_FONT);
           var b = out[out.length - 1].b;
-          var ok = b[0] >= 0 && b[1] >= 0 && b[0] + b[2] <= W && b[1] + b[3] <= H;
+          var ok = b[0] >= 0 && b[1] >= 0 && b[0] + b[2] <= W && b[1] + b[3] <= H &&
+            !(key && meets(b, key));
           for (var k = 0; ok && k < out.length - 1; k++) if (meets(b, out[k].b)) ok = false;
           if (!ok) out.pop();
           return ok;
@@ -996,12 +998,13 @@
   // the camera that shows every visible organisation (and the view's background) in the
   // free part of the canvas: clear of the key, with room for stage and hub-area names
   function fitCamera(which, ladder, xy) {
-    var xs0 = Infinity, ys0 = Infinity, xs1 = -Infinity, ys1 = -Infinity;
+    var xs0 = Infinity, ys0 = Infinity, xs1 = -Infinity, ys1 = -Infinity, low = -Infinity;
     for (var i = 0; i < n; i++) {
       if (!visible[i]) continue;
       var p = xy(i);
       xs0 = Math.min(xs0, p[0]); ys0 = Math.min(ys0, p[1]);
       xs1 = Math.max(xs1, p[0]); ys1 = Math.max(ys1, p[1]);
+      low = Math.max(low, p[1] + ND.size[i]);  // the lowest organisation's lower edge
     }
     if (!isFinite(xs0)) return null;
     var W = container.clientWidth, H = container.clientHeight;
@@ -1022,20 +1025,29 @@
       DATA.geo.strip.forEach(function (b) {  // drawn, named, even when empty
         xs0 = Math.min(xs0, b.x0); xs1 = Math.max(xs1, b.x1);
         ys0 = Math.min(ys0, b.y0); ys1 = Math.max(ys1, b.y1);
+        low = Math.max(low, b.y1);
       });
       top = 24;
     }
+    // the geography view keeps every organisation clear of the key, but London's outline
+    // may reach down behind it (to the canvas's foot): the map is drawn bigger
+    var under = which === "geo" && lg ? bottom - 14 : 0;
     var bw = Math.max(xs1 - xs0, 1), bh = Math.max(ys1 - ys0, 1);
     var cam = null;
     // the stage, hub-area and strip names keep their size in pixels while the drawing
     // shrinks: where one would stick out of the canvas, that side's inset grows by as much
     for (var round = 0; round < 6; round++) {
-      var scale = Math.min((W - left - right) / bw, (H - top - bottom) / bh);
+      var scale = Math.min((W - left - right) / bw, (H - top - bottom + under) / bh);
+      if (under) scale = Math.min(scale, (H - top - bottom) / Math.max(low - ys0, 1));
       scale = Math.max(0.02, Math.min(scale, 2));
       var cx = (xs0 + xs1) / 2, cy = (ys0 + ys1) / 2;
       // the box's centre sits at the middle of the free area (between the insets)
       var sx = left + (W - left - right) / 2, sy = top + (H - top - bottom) / 2;
-      cam = {scale: scale, tx: sx - cx * scale, ty: sy - cy * scale};
+      var ty = sy - cy * scale;
+      if (under) {  // as near that as the outline's foot and the organisations allow
+        ty = Math.max(top - ys0 * scale, Math.min(ty, H - 14 - ys1 * scale, H - bottom - low * scale));
+      }
+      cam = {scale: scale, tx: sx - cx * scale, ty: ty};
       var out = {l: 0, r: 0, t: 0};
       fixedLabels(cam, ladder, which).forEach(function (t) {
         out.l = Math.max(out.l, -t.b[0]);
