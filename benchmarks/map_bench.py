@@ -11,7 +11,10 @@ quick, else carried with their nodes while moving and placed afresh when the mot
 pauses) and with names placed afresh in every frame (``fps_every``). Beside them, in the
 same run: pyvis 0.3.2 with its defaults (physics on, vis-network inlined, every name as a
 vis label) at the same size, its time until physics settles and its frame times for the
-same pan/zoom script.
+same pan/zoom script. And the floor under the map's ready time (``vis_floor_s``): a
+page holding only the vis-network script the map inlines, given the same organisations
+as bare dots at the map's positions (no routes, names or page script), ready when vis has
+drawn them.
 Targets (issue 10): ready at 2,000 < 0.8 s, at 10,000 < 3 s; 10,000 file < 4 MB;
 pan/zoom at 2,000 > 30 frames per second.
 """
@@ -105,6 +108,28 @@ def map_ready_seconds(browser, path: Path, timeout_s: float = 150.0) -> float | 
                               selector="body[data-ready=true]")
 
 
+def vis_floor_page(net: musicnet.Network, folder: Path) -> Path:
+    """The floor page (see the module docstring): vis-network and bare dots."""
+    import json
+
+    from musicnet.render.map import _vis_js
+
+    pos = ladder_plan(net).positions
+    dots = [{"id": i, "x": pos[v][0], "y": pos[v][1], "shape": "dot", "size": 10}
+            for i, v in enumerate(net.orgs)]
+    page = ("<!doctype html><html><head><style>#map{width:1400px;height:900px}</style>"
+            f"</head><body><div id='map'></div><script>{_vis_js()}</script><script>"
+            f"var net = new vis.Network(document.getElementById('map'), "
+            f"{{nodes: new vis.DataSet({json.dumps(dots)}), edges: new vis.DataSet([])}}, "
+            "{physics: {enabled: false}, layout: {improvedLayout: false}});"
+            "net.once('afterDrawing', function () { requestAnimationFrame(function () {"
+            "document.body.dataset.ready = 'true'; }); }); net.redraw();"
+            "</script></body></html>")
+    path = folder / f"floor{len(net)}.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
 PYVIS_READY = ("document.getElementById('loadingBar') && "
                "document.getElementById('loadingBar').style.opacity === '0'")
 
@@ -131,6 +156,10 @@ def main() -> None:
                    "layout_s": layout_s, "render_s": render_s,
                    "size_mb": len(html.encode()) / 1e6,
                    "ready_s": min((r for r in ready if r is not None), default=None)}
+            floor = vis_floor_page(net, folder)
+            row["vis_floor_s"] = min((r for r in (map_ready_seconds(browser, floor)
+                                                  for _ in range(2)) if r is not None),
+                                     default=None)
             if n == 2000:
                 row["fps"], row["p95_frame_ms"] = summary(
                     frame_times(browser, path, "null", MAP_READY), "musicnet frame times")
@@ -147,7 +176,8 @@ def main() -> None:
                         frame_times(browser, pv, "network", PYVIS_READY), "pyvis frame times")
             rows.append(row)
             print(f"measured {n} organisations", file=sys.stderr)
-    cols = ["organisations", "routes", "layout_s", "render_s", "size_mb", "ready_s", "fps",
+    cols = ["organisations", "routes", "layout_s", "render_s", "size_mb", "ready_s",
+            "vis_floor_s", "fps",
             "p95_frame_ms", "fps_every", "pyvis_size_mb", "pyvis_ready_s", "pyvis_fps",
             "pyvis_p95_frame_ms"]
     print(table(rows, cols))
