@@ -110,15 +110,16 @@ def place_labels(items: Iterable[tuple[str, float, float, float, str]],
 
     The rule: every node's disc (a square of side ``2 * radius``) and every box in
     ``obstacles`` is kept free of names. A name has shapes: wrapped at each of the rule's
-    ``wraps`` widths (``measure(text)`` gives a text's width; lines break at spaces only,
-    so a name is never cut), each shape once. Each name in turn takes the first
-    (position, shape) pair of ``pairs`` whose box lies inside the canvas and overlaps no
-    obstacle, no other node and no name already placed. Names that found no spot then get
-    up to ``repair_passes`` passes: such a name may take a spot held by one or two placed
-    names if each of them can move to another free spot (otherwise everything goes back),
-    within ``repair_work`` spots tried. With more than ``crowded`` nodes only the nearest
-    ring of positions and the first two shapes are tried and no room is made. Lengths of
-    the rule (wrap widths, line height, gap, rings) are multiplied by ``em``.
+    ``wraps`` widths (``measure(word)`` gives a word's width, a line is its words and the
+    spaces between; lines break at spaces only, so a name is never cut), each shape once.
+    Each name in turn takes the first (position, shape) pair of ``pairs`` whose box lies
+    inside the canvas and overlaps no obstacle, no other node and no name already placed.
+    Names that found no spot then get up to ``repair_passes`` passes: such a name may take
+    a spot held by one or two placed names if each of them can move to another free spot
+    (otherwise everything goes back), within ``repair_work`` spots tried. With more than
+    ``crowded`` nodes only the nearest ring of positions and the first two shapes are tried
+    and no room is made. Lengths of the rule (wrap widths, line height, gap, rings) are
+    multiplied by ``em``.
 
     >>> w = lambda s: 6.0 * len(s)
     >>> place_labels([("a", 50, 50, 2, "Ab"), ("b", 64, 50, 2, "Cd")], 100, 100, measure=w)
@@ -189,6 +190,7 @@ def place_labels(items: Iterable[tuple[str, float, float, float, str]],
             for wrap in rule["wraps"]:
                 limit = wrap * em if wrap else math.inf
                 lines: list[str] = []
+                wide = 0.0  # the widest line: its words' widths and the spaces between
                 cur, cur_w = "", 0.0
                 for word in words:
                     ww = widths.get(word)
@@ -196,13 +198,14 @@ def place_labels(items: Iterable[tuple[str, float, float, float, str]],
                         ww = widths[word] = measure(word)
                     if cur and cur_w + space + ww > limit:
                         lines.append(cur)
+                        wide = max(wide, cur_w)
                         cur, cur_w = "", 0.0
                     cur, cur_w = (cur + " " + word, cur_w + space + ww) if cur else (word, ww)
                 lines.append(cur)
+                wide = max(wide, cur_w)
                 if tuple(lines) in seen or (len(lines) > rule["max_lines"] and out):
                     continue
                 seen.add(tuple(lines))
-                wide = max(measure(line) for line in lines)
                 out.append((tuple(lines), math.ceil(wide) + pad_w * em,
                             len(lines) * line_h + pad_h))
             shapes[key] = out
