@@ -160,7 +160,9 @@ def test_summary_counts(net):
     area = Counter(HUB.get(o.borough, o.borough) for o in net.orgs.values())
     assert s["by_hub_area"] == {k: area[k] for k in [*HUB_AREAS, "London-wide",
                                                       "Outside London"] if area[k]}
-    assert s["boroughs"] == len({o.borough for o in net.orgs.values()})
+    # London boroughs only (London-wide and Outside London are not boroughs)
+    assert s["boroughs"] == len({o.borough for o in net.orgs.values()
+                                 if o.borough not in ("London-wide", "Outside London")})
     people = [r.young_people_per_year for r in net.routes
               if r.status == "active" and r.young_people_per_year is not None]
     assert s["young_people_per_year"] == (sum(people) if people else None)

@@ -45,19 +45,31 @@ def test_analyse_text_matches_the_result(net, limit):
     s = result["summary"]
     rs = s["routes_by_status"]
     lines = text.splitlines()
-    assert lines[0] == (f"{_n(s['organisations'], 'organisation')} in "
-                        f"{_n(s['boroughs'], 'borough')}, "
+    wide = sum(o.borough == "London-wide" for o in net.orgs.values())
+    outside = sum(o.borough == "Outside London" for o in net.orgs.values())
+    inside = len(net) - wide - outside
+    where = f"in {_n(s['boroughs'], 'borough')}"
+    if wide or outside:
+        where = "(" + ", ".join(
+            ([f"{inside} in {_n(s['boroughs'], 'borough')}"] if inside else [])
+            + ([f"{wide} London-wide"] if wide else [])
+            + ([f"{outside} outside London"] if outside else [])) + ")"
+    assert lines[0] == (f"{_n(s['organisations'], 'organisation')} {where}, "
                         f"{_n(s['routes'], 'route')} ({rs['active']} active, "
                         f"{rs['lapsed']} lapsed, "
                         f"{rs['planned']} planned; only active routes are analysed).")
-    assert lines[1] == "Remit: " + ", ".join(f"{v} {k}" for k, v in s["by_remit"].items()) + "."
+    names = {"majority_cc": "majority challenging circumstances",
+             "minority_cc": "minority challenging circumstances", "general": "general"}
+    assert lines[1] == "Remit: " + ", ".join(f"{v} {names[k]}"
+                                             for k, v in s["by_remit"].items()) + "."
     mcc = result["stage_reach"]["majority_cc"]
     mcc_line = [x for x in lines if x.startswith("From the ")]
     if mcc["organisations"]:
         who = _n(mcc["organisations"], "majority-CC organisation")
         assert mcc_line == [f"From the {who}, young "
                             "people can reach: " + ", ".join(
-                                f"{st} {mcc['can_reach'][st]}" for st in STAGES) + "."]
+                                f"{st.replace('_', ' ')} {mcc['can_reach'][st]}"
+                                for st in STAGES) + "."]
     else:
         assert mcc_line == []
     chains = result["pathfinder_chains"]
@@ -109,7 +121,8 @@ def test_analyse_text_matches_the_result(net, limit):
         assert (f"({row['id']}), {row['borough']}" in text and
                 f"{n} organisation{'' if n == 1 else 's'} cut off if it closed" in text)
     for row in result["progression_gaps"][:limit]:
-        assert f"({row['id']}), " in text and f"stops at {row['highest_stage']}" in text
+        stage = row["highest_stage"].replace("_", " ")
+        assert f"({row['id']}), " in text and f"stops at {stage}" in text
 
 
 @SETTINGS

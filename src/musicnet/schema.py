@@ -55,6 +55,13 @@ REMITS: dict[str, str] = {
     "general": "open access with no particular focus on challenging circumstances",
 }
 
+#: Remits as the terminal and the pictures name them.
+REMIT_NAMES: dict[str, str] = {
+    "majority_cc": "majority challenging circumstances",
+    "minority_cc": "minority challenging circumstances",
+    "general": "general",
+}
+
 #: Challenging circumstances an organisation targets (column ``target_groups``).
 TARGET_GROUPS: dict[str, str] = {
     "looked_after": "Looked After children and care leavers",

@@ -6,7 +6,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from ..findings import FINDING, plural
-from ..schema import HUB_AREAS, REMITS, ROLES, STAGES, STATUSES, TYPES, hub_area
+from ..schema import HUB_AREAS, REMIT_NAMES, REMITS, ROLES, STAGES, STATUSES, TYPES, hub_area
 from .chains import pathfinder_chains
 from .coverage import borough_coverage, cold_spots
 from .ends import dead_ends, isolated
@@ -31,7 +31,17 @@ def _counts(values: list[str], order: tuple[str, ...] | list[str]) -> dict[str, 
 
 
 def summary(net: Network) -> dict[str, Any]:
-    """Key counts: organisations and routes by remit, type, role, hub area and status."""
+    """Key counts: organisations and routes by remit, type, role, hub area and status.
+
+    ``boroughs`` is the number of London boroughs with at least one organisation
+    (London-wide and Outside London are not boroughs; ``by_hub_area`` counts their
+    organisations); ``young_people_per_year`` the sum over active routes that give a figure.
+
+    >>> import musicnet
+    >>> s = summary(musicnet.load("data"))
+    >>> s["organisations"], s["boroughs"], s["by_hub_area"]["London-wide"]
+    (135, 28, 1)
+    """
     orgs = list(net.orgs.values())
     status = Counter(r.status for r in net.routes)
     people = [r.young_people_per_year for r in net.routes
@@ -45,7 +55,8 @@ def summary(net: Network) -> dict[str, Any]:
         "by_role": _counts([o.role for o in orgs], tuple(ROLES)),
         "by_hub_area": _counts([hub_area(o.borough) or o.borough for o in orgs],
                                [*HUB_AREAS, "London-wide", "Outside London"]),
-        "boroughs": len({o.borough for o in orgs}),
+        # London boroughs only: London-wide and Outside London are counted in by_hub_area
+        "boroughs": len({o.borough for o in orgs if hub_area(o.borough) is not None}),
         "young_people_per_year": sum(people) if people else None,
     }
 
@@ -111,6 +122,27 @@ def _section(lines: list[str], key: str, rows: list[str], limit: int) -> None:
     lines.append(f"  What to do: {f.todo}")
 
 
+def places(s: dict[str, Any]) -> str:
+    """Where the organisations of a :func:`summary` are, in words: how many London
+    boroughs, with London-wide and outside-London organisations counted apart.
+
+    >>> places({"organisations": 3, "boroughs": 1, "by_hub_area": {"East": 2,
+    ...                                                            "London-wide": 1}})
+    '(2 in 1 borough, 1 London-wide)'
+    >>> places({"organisations": 2, "boroughs": 2, "by_hub_area": {"East": 2}})
+    'in 2 boroughs'
+    """
+    wide = s["by_hub_area"].get("London-wide", 0)
+    outside = s["by_hub_area"].get("Outside London", 0)
+    inside = s["organisations"] - wide - outside
+    if not wide and not outside:
+        return f"in {plural(s['boroughs'], 'borough')}"
+    parts = [f"{inside} in {plural(s['boroughs'], 'borough')}"] if inside else []
+    parts += [f"{wide} London-wide"] if wide else []
+    parts += [f"{outside} outside London"] if outside else []
+    return f"({', '.join(parts)})"
+
+
 def format_text(result: dict[str, Any], *, limit: int = 15) -> str:
     """A plain-English summary of :func:`analyse` output for the terminal.
 
@@ -119,20 +151,20 @@ def format_text(result: dict[str, Any], *, limit: int = 15) -> str:
     s = result["summary"]
     rs = s["routes_by_status"]
     lines = [
-        f"{plural(s['organisations'], 'organisation')} in {plural(s['boroughs'], 'borough')}, "
+        f"{plural(s['organisations'], 'organisation')} {places(s)}, "
         f"{plural(s['routes'], 'route')} ({rs['active']} active, {rs['lapsed']} lapsed, "
         f"{rs['planned']} planned; only active routes are analysed).",
-        "Remit: " + ", ".join(f"{v} {k}" for k, v in s["by_remit"].items()) + ".",
+        "Remit: " + ", ".join(f"{v} {REMIT_NAMES[k]}" for k, v in s["by_remit"].items()) + ".",
     ]
     mcc = result["stage_reach"]["majority_cc"]
     if mcc["organisations"]:
         lines.append(
             f"From the {plural(mcc['organisations'], 'majority-CC organisation')}, young "
-            "people can reach: " + ", ".join(f"{st} {mcc['can_reach'][st]}" for st in STAGES)
-            + ".")
+            "people can reach: " + ", ".join(f"{st.replace('_', ' ')} {mcc['can_reach'][st]}"
+                                             for st in STAGES) + ".")
     _section(lines, "dead_ends", [_label(r) for r in result["dead_ends"]], limit)
     _section(lines, "progression_gaps",
-             [f"{_label(r)}: stops at {r['highest_stage']}" for r in
+             [f"{_label(r)}: stops at {r['highest_stage'].replace('_', ' ')}" for r in
               result["progression_gaps"]], limit)
     _section(lines, "bridges",
              [f"{b['source_name']} ({b['source']}) -> {b['target_name']} ({b['target']})"

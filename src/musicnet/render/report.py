@@ -227,6 +227,7 @@ def report_context(net: Network, *, include_private: bool = False, suppress_belo
 
         svg = render_picture(net, fmt="svg", title=title, result=result).decode("utf-8")
         picture = svg[svg.index("<svg"):]
+    from ..analysis.summary import places
     from ..history import timeline
     from .diff import changes_context
 
@@ -240,6 +241,7 @@ def report_context(net: Network, *, include_private: bool = False, suppress_belo
         "title": title or "Youth music progression: where journeys stop",
         "data_date": data_date,
         "summary": s,
+        "places": places(s),
         "young_people": published_total(
             (r.young_people_per_year for r in net.routes if r.status == "active"),
             suppress_below),
