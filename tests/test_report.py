@@ -148,3 +148,38 @@ def test_network_picture_left_out_above_the_limit(sample_net, monkeypatch):
     html = render_report(sample_net)
     section = html[html.index('id="network-picture"'):]
     assert "<svg" in section[:section.index("</section>")]
+
+
+def _colour_word(hex_colour: str) -> str:
+    """A colour's everyday name from its hue and lightness (independent of musicnet)."""
+    import colorsys
+
+    r, g, b = (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    hue, light, sat = colorsys.rgb_to_hls(r, g, b)
+    if light < 0.1:
+        return "black"
+    if sat < 0.15:
+        return "grey"
+    deg = hue * 360
+    for name, top in (("red", 15), ("orange", 45), ("yellow", 70), ("green", 170),
+                      ("blue", 260), ("purple", 300), ("pink", 345), ("red", 361)):
+        if deg < top:
+            return name
+    raise AssertionError(hex_colour)
+
+
+def test_picture_caption_names_the_styles_it_is_drawn_in():
+    """The caption under the report's picture once said red rings and orange lines for
+    black rings and pink lines: it is now made from the styles the picture draws with."""
+    from musicnet.render.map import FLAG_STYLES, LINE_STYLES
+    from musicnet.render.report import picture_caption
+
+    for style in (*FLAG_STYLES.values(), LINE_STYLES["bridge"]):
+        assert _colour_word(style["colour"]) in style["look"], style
+        assert bool(style["dash"]) == any(w in style["look"] for w in ("dashed", "dotted"))
+    caption = picture_caption()
+    for f in ("dead_end", "gap", "bridge_org"):
+        assert f"{FLAG_STYLES[f]['look']}: {FLAG_STYLES[f]['label'].lower()}" in caption.lower()
+    assert f"{LINE_STYLES['bridge']['look']}: fragile routes" in caption
+    page = render_report(musicnet.load("data"))
+    assert f'<figcaption class="muted">{caption}</figcaption>' in page

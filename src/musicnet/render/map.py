@@ -81,16 +81,21 @@ AREA_TINTS: dict[str, str] = {
     "North": "#FBEBCC", "East": "#DDF0FB", "West": "#CCECE3", "South East": "#FCF9D9",
     "South West": "#F5E4EE"}
 
-#: Highlights of organisations: a ring around the node, each in its own colour and dash.
+#: Highlights of organisations: a ring around the node, each in its own colour and dash
+#: (``look``: the style in words, for captions).
 FLAG_STYLES: dict[str, dict[str, Any]] = {
-    "dead_end": {"label": "Dead ends", "colour": "#000000", "dash": [], "width": 3,
+    "dead_end": {"label": "Dead ends", "colour": "#000000", "look": "black rings",
+                 "dash": [], "width": 3,
                  "what": "young people reach it but no route leads on"},
-    "gap": {"label": "Progression gaps", "colour": "#D55E00", "dash": [5, 3], "width": 3,
+    "gap": {"label": "Progression gaps", "colour": "#D55E00", "look": "dashed orange rings",
+            "dash": [5, 3], "width": 3,
             "what": "no route to any higher stage"},
-    "bridge_org": {"label": "Single points of failure", "colour": "#0072B2", "dash": [],
+    "bridge_org": {"label": "Single points of failure", "colour": "#0072B2",
+                   "look": "blue rings", "dash": [],
                    "width": 2, "double": True,
                    "what": "if it closed, others would be cut off"},
-    "isolated": {"label": "Isolated", "colour": "#666666", "dash": [2, 3], "width": 2,
+    "isolated": {"label": "Isolated", "colour": "#666666", "look": "dotted grey rings",
+                 "dash": [2, 3], "width": 2,
                  "what": "no routes in or out"},
 }
 #: Line styles: every kind of route the map can draw (also the legend's entries).
@@ -99,7 +104,7 @@ LINE_STYLES: dict[str, dict[str, Any]] = {
     "lapsed": {"label": "Lapsed route", "colour": "#B5B5B5", "width": 1, "dash": [2, 5]},
     "planned": {"label": "Planned route", "colour": "#4477AA", "width": 1.5, "dash": [8, 5]},
     "bridge": {"label": "Fragile route (the only link)", "colour": "#CC79A7", "width": 5,
-               "dash": []},
+               "dash": [], "look": "thick pink lines"},
     "pathway": {"label": "On the selected organisation's pathways", "colour": "#222222",
                 "width": 2.5, "dash": []},
     "suggested": {"label": "Suggested new link", "colour": "#7B3294", "width": 3,

@@ -222,6 +222,7 @@ def report_context(net: Network, *, include_private: bool = False, suppress_belo
         "intermediaries_without_next_step": chains["intermediaries_without_next_step"],
     }
     picture = None
+    caption = picture_caption()
     if len(net) <= PICTURE_LIMIT:
         from .picture import render_picture
 
@@ -242,6 +243,7 @@ def report_context(net: Network, *, include_private: bool = False, suppress_belo
         "data_date": data_date,
         "summary": s,
         "places": places(s),
+        "picture_caption": caption,
         "young_people": published_total(
             (r.young_people_per_year for r in net.routes if r.status == "active"),
             suppress_below),
@@ -290,6 +292,25 @@ def md_escape(text: object) -> str:
     s = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     s = _MD_SPECIAL.sub(r"\\\1", s)
     return " ".join(s.split())  # no newlines: they would break tables and lists
+
+
+def picture_caption() -> str:
+    """The caption under the report's network picture, its highlights described from the
+    styles the picture is drawn with (:data:`musicnet.render.map.FLAG_STYLES`).
+
+    >>> picture_caption().split(". ")[2]
+    'Black rings: dead ends; dashed orange rings: progression gaps; blue rings: single \
+points of failure; thick pink lines: fragile routes'
+    """
+    from .map import FLAG_STYLES, LINE_STYLES
+
+    rings = "; ".join(f"{FLAG_STYLES[f]['look']}: {FLAG_STYLES[f]['label'].lower()}"
+                      for f in ("dead_end", "gap", "bridge_org"))
+    lines = f"{LINE_STYLES['bridge']['look']}: fragile routes"
+    return ("Organisations by the highest stage they offer, left to right, coloured by "
+            "Pathfinders role (see the key). Diamonds: majority-CC organisations; circles: "
+            f"minority-CC; squares: general. {rings[0].upper()}{rings[1:]}; {lines}. The "
+            "interactive map (map.html) lets you explore it.")
 
 
 def render_report(net: Network, *, fmt: str = "html", include_private: bool = False,
