@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import musicnet
 from musicnet.model import Organisation, Route
@@ -95,10 +97,51 @@ def test_markdown_report(sample_net):
         assert len(widths) == 1, rows[:3]
 
 
-def test_md_escape_neutralises_markup():
-    s = md_escape("<img src=x onerror=alert(1)> | [link](javascript:x) *b* `c`\nnext")
-    assert "<" not in s and "\n" not in s
-    assert "\\|" in s and "\\[link\\]" in s
+def _rendered(markdown: str) -> tuple[set[str], str]:
+    """The tags and the text a CommonMark renderer (raw HTML allowed, tables on, as code
+    hosting sites render before they sanitise) makes of ``markdown``."""
+    import html
+
+    from markdown_it import MarkdownIt
+
+    out = MarkdownIt("commonmark").enable("table").render(markdown)
+    tags = set(re.findall(r"<(/?[a-zA-Z][a-zA-Z0-9]*)", out))
+    return tags, " ".join(html.unescape(re.sub(r"<[^>]*>", " ", out)).split())
+
+
+_MD_PLACES = {"{}": {"p", "/p"}, "- {}": {"ul", "/ul", "li", "/li"},
+              "| a |\n|---|\n| {} |": {"table", "/table", "thead", "/thead", "tbody",
+                                         "/tbody", "tr", "/tr", "th", "/th", "td", "/td"}}
+
+
+@pytest.mark.parametrize("text", [
+    *PAYLOADS, "<img src=x onerror=alert(1)> | [link](javascript:x) *b* `c`\nnext",
+    "r&b -> soul", "1. first", "# heading", "> quote", "---", "&amp; &#60;", "<3 music",
+    "a\\", "<https://example.org>", "+ plus", "2024) year"])
+def test_md_escape_shows_text_literally(text):
+    """A Markdown renderer shows the escaped text exactly (whitespace collapsed) as plain
+    text: no tag, link, heading, list or entity comes out of it."""
+    for place, tags in _MD_PLACES.items():
+        got_tags, got_text = _rendered(place.format(md_escape(text)))
+        assert got_tags <= tags, (text, place, got_tags)
+        assert got_text == " ".join(("a " if place.startswith("|") else "") .split()
+                                    + text.split()), (text, place)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=40))
+def test_md_escape_shows_any_text_literally(text):
+    for place, tags in _MD_PLACES.items():
+        got_tags, got_text = _rendered(place.format(md_escape(text)))
+        assert got_tags <= tags, (text, place, got_tags)
+        assert got_text == " ".join(("a " if place.startswith("|") else "").split()
+                                    + text.split()), (text, place)
+
+
+def test_markdown_report_reads_as_plain_text(sample_net):
+    """Arrows and ampersands in the Markdown report are not HTML entities."""
+    md = render_report(sample_net, fmt="md")
+    assert "&gt;" not in md and "&amp;" not in md and " -> " in md
 
 
 def test_report_is_deterministic(sample_net):

@@ -281,17 +281,27 @@ def report_context(net: Network, *, include_private: bool = False, suppress_belo
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_MD_TAG = re.compile(r"<(?=[A-Za-z/!?])")  # would open raw HTML or an autolink
+_MD_ENTITY = re.compile(r"&(?=#|[A-Za-z0-9]+;)")  # would be read as a character reference
+_MD_LEAD = re.compile(r"^([#>+=-]|\d+[.)])")  # would start a heading, quote, list or rule
 
 
 def md_escape(text: object) -> str:
-    """Text safe inside Markdown (and the HTML a code-hosting site renders from it).
+    """Text shown literally by any Markdown (CommonMark) renderer, raw HTML included, and
+    still readable as plain text: characters that would mean something are escaped with
+    a backslash, and only where they would (``r&b``, ``A -> B`` and ``<3`` stay as they are).
+    Newlines become spaces: they would break tables and lists.
 
-    >>> md_escape("<b>Tom | Jerry</b>")
-    '&lt;b&gt;Tom \\\\| Jerry&lt;/b&gt;'
+    >>> md_escape("<b>Tom | Jerry</b> & r&b -> 1 &amp;")
+    '\\\\<b>Tom \\\\| Jerry\\\\</b> & r&b -> 1 \\\\&amp;'
+    >>> md_escape("1. # not a heading")
+    '1\\\\. # not a heading'
     """
-    s = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    s = " ".join(str(text).split())
     s = _MD_SPECIAL.sub(r"\\\1", s)
-    return " ".join(s.split())  # no newlines: they would break tables and lists
+    s = _MD_TAG.sub(r"\\<", s)
+    s = _MD_ENTITY.sub(r"\\&", s)
+    return _MD_LEAD.sub(lambda m: f"{m[1][:-1]}\\{m[1][-1]}", s)
 
 
 def picture_caption() -> str:
