@@ -87,6 +87,18 @@ def test_borough_variants_mapped_with_warning(tmp_path):
     assert sum("read as" in str(w) for w in net.warnings) == 2
 
 
+def test_same_name_in_one_borough_is_a_warning_in_two_boroughs_fine(tmp_path):
+    """Two 'Oak School' rows in Camden may be one organisation entered twice (warning on
+    the second row's name cell); a third in Brent is a different school (no warning)."""
+    orgs = HEADER_O + "a,Oak School,school,general,,first_access,Camden\n" + \
+        "b,oak  school,school,general,,developing,Camden\n" + \
+        "c,Oak School,school,general,,developing,Brent\n"
+    net = musicnet.load(write(tmp_path, orgs, HEADER_R + "a,b,,\n"))
+    shared = [w for w in net.warnings if w.code == "shared-name"]
+    assert [(w.line, w.column) for w in shared] == [(3, 2)]
+    assert "'a' (line 2)" in str(shared[0]) and "Camden" in str(shared[0])
+
+
 def test_every_problem_reported_with_line_and_column(tmp_path):
     orgs = HEADER_O + "".join(GOOD_O) + (
         "a,Duplicate,grassroots,general,,first_access,Lewisham\n"       # line 5

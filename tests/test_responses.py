@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -95,10 +96,16 @@ def test_survey_workbook_offers_known_names_and_accepts_others(tmp_path, data):
     assert (tmp_path / "s.txt").is_file()
     wb = load_workbook(tmp_path / "s.xlsx")
     assert wb.sheetnames == ["read me", "about you", "onward routes", "incoming routes",
-                             "organisations"]
+                             "organisations", "choices"]
+    assert wb["choices"].sheet_state == "hidden"
     net = musicnet.load(data)
-    names = [r[0] for r in wb["organisations"].iter_rows(min_row=2, values_only=True) if r[0]]
-    assert sorted(names) == sorted(o.name for o in net.orgs.values())
+    rows = [r for r in wb["organisations"].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert all(len([x for x in r if x is not None]) == 2 for r in rows)  # name and id only
+    # every organisation once; a name two share comes with its borough
+    shared = Counter(o.name for o in net.orgs.values())
+    assert sorted(rows) == sorted(
+        (o.name if shared[o.name] == 1 else f"{o.name} ({o.borough})", v)
+        for v, o in net.orgs.items())
     for sheet, cell in (("about you", "B2"), ("onward routes", "A3"),
                         ("incoming routes", "A100")):
         rules = [dv for dv in wb[sheet].data_validations.dataValidation
@@ -109,6 +116,7 @@ def test_survey_workbook_offers_known_names_and_accepts_others(tmp_path, data):
     text = (tmp_path / "s.txt").read_text()
     assert Q_ONWARD in text and Q_INCOMING in text and Q_NAME in text
     assert all(o.name in text for o in net.orgs.values())
+    assert text.split("drop-down list (")[1].startswith(f"{len(net)}):")
     # the same network gives the same bytes
     run("survey", str(data), "-o", str(tmp_path / "again.xlsx"))
     assert (tmp_path / "again.xlsx").read_bytes() == (tmp_path / "s.xlsx").read_bytes()
@@ -464,3 +472,26 @@ def test_the_map_draws_one_sided_routes_differently(browser, tmp_path):
     page.screenshot(path=str(tmp_path / "one-sided.png"))
     assert page.errors == []
     page.close()
+
+
+def test_organisations_sharing_a_name_can_be_told_apart(tmp_path, data):
+    """Two organisations called 'Foxglove Secondary School' (Camden and Redbridge): the
+    survey lists both with their borough, an answer naming one with its borough matches it
+    exactly, and the bare name goes to review with both boroughs among the candidates."""
+    from musicnet.matching import NameMatcher
+
+    net = musicnet.load(data)
+    twins = sorted(v for v, o in net.orgs.items() if o.name == "Foxglove Secondary School")
+    assert len(twins) == 2
+    m = NameMatcher(net.orgs.values())
+    for v in twins:
+        got = m.match(f"Foxglove Secondary School ({net.orgs[v].borough})")
+        assert (got.how, got.id) == ("exact", v)
+    bare = m.match("Foxglove Secondary School")
+    assert bare.how == "ambiguous" and bare.id is None
+    assert {c.name for c in bare.candidates} == {
+        f"Foxglove Secondary School ({net.orgs[v].borough})" for v in twins}
+    assert run("survey", str(data), "-o", str(tmp_path / "s.xlsx")).returncode == 0
+    text = (tmp_path / "s.txt").read_text()
+    for v in twins:
+        assert f"\nFoxglove Secondary School ({net.orgs[v].borough})\n" in text

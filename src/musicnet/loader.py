@@ -386,7 +386,26 @@ def _read_organisations(r: _Reader, records: list[tuple[int, dict[str, str]]]
             lat=lat, lon=lon, website=website, imd_decile=imd, contact_email=email,
             notes=c.get("notes", ""), line=line, aliases=aliases))
     _check_aliases(r, orgs)
+    _check_names(r, orgs)
     return orgs
+
+
+def _check_names(r: _Reader, orgs: list[Organisation]) -> None:
+    """Warn when two organisations in one borough have the same name: it may be one
+    organisation entered twice, and survey answers naming it cannot be matched. (The same
+    name in two boroughs is common, e.g. schools: surveys show the borough beside it.)"""
+    from .names import normalise_name
+
+    first: dict[tuple[str, str], Organisation] = {}
+    for o in orgs:
+        other = first.setdefault((normalise_name(o.name), o.borough), o)
+        if other is not o:
+            r.problem(f"'{o.name}' in {o.borough} has the same name as '{other.id}' "
+                      f"(line {other.line}).", line=o.line, fld="name", code="shared-name",
+                      severity="warning",
+                      suggestion="If it is the same organisation, keep one row; if not, give "
+                      "the two names that tell them apart (survey answers naming them go to "
+                      "review).")
 
 
 def _check_aliases(r: _Reader, orgs: list[Organisation]) -> None:

@@ -46,6 +46,7 @@ __all__ = [
     "Match",
     "Mention",
     "NameMatcher",
+    "choice_names",
     "split_answer",
 ]
 
@@ -103,6 +104,36 @@ class _Key:
     words: tuple[str, ...] = field(default=())
 
 
+def choice_names(organisations: Iterable[Organisation]) -> dict[str, str]:
+    """Each organisation's name as a survey's drop-down list shows it (id -> text): its
+    name, or, where two or more organisations share a name, the name and borough
+    ("Foxglove Secondary School (Camden)"), or the name and id if they share the borough
+    too. :class:`NameMatcher` reads these back as exact names.
+
+    >>> from musicnet import Organisation
+    >>> def org(i, name, borough):
+    ...     return Organisation(i, name, "school", "general", ("participation",), borough,
+    ...                         "grassroots")
+    >>> choice_names([org("a", "Oak School", "Camden"), org("b", "Oak School", "Brent"),
+    ...               org("c", "Elm School", "Brent")])
+    {'a': 'Oak School (Camden)', 'b': 'Oak School (Brent)', 'c': 'Elm School'}
+    """
+    orgs = list(organisations)
+    by_name: dict[str, list[Organisation]] = {}
+    for o in orgs:
+        by_name.setdefault(normalise_name(o.name), []).append(o)
+    out: dict[str, str] = {}
+    for o in orgs:
+        same = by_name[normalise_name(o.name)]
+        if len(same) == 1:
+            out[o.id] = o.name
+        elif sum(x.borough == o.borough for x in same) == 1:
+            out[o.id] = f"{o.name} ({o.borough})"
+        else:
+            out[o.id] = f"{o.name} ({o.id})"
+    return out
+
+
 def _acronym(name: str) -> str:
     words = normalise_name(strip_brackets(name)).split()
     return "".join(w[0] for w in words) if len(words) >= 3 else ""
@@ -131,11 +162,15 @@ class NameMatcher:
         self._acronyms: dict[str, set[str]] = {}
         self._ids: dict[str, str] = {}
         keys: dict[tuple[str, str], _Key] = {}
+        organisations = list(organisations)
+        shown = choice_names(organisations)  # a shared name comes with its borough
         for o in organisations:
-            self.names[o.id] = o.name
+            self.names[o.id] = shown[o.id]  # candidates for review name the borough too
             texts = [(o.name, "exact"), (strip_brackets(o.name), "exact"),
                      (o.id.replace("-", " ").replace("_", " ").replace(".", " "), "exact"),
                      *((a, "alias") for a in o.aliases)]
+            if shown[o.id] != o.name:
+                texts.append((shown[o.id], "exact"))
             for text, kind in texts:
                 norm = normalise_name(text)
                 if not norm:

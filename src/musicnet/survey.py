@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import schema
+from .matching import choice_names
 
 if TYPE_CHECKING:  # pragma: no cover
     from .network import Network
@@ -68,6 +69,7 @@ SHEET_ABOUT = "about you"
 SHEET_ONWARD = "onward routes"
 SHEET_INCOMING = "incoming routes"
 SHEET_NAMES = "organisations"
+SHEET_CHOICES = "choices"
 ROUTE_COLUMNS = ("organisation", "kind", "young_people_per_year", "since", "notes")
 _ROWS = 150
 
@@ -77,15 +79,17 @@ def survey_workbook(net: Network, *, title: str | None = None) -> bytes:
 
     Sheets: ``read me``; ``about you`` (the questions in :data:`ABOUT_YOU`, answers in
     column B); ``onward routes`` and ``incoming routes`` (one organisation per row, with
-    kind, young people a year, since and notes); ``organisations`` (the known names and
-    ids). Organisation cells offer the known names as a drop-down list and accept any
-    other text. The bytes are the same for the same network.
+    kind, young people a year, since and notes); ``organisations`` (the known names, as
+    :func:`~musicnet.matching.choice_names` gives them, and ids); ``choices`` (hidden: the
+    boroughs, types and remits the answers offer). Organisation cells offer the known
+    names as a drop-down list and accept any other text. The bytes are the same for the
+    same network.
 
     >>> import musicnet
     >>> from openpyxl import load_workbook
     >>> wb = load_workbook(io.BytesIO(survey_workbook(musicnet.load("data"))))
     >>> wb.sheetnames
-    ['read me', 'about you', 'onward routes', 'incoming routes', 'organisations']
+    ['read me', 'about you', 'onward routes', 'incoming routes', 'organisations', 'choices']
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -94,7 +98,8 @@ def survey_workbook(net: Network, *, title: str | None = None) -> bytes:
     from ._files import safe_cell, xml_safe
     from .export import _deterministic_zip
 
-    names = sorted(net.orgs.values(), key=lambda o: (o.name.casefold(), o.id))
+    shown = choice_names(net.orgs.values())  # a name two organisations share: with borough
+    names = sorted(net.orgs.values(), key=lambda o: (shown[o.id].casefold(), o.id))
     wb = Workbook()
     readme = wb.active
     readme.title = "read me"
@@ -133,7 +138,7 @@ def survey_workbook(net: Network, *, title: str | None = None) -> bytes:
     lists = wb.create_sheet(SHEET_NAMES)
     lists.append(["name", "id"])
     for o in names:
-        lists.append([safe_cell(xml_safe(o.name)), o.id])
+        lists.append([safe_cell(xml_safe(shown[o.id])), o.id])
     lists.column_dimensions["A"].width = 48
     lists.column_dimensions["B"].width = 40
     last = max(2, len(names) + 1)
@@ -148,16 +153,20 @@ def survey_workbook(net: Network, *, title: str | None = None) -> bytes:
     dv = name_list("Choose your organisation, or type its name.")
     about.add_data_validation(dv)
     dv.add("B2")
+    # the choices of the borough, type and remit answers, on a hidden sheet of their own
+    # (beside the names they read as facts about the organisations)
+    choices = wb.create_sheet(SHEET_CHOICES)
+    choices.sheet_state = "hidden"
     vocab = (("borough", schema.BOROUGHS), ("type", schema.TYPES),
              ("remit", tuple(schema.REMITS)))
-    for (key, values), letter in zip(vocab, "DEF", strict=True):
+    for (key, values), letter in zip(vocab, "ABC", strict=True):
         row = 2 + [q.key for q in ABOUT_YOU].index(key)
-        col = "DEF".index(letter) + 4
-        lists.cell(row=1, column=col, value=key)
+        col = "ABC".index(letter) + 1
+        choices.cell(row=1, column=col, value=key)
         for i, v in enumerate(values, start=2):
-            lists.cell(row=i, column=col, value=v)
+            choices.cell(row=i, column=col, value=v)
         v = DataValidation(type="list", allow_blank=True, showErrorMessage=False,
-                           formula1=f"'{SHEET_NAMES}'!${letter}$2:${letter}${len(values) + 1}")
+                           formula1=f"'{SHEET_CHOICES}'!${letter}$2:${letter}${len(values) + 1}")
         about.add_data_validation(v)
         v.add(f"B{row}")
 
@@ -222,7 +231,7 @@ def survey_text(net: Network, *, title: str | None = None) -> str:
         out.append(f"{n}. {q.text}")
         out.append(f"   (long answer) {q.help}")
         out.append("")
-    names = sorted({o.name for o in net.orgs.values()}, key=str.casefold)
+    names = sorted(set(choice_names(net.orgs.values()).values()), key=str.casefold)
     out.append(f"Organisation names for the drop-down list ({len(names)}):")
     out.extend(names)
     return "\n".join(out) + "\n"
