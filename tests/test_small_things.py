@@ -120,3 +120,50 @@ def test_title_help_names_what_it_titles():
                                               .split())
     assert "shown on the map " in " ".join(runner.invoke(cli, ["map", "--help"]).output
                                            .split())
+
+
+# -- found by a new user's first try (26 November) ------------------------------------------
+def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "musicnet.cli", *args], capture_output=True,
+                          text=True, cwd=cwd, check=False)
+
+
+def test_page_format_follows_the_output_name(tmp_path):
+    """`map -o x.pdf` wrote HTML into x.pdf; now the ending picks the format, and an
+    ending that fits no format is refused (exit 2) with the name to use."""
+    res = _run("map", str(SAMPLE), "-o", str(tmp_path / "x.pdf"))
+    assert res.returncode == 2 and "Use -o" in res.stderr and str(tmp_path / "x.html") in res.stderr
+    assert not (tmp_path / "x.pdf").exists()
+    res = _run("map", str(SAMPLE), "--format", "svg", "-o", str(tmp_path / "y.html"))
+    assert res.returncode == 2 and str(tmp_path / "y.svg") in res.stderr
+    assert _run("map", str(SAMPLE), "-o", str(tmp_path / "m.png"), "-q").returncode == 0
+    assert (tmp_path / "m.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert _run("report", str(SAMPLE), "-o", str(tmp_path / "r.md"), "-q").returncode == 0
+    assert (tmp_path / "r.md").read_text().startswith("# ")
+    res = _run("report", str(SAMPLE), "-o", str(tmp_path / "r"))
+    assert res.returncode == 2 and str(tmp_path / "r.html") in res.stderr
+
+
+def test_path_with_two_organisations_explains_itself():
+    res = _run("path", str(SAMPLE), "clocktower-primary-school", "marigold-song-studio")
+    assert res.returncode == 2
+    assert "give one organisation" in res.stderr
+    assert f"musicnet path {SAMPLE} clocktower-primary-school" in res.stderr
+
+
+def test_problem_count_line_fits_the_command(tmp_path):
+    """'Found 1 problem; nothing was written. Fix them' from a command that writes
+    nothing: read-only commands leave the clause out, and one problem is 'it'."""
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "organisations.csv").write_text(
+        "id,name,type,remit,stages,borough\na,A,other,general,first_access,Lewisham\n"
+        "b,B,other,general,participation,Lewisham\n")
+    (bad / "referrals.csv").write_text("source,target,young_people_per_year\na,b,99999999\n")
+    check = _run("check", str(bad))
+    assert check.returncode == 1
+    assert check.stderr.strip().splitlines()[-1] == "Found 1 problem. Fix it and run again."
+    assert "from 0 to 10,000,000" in check.stderr
+    build = _run("build", str(bad), "-o", str(tmp_path / "out"))
+    assert build.stderr.strip().splitlines()[-1] == (
+        "Found 1 problem; nothing was written. Fix it and run again.")

@@ -61,7 +61,8 @@ class _Group(click.Group):
         except DataError as exc:
             if ctx.params.get("debug"):
                 raise
-            _echo(exc.report(), err=True)
+            # commands that only read and print have nothing to leave unwritten
+            _echo(exc.report(writes=ctx.invoked_subcommand not in READ_ONLY), err=True)
             ctx.exit(1)
         except OutputRefused as exc:
             if ctx.params.get("debug"):
@@ -209,7 +210,10 @@ def cli(ctx: click.Context, debug: bool, no_color: bool) -> None:
 
     DATA_DIR defaults to ./data. Start with:
 
-        musicnet build          # check, analyse, write output/map.html and analysis.json
+    \b
+        musicnet build data     # check, analyse, and write the report, the map and
+                                # analysis.json into output/
+        musicnet check data     # only check the two files
     """
     ctx.obj = {"color": not no_color and "NO_COLOR" not in os.environ
                and sys.stdout.isatty()}
@@ -349,7 +353,7 @@ def _rich_findings(result: dict[str, object], text: str) -> None:
 def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | None,
           previous: Path | None, as_of: str | None, include_private: bool,
           suppress_below: int, force: bool, quiet: bool) -> None:
-    """Check, analyse and write analysis.json, map.html and report.html.
+    """Check, analyse, write report.html, map.html and analysis.json.
 
     Nothing is written unless the data is valid. Examples:
 
@@ -417,13 +421,39 @@ def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | Non
             _echo(f"wrote {path}")
 
 
+#: Commands that never write a file.
+READ_ONLY = frozenset({"analyse", "check", "path", "suggest"})
+
+
+def _page_format(out: Path | None, fmt: str | None, endings: dict[str, str],
+                 default: str, kinds: str) -> str:
+    """The format a page-writing command writes: ``--format`` if given, else what the
+    output name's ending asks for (``endings``: ending -> format), else ``default``. An
+    output name whose ending does not fit is refused (exit 2; a map called .pdf would
+    still be HTML inside), naming the file to use instead. ``kinds`` says in words what
+    the command writes."""
+    suffix = out.suffix.lower() if out is not None else ""
+    given = fmt is not None
+    if fmt is None:
+        fmt = endings.get(suffix, default) if suffix else default
+    wanted = next(e for e, f in endings.items() if f == fmt)
+    if out is not None and endings.get(suffix) != fmt:
+        if given:
+            raise click.UsageError(f"--format {fmt} writes a {wanted} file, but the output "
+                                   f"name is {out.name}. Use -o {out.with_suffix(wanted)}")
+        ends = f"ends in {suffix}" if suffix else "has no ending"
+        raise click.UsageError(f"this command writes {kinds}; {out.name} {ends}. "
+                               f"Use -o {out.with_suffix(wanted)}")
+    return fmt
+
+
 @cli.command(name="map")
 @data_argument
 @click.option("--output", "-o", "out", type=click.Path(path_type=Path), default=None,
               help="File to write [default: output/map.html, or output/map.svg/.png].")
-@click.option("--format", "fmt", type=click.Choice(["html", "svg", "png"]), default="html",
-              show_default=True,
-              help="html: the interactive map; svg/png: a static picture of the same layout.")
+@click.option("--format", "fmt", type=click.Choice(["html", "svg", "png"]), default=None,
+              help="html: the interactive map; svg/png: a static picture of the same layout "
+              "[default: from the output name's ending, else html].")
 @click.option("--view", type=click.Choice(["ladder", "geo"]), default="ladder",
               show_default=True, help="Layout of the static picture.")
 @_title_option("map", "Youth music progression network")
@@ -432,7 +462,8 @@ def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | Non
 @_private_option
 @force_option
 @quiet_option
-def map_command(data_dir: Path, out: Path | None, fmt: str, view: str, title: str | None,
+def map_command(data_dir: Path, out: Path | None, fmt: str | None, view: str,
+                title: str | None,
                 data_date: str | None, as_of: str | None, include_private: bool,
                 suppress_below: int, force: bool, quiet: bool) -> None:
     """Write the interactive network map (one HTML file that works offline).
@@ -445,6 +476,9 @@ def map_command(data_dir: Path, out: Path | None, fmt: str, view: str, title: st
     """
     from ._files import check_outputs, write_outputs
 
+    fmt = _page_format(out, fmt, {".html": "html", ".htm": "html", ".svg": "svg",
+                                  ".png": "png"}, "html",
+                       "the interactive map (.html) or a picture (.svg or .png)")
     net = _load(data_dir, quiet, as_of)
     out = out or Path("output") / f"map.{fmt}"
     check_outputs([out], force=force)
@@ -467,8 +501,9 @@ def map_command(data_dir: Path, out: Path | None, fmt: str, view: str, title: st
 @data_argument
 @click.option("--output", "-o", "out", type=click.Path(path_type=Path), default=None,
               help="File to write [default: output/report.html or output/report.md].")
-@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html",
-              show_default=True, help="A printable web page, or Markdown.")
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default=None,
+              help="A printable web page, or Markdown [default: from the output name's "
+              "ending, else html].")
 @click.option("--suggestions", type=click.IntRange(0), default=5, show_default=True,
               help="How many suggested missing links to include.")
 @_title_option("report", "Youth music progression: where journeys stop")
@@ -476,7 +511,8 @@ def map_command(data_dir: Path, out: Path | None, fmt: str, view: str, title: st
 @_private_option
 @force_option
 @quiet_option
-def report(data_dir: Path, out: Path | None, fmt: str, suggestions: int, title: str | None,
+def report(data_dir: Path, out: Path | None, fmt: str | None, suggestions: int,
+           title: str | None,
            data_date: str | None, include_private: bool, suppress_below: int,
            force: bool, quiet: bool) -> None:
     """Write the coordinator's report: findings in plain English, charts, cold spots.
@@ -490,6 +526,8 @@ def report(data_dir: Path, out: Path | None, fmt: str, suggestions: int, title: 
     from ._files import check_outputs, write_outputs
     from .render.report import render_report
 
+    fmt = _page_format(out, fmt, {".html": "html", ".htm": "html", ".md": "md"}, "html",
+                       "a web page (.html) or Markdown (.md)")
     net = _load(data_dir, quiet)
     out = out or Path("output") / f"report.{fmt}"
     check_outputs([out], force=force)
@@ -778,7 +816,13 @@ def _data_and_org(args: tuple[str, ...]) -> tuple[Path, str]:
         return Path("data"), args[0]
     if len(args) == 2:
         return Path(args[0]), args[1]
-    raise click.UsageError("give [DATA_DIR] ORG, e.g. musicnet path data kite-street")
+    if not args:
+        raise click.UsageError("give the organisation to start from, e.g. musicnet path "
+                               "data kite-street-alternative-provision")
+    data = args[0] if Path(args[0]).is_dir() else "data"
+    raise click.UsageError(
+        f"give one organisation: this shows every pathway onward from it ({len(args)} "
+        f"values given). To see where {args[-2]} can go: musicnet path {data} {args[-2]}")
 
 
 def _format_option(f: F) -> F:

@@ -77,14 +77,20 @@ class DataError(MusicnetError):
             lines.append(f"  ... and {n - self.STR_LIMIT} more (see .problems or .report()).")
         super().__init__("\n".join(lines))
 
-    def report(self, limit: int = 200) -> str:
-        """All problems, one per line, ending with a count (at most ``limit`` lines shown)."""
+    def report(self, limit: int = 200, *, writes: bool = True) -> str:
+        """All problems, one per line, ending with a count (at most ``limit`` lines shown);
+        ``writes``: the command would have written files (the count line says none were).
+
+        >>> from musicnet.errors import Problem
+        >>> print(DataError([Problem("a.csv", "bad.", line=2)]).report(writes=False))
+        a.csv, line 2: bad.
+        Found 1 problem. Fix it and run again.
+        """
         lines = [str(p) for p in self.problems[:limit]]
         if len(self.problems) > limit:
             lines.append(f"... and {len(self.problems) - limit} more problems not shown.")
         n = len(self.problems)
-        lines.append(
-            f"Found {n} problem{'s' if n != 1 else ''}; nothing was written. "
-            "Fix them and run again."
-        )
+        lines.append(f"Found {n} problem{'s' if n != 1 else ''}"
+                     f"{'; nothing was written' if writes else ''}. "
+                     f"Fix {'it' if n == 1 else 'them'} and run again.")
         return "\n".join(lines)

@@ -487,6 +487,11 @@ def _borough(r: _Reader, line: int, value: str) -> str | None:
     return canon
 
 
+def _bound(x: float) -> str:
+    """A range's end as people write it: ``10,000,000``, ``-0.5``."""
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
+
+
 def _number(r: _Reader, line: int, fld: str, value: str, lo: float, hi: float,
             convert: Callable[[str], float | int], what: str) -> float | int | None:
     if not value:
@@ -495,11 +500,12 @@ def _number(r: _Reader, line: int, fld: str, value: str, lo: float, hi: float,
         number = convert(value)
     except ValueError:
         r.problem(f"'{value}' is not {what}.", line=line, fld=fld, code="not-a-number",
-                  suggestion=f"Give {what} from {lo:g} to {hi:g}, or leave it empty.")
+                  suggestion=f"Give {what} from {_bound(lo)} to {_bound(hi)}, or leave it "
+                  "empty.")
         return None
     if not lo <= number <= hi:
         r.problem(f"{fld} {value} is out of range.", line=line, fld=fld, code="range",
-                  suggestion=f"Give {what} from {lo:g} to {hi:g}.")
+                  suggestion=f"Give {what} from {_bound(lo)} to {_bound(hi)}.")
         return None
     return number
 
