@@ -234,6 +234,42 @@ def test_search_focuses_and_selects(browser, sample_map, sample_net):
     page.close()
 
 
+def test_search_ignores_accents_case_and_missing_words(browser, sample_map, sample_net):
+    """A new user typed "cedar yard cafe" for Cedar Yard Youth Café and got nothing."""
+    page = open_map(browser, sample_map)
+    target = next(o for o in sample_net.orgs.values() if o.name == "Cedar Yard Youth Café")
+    for query in ("cedar yard cafe", "CAFÉ cedar", target.id, target.id.upper()):
+        page.fill("#search", query)
+        page.press("#search", "Enter")
+        assert page.locator("body").get_attribute("data-selected") == target.id, query
+    page.fill("#search", "cedar zzz")
+    page.press("#search", "Enter")
+    status = page.locator("#search-status").text_content()
+    assert status == "No organisation matches \u201ccedar zzz\u201d."
+    page.close()
+
+
+def test_route_lists_count_running_routes_only(browser, sample_map, sample_net):
+    """A dead end's panel said "Leads on to (1)" for a planned route: the count is of
+    routes running now, planned and lapsed ones are listed apart."""
+    page = open_map(browser, sample_map)
+    checked = 0
+    for v in sample_net.dead_ends():
+        onward = [r for r in sample_net.routes if r.source == v]
+        if not onward:
+            continue
+        page.evaluate("id => window.musicnetMap.select(id, true)", v)
+        box = page.locator(".route-list").nth(1)
+        assert box.locator("h3").text_content() == "Leads on to (0)"
+        assert box.locator(".not-running").count() == 1
+        shown = box.locator("ul.routes li button").evaluate_all(
+            "bs => bs.map(b => b.getAttribute('data-id'))")
+        assert sorted(shown) == sorted(r.target for r in onward)
+        checked += 1
+    assert checked  # the sample has a dead end with a planned or lapsed onward route
+    page.close()
+
+
 def test_filters(browser, sample_map, sample_net):
     page = open_map(browser, sample_map)
     body = page.locator("body")

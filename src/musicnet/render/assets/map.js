@@ -1312,10 +1312,23 @@
       return (url.protocol === "http:" || url.protocol === "https:") ? url.href : null;
     } catch (err) { return null; }
   }
+  // the routes running now (the ones every finding is about), then any planned or lapsed
+  // ones apart: a dead end's "leads on to" must not read as if a route left it
   function routeList(title, items) {
-    var box = el("section");
-    box.appendChild(el("h3", null, title + " (" + items.length + ")"));
-    if (!items.length) { box.appendChild(el("p", {"class": "muted"}, "None.")); return box; }
+    var box = el("section", {"class": "route-list"});
+    var now = items.filter(function (it) { return edgeStatus(it.j) === "active"; });
+    var other = items.filter(function (it) { return edgeStatus(it.j) !== "active"; });
+    box.appendChild(el("h3", null, title + " (" + now.length + ")"));
+    if (!now.length) box.appendChild(el("p", {"class": "muted"}, "None running now."));
+    else box.appendChild(routeItems(now));
+    if (other.length) {
+      box.appendChild(el("p", {"class": "muted not-running"}, "Not running now (planned or " +
+        "lapsed; not counted in the findings):"));
+      box.appendChild(routeItems(other));
+    }
+    return box;
+  }
+  function routeItems(items) {
     var ul = el("ul", {"class": "routes"});
     items.forEach(function (it) {
       var li = el("li");
@@ -1328,8 +1341,7 @@
         (people !== undefined ? ", " + people + " a year" : "")));
       ul.appendChild(li);
     });
-    box.appendChild(ul);
-    return box;
+    return ul;
   }
   function openPanel() {
     panelBox.hidden = false;
@@ -1511,18 +1523,33 @@
     Array.prototype.forEach.call(filterBox.querySelectorAll("select"), function (s) { s.value = ""; });
     refilter();
   }
+  function fold(text) {  // lower case, accents and punctuation left out, for searching
+    return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^\p{L}\p{N}\s]+/gu, " ").replace(/\s+/g, " ").trim();
+  }
   document.getElementById("search-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
-    var q = document.getElementById("search").value.trim().toLowerCase();
+    var raw = document.getElementById("search").value.trim();
+    var q = fold(raw);
     var status = document.getElementById("search-status");
     state.hits = [];
     if (!q) { status.textContent = ""; reorder(); network.redraw(); return; }
-    var hits = [];
-    if (byId.has(q)) hits.push(byId.get(q));
+    // an id as typed, then names holding the words typed in that order, then names
+    // holding every word typed in any order (accents and case ignored: "cedar cafe"
+    // finds Cedar Yard Youth Café)
+    var hits = [], loose = [], words = q.split(/\s+/);
+    if (byId.has(raw)) hits.push(byId.get(raw));
     for (var i = 0; i < n; i++) {
-      if (hits.indexOf(i) < 0 && (N[i].toLowerCase() === q || ND.name[i].toLowerCase().indexOf(q) >= 0)) hits.push(i);
+      if (hits.indexOf(i) >= 0) continue;
+      var name = fold(ND.name[i]), hay = name + " " + fold(N[i]);
+      if (fold(N[i]) === q || name.indexOf(q) >= 0) hits.push(i);
+      else if (words.every(function (w) { return hay.indexOf(w) >= 0; })) loose.push(i);
     }
-    if (!hits.length) { status.textContent = "No organisation matches that."; reorder(); network.redraw(); return; }
+    hits = hits.concat(loose);
+    if (!hits.length) {
+      status.textContent = "No organisation matches \u201c" + raw + "\u201d.";
+      reorder(); network.redraw(); return;
+    }
     state.hits = hits;
     status.textContent = "Found: " + ND.name[hits[0]] + (hits.length > 1 ? " (and " + (hits.length - 1) + " more)" : "");
     select(N[hits[0]], true);
