@@ -167,3 +167,12 @@ def test_problem_count_line_fits_the_command(tmp_path):
     build = _run("build", str(bad), "-o", str(tmp_path / "out"))
     assert build.stderr.strip().splitlines()[-1] == (
         "Found 1 problem; nothing was written. Fix it and run again.")
+
+
+def test_as_of_before_any_route_says_so():
+    res = _run("analyse", str(SAMPLE), "--as-of", "2010-01-01")
+    assert res.returncode == 0
+    assert ("warning: no route had started by 2010-01-01 (the earliest 'since' is 2015)"
+            in res.stderr)
+    assert "no route had started" not in _run("analyse", str(SAMPLE), "--as-of",
+                                              "2020").stderr

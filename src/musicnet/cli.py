@@ -183,8 +183,15 @@ def _load(data_dir: Path, quiet: bool, as_of: str | None = None) -> Network:
                   "shown (run `musicnet check` after fixing these).", err=True)
     if as_of is not None:
         from .history import as_of as state_on
+        from .history import route_dates
 
+        full = net
         net = state_on(net, as_of)
+        if full.routes and not net.routes and not quiet:
+            starts = sorted((d, r.since) for r, d, _ in route_dates(full) if d is not None)
+            first = f" (the earliest 'since' is {starts[0][1]})" if starts else ""
+            _echo(f"warning: no route had started by {as_of}{first}: the network then has "
+                  "organisations only.", err=True)
     if _KEPT is not None:
         _KEPT.append(net)
     return net
