@@ -94,6 +94,21 @@ def test_round_trip_of_the_sample_gives_the_same_analysis(tmp_path, sample_net, 
                                                               key=str)
 
 
+def test_suppressed_counts_are_named_on_import(tmp_path, sample_net):
+    """A published export shows small counts as 'fewer than 5': importing it says how
+    many routes lost their figure (a user's Kumu round trip lost 71 silently)."""
+    files = export_files(sample_net, "kumu", tmp_path / "k.xlsx")  # suppress_below=5
+    write(files)
+    small = sum(1 for r in sample_net.routes
+                if r.young_people_per_year is not None and r.young_people_per_year < 5)
+    code, out = run("import", str(tmp_path / "k.xlsx"), "-o", str(tmp_path / "back"))
+    assert code == 0, out
+    assert f"warning: {small} routes' counts of young people were published as 'fewer than N'" \
+        in out
+    back = musicnet.load(tmp_path / "back")
+    assert sum("fewer than 5" in r.notes for r in back.routes) == small
+
+
 def test_private_fields_come_back_when_exported(tmp_path, sample_net):
     for fmt in ("gexf", "kumu"):
         name = SOURCES[fmt]

@@ -306,6 +306,7 @@ def _convert(kind: str, nodes: list[_Node], edges: list[_Edge]) -> Imported:
     routes: list[dict[str, str]] = []
     seen: set[tuple[str, str]] = set()
     doubled = 0
+    hidden = 0  # counts a published export showed only as "fewer than N"
     for edge in edges:
         src, tgt = ids.get(edge.source), ids.get(edge.target)
         if src is None or tgt is None:
@@ -326,6 +327,7 @@ def _convert(kind: str, nodes: list[_Node], edges: list[_Edge]) -> Imported:
             col = _ROUTE_BY_NAME.get(key)
             if key == "young_people" and value.startswith("fewer than"):
                 notes.append(f"young people a year: {value}")
+                hidden += 1
                 continue
             if key == "type" and value in ("directed", "undirected", "mutual"):
                 continue  # an edge's direction in GEXF, not its kind
@@ -364,6 +366,12 @@ def _convert(kind: str, nodes: list[_Node], edges: list[_Edge]) -> Imported:
         what = "1 connection has" if doubled == 1 else f"{doubled} connections have"
         warnings.append(f"{what} no direction, so each became two routes, one each way; "
                         "delete from referrals.csv the ones young people do not take.")
+    if hidden:
+        what = "1 route's count of young people was" if hidden == 1 else \
+            f"{hidden} routes' counts of young people were"
+        warnings.append(f"{what} published as 'fewer than N' (suppressed small numbers), "
+                        "so young_people_per_year is left empty and the text kept in notes; "
+                        "fill in the real figures from your own records if you have them.")
     if not routes:
         warnings.append("no routes were found: add them to referrals.csv "
                         "(source and target ids).")
