@@ -136,9 +136,11 @@ def test_whatif_text_matches_the_diff(change):
     harmful = bool(d["cut_off"] or d["reach_lost"] or d["dead_ends_created"]
                    or d["progression_gaps_opened"] or d["majority_cc_harmed"])
     assert lines[0].startswith("This change harms progression: ") == harmful
+
+    def n(k, word):
+        return f"{k} {word}{'' if k == 1 else 's'}"
+
     if harmful:
-        def n(k, word):
-            return f"{k} {word}{'' if k == 1 else 's'}"
         parts = [n(len(d["cut_off"]), "organisation") + " cut off" if d["cut_off"] else "",
                  n(len(d["reach_lost"]), "organisation") + " can no longer reach a stage"
                  if d["reach_lost"] else "",
@@ -205,7 +207,20 @@ def test_whatif_text_matches_the_diff(change):
     for key, label in (("majority_cc_harmed", "Majority-CC organisations made worse off: "),
                        ("majority_cc_helped", "Majority-CC organisations helped: ")):
         got = [x for x in lines if x.startswith(label)]
-        assert got == ([f"{label}{len(d[key])} ({', '.join(d[key])})."] if d[key] else [])
+        who = "; ".join(f"{names[v]} ({v})" for v in d[key])
+        assert got == ([f"{label}{len(d[key])}: {who}."] if d[key] else [])
+    # a harmful change that also helps says so on the line after the harm
+    good = [f"resolves {n(len(d['dead_ends_resolved']), 'dead end')}"
+            if d["dead_ends_resolved"] else "",
+            f"closes {n(len(d['progression_gaps_closed']), 'progression gap')}"
+            if d["progression_gaps_closed"] else "",
+            f"gives {n(len(d['reach_gained']), 'organisation')} a route to a higher stage"
+            if d["reach_gained"] else ""]
+    also = [x for x in lines if x.startswith("It also ")]
+    want = "It also " + ", ".join(x for x in good if x) + "."
+    assert also == ([want] if harmful and any(good) else [])
+    if also:
+        assert lines[1] == want
 
 
 @SETTINGS

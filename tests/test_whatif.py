@@ -230,6 +230,18 @@ def test_fit_points_match_reasoned_fit(sample_net):
                 assert _fit_points(ctx, s, t) == _fit(ctx, s, t)[0]
 
 
+def test_a_change_that_harms_and_helps_says_both_first(sample_net):
+    """A new user read only harm at the top of a change that also resolved a dead end."""
+    after = sample_net.with_routes(add=[("ashdown-primary-school", "marigold-song-studio")],
+                                   close=["open-doors-music-network-london-wide"])
+    lines = str(compare(sample_net, after)).splitlines()
+    assert lines[0].startswith("This change harms progression: 3 organisations cut off")
+    assert lines[1] == ("It also resolves 1 dead end, closes 1 progression gap, gives 1 "
+                        "organisation a route to a higher stage.")
+    assert lines[-1] == "Majority-CC organisations helped: 1: Ashdown Primary School " \
+        "(ashdown-primary-school)."
+
+
 def test_closing_a_bridge_organisation_reports_who_is_cut_off(sample_net):
     """Issue 11: a closure used to read like good news with empty harm fields."""
     from musicnet.analysis import bridge_organisations

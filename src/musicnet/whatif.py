@@ -256,6 +256,17 @@ class Diff:
                 harm.append(_count(len(self.majority_cc_harmed), "majority-CC organisation")
                             + " worse off")
             lines.append("This change harms progression: " + ", ".join(harm) + ".")
+            good = []  # so a change that does both does not read as harm alone
+            if self.dead_ends_resolved:
+                good.append("resolves " + _count(len(self.dead_ends_resolved), "dead end"))
+            if self.progression_gaps_closed:
+                good.append("closes " + _count(len(self.progression_gaps_closed),
+                                               "progression gap"))
+            if self.reach_gained:
+                good.append("gives " + _count(len(self.reach_gained), "organisation")
+                            + " a route to a higher stage")
+            if good:
+                lines.append("It also " + ", ".join(good) + ".")
         section("Routes added", [f"{self._n(s)} -> {self._n(t)}" for s, t in self.routes_added])
         section("Routes removed", [f"{self._n(s)} -> {self._n(t)}"
                                    for s, t in self.routes_removed])
@@ -293,11 +304,11 @@ class Diff:
                 [f"{self._n(v)}: {', '.join(st)}" for v, st in self.reach_gained.items()])
         if self.majority_cc_harmed:
             lines.append(f"Majority-CC organisations made worse off: "
-                         f"{len(self.majority_cc_harmed)} "
-                         f"({', '.join(self.majority_cc_harmed)}).")
+                         f"{len(self.majority_cc_harmed)}: "
+                         f"{'; '.join(map(self._n, self.majority_cc_harmed))}.")
         if self.majority_cc_helped:
-            lines.append(f"Majority-CC organisations helped: {len(self.majority_cc_helped)} "
-                         f"({', '.join(self.majority_cc_helped)}).")
+            lines.append(f"Majority-CC organisations helped: {len(self.majority_cc_helped)}: "
+                         f"{'; '.join(map(self._n, self.majority_cc_helped))}.")
         return "\n".join(lines) if lines else "No change to progression in the network."
 
 
