@@ -976,7 +976,8 @@ def suggest(data_dir: Path, top: int, for_org: str | None, borough: str | None,
                    "stage above its own.")
         return
     label = "Plan, in order" if greedy else "Suggested new routes, best first"
-    _echo(f"{label}:")
+    _echo(f"{label} (score: how well the two fit, plus what the route would fix; see "
+          "docs/whatif.md):")
     for i, sug in enumerate(result, 1):
         _echo(f"{i}. {sug}")
 
