@@ -140,8 +140,11 @@ def test_page_format_follows_the_output_name(tmp_path):
     assert (tmp_path / "m.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert _run("report", str(SAMPLE), "-o", str(tmp_path / "r.md"), "-q").returncode == 0
     assert (tmp_path / "r.md").read_text().startswith("# ")
-    res = _run("report", str(SAMPLE), "-o", str(tmp_path / "r"))
+    res = _run("report", str(SAMPLE), "-o", str(tmp_path / "r.txt"))
     assert res.returncode == 2 and str(tmp_path / "r.html") in res.stderr
+    # a name with no ending is taken as it is
+    assert _run("report", str(SAMPLE), "-o", str(tmp_path / "r"), "-q").returncode == 0
+    assert (tmp_path / "r").read_text().startswith("<!DOCTYPE html>")
 
 
 def test_path_with_two_organisations_explains_itself():

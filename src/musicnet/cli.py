@@ -437,14 +437,16 @@ def _page_format(out: Path | None, fmt: str | None, endings: dict[str, str],
     """The format a page-writing command writes: ``--format`` if given, else what the
     output name's ending asks for (``endings``: ending -> format), else ``default``. An
     output name whose ending does not fit is refused (exit 2; a map called .pdf would
-    still be HTML inside), naming the file to use instead. ``kinds`` says in words what
-    the command writes."""
+    still be HTML inside), naming the file to use instead; a name with no ending is
+    taken as it is. ``kinds`` says in words what the command writes."""
     suffix = out.suffix.lower() if out is not None else ""
     given = fmt is not None
     if fmt is None:
         fmt = endings.get(suffix, default) if suffix else default
     wanted = next(e for e, f in endings.items() if f == fmt)
-    if out is not None and endings.get(suffix) != fmt:
+    # a name without an ending (a device, a pipe, a file named so on purpose) is taken
+    # as it is; the output checks refuse what is not a regular file
+    if out is not None and suffix and endings.get(suffix) != fmt:
         if given:
             raise click.UsageError(f"--format {fmt} writes a {wanted} file, but the output "
                                    f"name is {out.name}. Use -o {out.with_suffix(wanted)}")
@@ -483,6 +485,8 @@ def map_command(data_dir: Path, out: Path | None, fmt: str | None, view: str,
     """
     from ._files import check_outputs, write_outputs
 
+    if out is not None:
+        check_outputs([out], force=force)  # an input or a data file: say that first
     fmt = _page_format(out, fmt, {".html": "html", ".htm": "html", ".svg": "svg",
                                   ".png": "png"}, "html",
                        "the interactive map (.html) or a picture (.svg or .png)")
@@ -533,6 +537,8 @@ def report(data_dir: Path, out: Path | None, fmt: str | None, suggestions: int,
     from ._files import check_outputs, write_outputs
     from .render.report import render_report
 
+    if out is not None:
+        check_outputs([out], force=force)  # an input or a data file: say that first
     fmt = _page_format(out, fmt, {".html": "html", ".htm": "html", ".md": "md"}, "html",
                        "a web page (.html) or Markdown (.md)")
     net = _load(data_dir, quiet)
