@@ -107,8 +107,8 @@ def test_analyse_text_matches_the_result(net, limit):
             assert (f"({row})" in bullet) if not row.startswith("(") and ":" not in row \
                 else (row in bullet), (bullet, row)
         more = [x for x in body if x.startswith("  ... and ")]
-        assert more == ([f"  ... and {len(rows) - limit} more (use --format json for all)"]
-                        if len(rows) > limit else [])
+        assert more == ([f"  ... and {len(rows) - limit} more (--limit N lists more; "
+                         "--format json gives all)"] if len(rows) > limit else [])
         assert body[-1].startswith("  What to do: ")
     assert expected == {}  # every finding has its section
     remits = {v: o.remit for v, o in net.orgs.items()}

@@ -312,7 +312,8 @@ def format_text(d: dict[str, Any], *, limit: int = 15) -> str:
         lines.append(f"{title} ({len(rows)})")
         lines.extend(f"  - {r}" for r in rows[:limit])
         if len(rows) > limit:
-            lines.append(f"  ... and {len(rows) - limit} more (use --format json for all)")
+            lines.append(f"  ... and {len(rows) - limit} more (--limit N lists more; "
+                         "--format json gives all)")
 
     m = d["metrics"]
     lines.append(f"From {d['old'] or 'the old data'} to {d['new'] or 'the new data'}:")

@@ -118,7 +118,8 @@ def _section(lines: list[str], key: str, rows: list[str], limit: int) -> None:
     for text in rows[:limit]:
         lines.append(f"  - {text}")
     if len(rows) > limit:
-        lines.append(f"  ... and {len(rows) - limit} more (use --format json for all)")
+        lines.append(f"  ... and {len(rows) - limit} more (--limit N lists more; "
+                     "--format json gives all)")
     lines.append(f"  What to do: {f.todo}")
 
 
