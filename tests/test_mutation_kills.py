@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import types
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -894,3 +895,52 @@ def test_ages_from_birth():
     assert broken_rules(net, "a", "b") == [] and broken_rules(net, "b", "a") == []
     (sug,) = net.suggest_links(top=1, for_org="a")
     assert "ages overlap (0-0 and 0-3)" in sug.reasons
+
+
+# -- found by the mutation run of 26 November ------------------------------------------------
+def test_capped_pool_is_the_targets_nearest_the_next_stage():
+    """With ``max_candidates`` (the report's cap on large networks) a source's fit is only
+    measured against its first ``2 * per_source + 1`` targets, nearest its next stage
+    first: a better-fitting target beyond them is never suggested. Untested before (the
+    pool was never cut short in any test)."""
+    from .conftest import net_of, org
+
+    src = org("s", "first_access", genres=("jazz",))
+    near = [org(f"p{i}", "developing") for i in range(3)]  # the pool of 2 * 1 + 1
+    far = org("z", "advanced", genres=("jazz",))  # fits better, but fourth in the pool
+    net = net_of([src, *near, far], [])
+    free = net.suggest_links(top=10, per_source=1, for_org="s")
+    assert [(x.source, x.target) for x in free] == [("s", "z")]  # best fit when uncapped
+    capped = net.suggest_links(top=10, per_source=1, for_org="s", max_candidates=5)
+    assert [x.target for x in capped] == ["p0"]
+    assert capped.capped == (1, 1)
+
+
+def test_capped_candidates_tie_break_by_source_then_target():
+    """Of candidates with the same fit, the cap keeps the first by source id, then target
+    id (``(-fit, source, target)``)."""
+    from .conftest import net_of, org
+
+    orgs = [org("a", "first_access"), org("b", "first_access"),
+            org("x", "participation"), org("y", "participation")]
+    # a's only candidate is y, b's only is x (each already has a route to the other)
+    net = net_of(orgs, [("a", "x"), ("b", "y")])
+    got = net.suggest_links(top=5, per_source=1, max_candidates=1)
+    assert [(x.source, x.target) for x in got] == [("a", "y")]
+    assert got.capped == (1, 2)
+
+
+def test_unknown_stage_hint_only_when_there_is_a_guess():
+    import musicnet
+    from musicnet.analysis.pathways import pathways
+    from musicnet.errors import UsageError
+
+    from .conftest import SAMPLE
+
+    net = musicnet.load(SAMPLE)
+    with pytest.raises(UsageError) as close:
+        pathways(net, "ashdown-primary-school", to_stage="advnced")
+    assert str(close.value) == "unknown stage 'advnced'. Did you mean 'advanced'?"
+    with pytest.raises(UsageError) as far:
+        pathways(net, "ashdown-primary-school", to_stage="zzzz")
+    assert str(far.value) == "unknown stage 'zzzz'."

@@ -167,6 +167,11 @@ def test_whatif_text_matches_the_diff(change):
         elif line.startswith("  - "):
             sections[current].append(line[4:])
     counts = {t: len(items) for t, items in sections.items()}
+    names = {v: o.name for v, o in {**before.orgs, **after.orgs}.items()}
+    for title, key in (("Routes added", "routes_added"), ("Routes removed", "routes_removed")):
+        assert sections.get(title, []) == [
+            f"{names[r['source']]} ({r['source']}) -> {names[r['target']]} ({r['target']})"
+            for r in d[key]], title
     for title, key in (("Routes added", "routes_added"), ("Routes removed", "routes_removed"),
                        ("Organisations closed", "organisations_closed"),
                        ("Dead ends resolved", "dead_ends_resolved"),
@@ -210,8 +215,8 @@ def test_whatif_text_matches_the_diff(change):
         who = "; ".join(f"{names[v]} ({v})" for v in d[key])
         assert got == ([f"{label}{len(d[key])}: {who}."] if d[key] else [])
     # a harmful change that also helps says so on the line after the harm
-    good = [f"resolves {n(len(d['dead_ends_resolved']), 'dead end')}"
-            if d["dead_ends_resolved"] else "",
+    resolved = [v for v in d["dead_ends_resolved"] if v not in d["cut_off"]]
+    good = [f"resolves {n(len(resolved), 'dead end')}" if resolved else "",
             f"closes {n(len(d['progression_gaps_closed']), 'progression gap')}"
             if d["progression_gaps_closed"] else "",
             f"gives {n(len(d['reach_gained']), 'organisation')} a route to a higher stage"

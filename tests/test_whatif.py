@@ -408,3 +408,20 @@ def test_a_route_removed_and_added_back_is_proposed():
     assert [(r.source, r.target, r.status, r.young_people_per_year) for r in after.routes] \
         == [("o0", "o1", "active", 7)]
     assert after.proposed == {("o0", "o1")}
+
+
+def test_bridges_lost_to_a_split_and_dead_ends_cut_off_read_right():
+    """A change that closes an organisation and adds a route (found by a random search):
+    routes that stop being bridges only because the network split are listed under their
+    own heading, and a dead end that is only "resolved" because it was cut off does not
+    count as help in the headline."""
+    orgs = [org(f"o{i}", "participation") for i in range(7)]
+    net = net_of(orgs, [("o0", "o4"), ("o2", "o4"), ("o3", "o4"), ("o5", "o1"),
+                        ("o5", "o6"), ("o6", "o2")])
+    diff = compare(net, net.with_routes(add=[("o2", "o0")], close=["o5"]))
+    assert diff.cut_off == ["o1"] and "o1" in diff.dead_ends_resolved
+    text = str(diff)
+    assert "It also resolves" not in text
+    assert ("No longer bridges only because the network there was split or closed (2):\n"
+            "  - Org o0 (o0) -> Org o4 (o4)\n  - Org o2 (o2) -> Org o4 (o4)\n") in text
+    assert "Routes removed (2):\n  - Org o5 (o5) -> Org o1 (o1)\n" in text

@@ -727,7 +727,7 @@ def _candidates(ctx: _Context, sources: list[str], per_source: int, everywhere: 
 
     Routes breaking a hard rule are left out unless ``allow_any``. With
     ``max_candidates``, the work is bounded: each source's fit is measured against at
-    most ``2 * per_source`` targets (those nearest its next stage first), and only
+    most ``2 * per_source + 1`` targets (those nearest its next stage first), and only
     ``max_candidates`` candidates (the best by fit, then source and target id) get their
     impact measured; ``capped`` then receives ``[measured, found]``."""
     if capped is None:

@@ -257,8 +257,10 @@ class Diff:
                             + " worse off")
             lines.append("This change harms progression: " + ", ".join(harm) + ".")
             good = []  # so a change that does both does not read as harm alone
-            if self.dead_ends_resolved:
-                good.append("resolves " + _count(len(self.dead_ends_resolved), "dead end"))
+            # (a dead end that is only "resolved" because it was cut off is no help)
+            resolved = [v for v in self.dead_ends_resolved if v not in self.cut_off]
+            if resolved:
+                good.append("resolves " + _count(len(resolved), "dead end"))
             if self.progression_gaps_closed:
                 good.append("closes " + _count(len(self.progression_gaps_closed),
                                                "progression gap"))
