@@ -177,6 +177,10 @@ def test_text_names_the_changes():
     assert "New organisations (2)" in out
     assert "Larkfield Refugee Welcome Music" in out
     assert "Cold-spot boroughs: 1 -> 0 (1 resolved, 0 new)" in out
+    # the same borough count as analyse (London-wide is not a borough)
+    london = {o.borough for o in load(SAMPLE).orgs.values()} - {"London-wide",
+                                                                 "Outside London"}
+    assert f"  Boroughs: {len(london)} -> " in out
 
 
 def test_ids_match_whatever_their_case(sample_net):

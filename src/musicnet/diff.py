@@ -75,6 +75,7 @@ def snapshot(net: Network) -> dict[str, Any]:
         progression_gaps,
     )
     from .analysis.health import health, health_metrics
+    from .analysis.summary import summary
     from .schema import STATUSES
 
     cf = str.casefold
@@ -94,7 +95,7 @@ def snapshot(net: Network) -> dict[str, Any]:
     metrics: dict[str, Any] = {
         "organisations": len(net),
         "majority_cc": sum(o.remit == "majority_cc" for o in net.orgs.values()),
-        "boroughs": len({o.borough for o in net.orgs.values()}),
+        "boroughs": summary(net)["boroughs"],  # London boroughs, as analyse counts them
         "routes": len(net.routes),
         "active_routes": status["active"],
         "lapsed_routes": status["lapsed"],
