@@ -450,8 +450,7 @@ def _page_format(out: Path | None, fmt: str | None, endings: dict[str, str],
         if given:
             raise click.UsageError(f"--format {fmt} writes a {wanted} file, but the output "
                                    f"name is {out.name}. Use -o {out.with_suffix(wanted)}")
-        ends = f"ends in {suffix}" if suffix else "has no ending"
-        raise click.UsageError(f"this command writes {kinds}; {out.name} {ends}. "
+        raise click.UsageError(f"this command writes {kinds}; {out.name} ends in {suffix}. "
                                f"Use -o {out.with_suffix(wanted)}")
     return fmt
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .findings import NETWORK_FINDINGS
+from .findings import NETWORK_FINDINGS, more_line
 
 if TYPE_CHECKING:  # pragma: no cover
     from .network import Network
@@ -313,8 +313,7 @@ def format_text(d: dict[str, Any], *, limit: int = 15) -> str:
         lines.append(f"{title} ({len(rows)})")
         lines.extend(f"  - {r}" for r in rows[:limit])
         if len(rows) > limit:
-            lines.append(f"  ... and {len(rows) - limit} more (--limit N lists more; "
-                         "--format json gives all)")
+            lines.append(more_line(len(rows) - limit))
 
     m = d["metrics"]
     lines.append(f"From {d['old'] or 'the old data'} to {d['new'] or 'the new data'}:")

@@ -21,7 +21,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from .network import Network
 
 __all__ = ["FINDING", "FINDINGS", "Finding", "OrgFlags", "fragile_routes",
-           "organisation_flags", "plural"]
+           "more_line", "organisation_flags", "plural"]
+
+
+def more_line(hidden: int) -> str:
+    """The line under a shortened terminal list.
+
+    >>> more_line(4)
+    '  ... and 4 more (--limit N lists more; --format json gives all)'
+    """
+    return f"  ... and {hidden} more (--limit N lists more; --format json gives all)"
 
 
 def plural(n: int, singular: str, plural_form: str | None = None) -> str:

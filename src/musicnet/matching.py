@@ -118,13 +118,13 @@ def choice_names(organisations: Iterable[Organisation]) -> dict[str, str]:
     ...               org("c", "Elm School", "Brent")])
     {'a': 'Oak School (Camden)', 'b': 'Oak School (Brent)', 'c': 'Elm School'}
     """
-    orgs = list(organisations)
+    keyed = [(normalise_name(o.name), o) for o in organisations]
     by_name: dict[str, list[Organisation]] = {}
-    for o in orgs:
-        by_name.setdefault(normalise_name(o.name), []).append(o)
+    for key, o in keyed:
+        by_name.setdefault(key, []).append(o)
     out: dict[str, str] = {}
-    for o in orgs:
-        same = by_name[normalise_name(o.name)]
+    for key, o in keyed:
+        same = by_name[key]
         if len(same) == 1:
             out[o.id] = o.name
         elif sum(x.borough == o.borough for x in same) == 1:

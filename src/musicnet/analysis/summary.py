@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from ..findings import FINDING, plural
+from ..findings import FINDING, more_line, plural
 from ..schema import HUB_AREAS, REMIT_NAMES, REMITS, ROLES, STAGES, STATUSES, TYPES, hub_area
 from .chains import pathfinder_chains
 from .coverage import borough_coverage, cold_spots
@@ -118,8 +118,7 @@ def _section(lines: list[str], key: str, rows: list[str], limit: int) -> None:
     for text in rows[:limit]:
         lines.append(f"  - {text}")
     if len(rows) > limit:
-        lines.append(f"  ... and {len(rows) - limit} more (--limit N lists more; "
-                     "--format json gives all)")
+        lines.append(more_line(len(rows) - limit))
     lines.append(f"  What to do: {f.todo}")
 
 
