@@ -314,12 +314,12 @@ points of failure; thick pink lines: fragile routes'
     """
     from .map import FLAG_STYLES, LINE_STYLES
 
-    rings = "; ".join(f"{FLAG_STYLES[f]['look']}: {FLAG_STYLES[f]['label'].lower()}"
-                      for f in ("dead_end", "gap", "bridge_org"))
-    lines = f"{LINE_STYLES['bridge']['look']}: fragile routes"
+    looks = [FLAG_STYLES[f] for f in ("dead_end", "gap", "bridge_org")]
+    looks.append(LINE_STYLES["bridge"])
+    said = "; ".join(f"{st['look']}: {st['label'].lower()}" for st in looks)
     return ("Organisations by the highest stage they offer, left to right, coloured by "
             "Pathfinders role (see the key). Diamonds: majority-CC organisations; circles: "
-            f"minority-CC; squares: general. {rings[0].upper()}{rings[1:]}; {lines}. The "
+            f"minority-CC; squares: general. {said[0].upper()}{said[1:]}. The "
             "interactive map (map.html) lets you explore it.")
 
 
