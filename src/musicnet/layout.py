@@ -220,11 +220,10 @@ def ladder_plan(net: Network, *, sweeps: int = 4, aspect: float = ASPECT,
             best, best_cost = {key: list(m) for key, m in cells_i.items()}, c
             if settled:
                 break
-    best_pos: dict[str, tuple[float, float]] = {}
+    placed: dict[str, tuple[float, float]] = {}
     for key, members in best.items():
-        best_pos.update(zip((ids[i] for i in members), cell_slots[key], strict=True))
-    best = best_pos
-    positions = {v: (round(best[v][0], 1), round(best[v][1], 1)) for v in net.orgs}
+        placed.update(zip((ids[i] for i in members), cell_slots[key], strict=True))
+    positions = {v: (round(placed[v][0], 1), round(placed[v][1], 1)) for v in net.orgs}
     bands = [{"stage": s, "x0": band_x[b], "x1": band_x[b] + cols[b] * CELL_W,
               "count": sum(counts[g][b] for g in range(len(GROUPS)))}
              for b, s in enumerate(STAGES)]
