@@ -70,8 +70,36 @@ def test_loads_offline_with_counts(browser, sample_map, sample_net):
     page.check("#show-lapsed")
     page.check("#show-planned")
     assert int(body.get_attribute("data-visible-edges")) == len(sample_net.routes)
-    assert page.evaluate("window.musicnetMap.nodes.length") == len(sample_net)
     page.close()
+
+
+def test_vis_is_handed_organisations_only_when_the_pointer_needs_them(browser, tmp_path):
+    """The page draws every organisation; vis-network holds only the suggested links' ends
+    until the pointer comes over one. A tap with no hover before it (a touch screen) still
+    selects what is under the finger, and a hover shows the tooltip."""
+    net = musicnet.load("data")
+    page = open_map(browser, write(tmp_path, net))
+    data = page.evaluate("window.musicnetMap.data.suggestions")
+    ends = {d["s"] for d in data} | {d["t"] for d in data}
+    assert 0 < page.evaluate("window.musicnetMap.inVis()") == len(ends) < len(net)
+    assert page.evaluate("window.musicnetMap.nodes.length") == len(ends)
+    ids = page.evaluate("window.musicnetMap.data.nodes.id")
+    far = [oid for k, oid in enumerate(ids) if k not in ends]
+    x, y = page.evaluate("id => window.musicnetMap.domPosition(id)", far[0])
+    page.mouse.move(x, y)
+    assert page.locator("body").get_attribute("data-hover") == far[0]
+    assert page.locator("#tooltip").is_visible()
+    assert page.evaluate("window.musicnetMap.inVis()") == len(ends) + 1
+    page.close()
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True)
+    page = open_map(browser, tmp_path / "map.html", size=(1024, 768), context=context)
+    for oid in far[1:4]:
+        x, y = page.evaluate("id => window.musicnetMap.domPosition(id)", oid)
+        page.touchscreen.tap(x, y)
+        assert page.locator("body").get_attribute("data-selected") == oid
+        page.click("#panel-close")  # the details panel covers part of the map
+    assert page.evaluate("window.musicnetMap.inVis()") == len(ends) + 3
+    context.close()
 
 
 def _small_network():
@@ -363,7 +391,7 @@ def test_clicks_land_and_page_never_scrolls(browser, sample_map, sample_net, siz
               sample_net.bridge_organisations()[0].id]
     for oid in wanted:
         page.evaluate("""id => { const m = window.musicnetMap, i = m.visId(id),
-            p = m.network.getPositions([i])[i];
+            p = m.position(id);
             m.network.moveTo({position: p, scale: 1.3, animation: false}); }""", oid)
         x, y = page.evaluate("id => window.musicnetMap.domPosition(id)", oid)
         page.mouse.click(x, y)
@@ -434,10 +462,10 @@ def test_suggested_links_layer(browser, sample_map, sample_net):
 
 def test_geography_view_draws_london(browser, sample_map, sample_net):
     page = open_map(browser, sample_map)
-    first = "window.musicnetMap.visId(window.musicnetMap.data.nodes.id[0])"
-    before = page.evaluate(f"window.musicnetMap.network.getPositions([{first}])")
+    first = "window.musicnetMap.data.nodes.id[0]"
+    before = page.evaluate(f"window.musicnetMap.position({first})")
     page.check("input[value=geo]")
-    after = page.evaluate(f"window.musicnetMap.network.getPositions([{first}])")
+    after = page.evaluate(f"window.musicnetMap.position({first})")
     assert before != after
     data = page.evaluate("window.musicnetMap.data.geo")
     assert len(data["boroughs"]) == 33

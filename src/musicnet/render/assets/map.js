@@ -198,19 +198,40 @@
 
   // ---- vis-network: organisations (and the suggested links, which can be clicked) --------
   var container = document.getElementById("map");
-  // vis-network is given each organisation's position, shape and size only: its look is
-  // kept here (looks[i]), drawn by the page, and handed to vis just before vis draws a
-  // hovered or selected one (a colour object per organisation made vis take a third of
-  // the time to open a 2,000-organisation map)
-  var nodeItems = [], looks = [], lastAt = [];
+  // The page draws every organisation itself (looks[i]: its fill, border and width) and
+  // vis-network is the camera and the pointer: it pans, zooms, hovers, selects and drags.
+  // vis is handed an organisation (its position, shape and size) only when it needs it:
+  // when the pointer comes over it, when it is selected or is the end of a suggested
+  // link, and all of them for "Relax layout". Making a vis node costs about a tenth of a
+  // millisecond, a third of the time to open a 2,000-organisation map when all were made.
+  var looks = [], lastAt = [], shapeOf = [], inVis = new Uint8Array(n);
   for (var i1 = 0; i1 < n; i1++) {
     var p1 = nodeAt(i1);
-    nodeItems.push({id: i1, x: p1[0], y: p1[1], shape: SHAPE[org.remit(i1)] || "dot",
-                    size: ND.size[i1]});
+    shapeOf.push(SHAPE[org.remit(i1)] || "dot");
     looks.push(nodeLook(i1));
     lastAt.push(p1[0] + "," + p1[1]);
   }
-  var nodes = new vis.DataSet(nodeItems);
+  var nodes = new vis.DataSet([]);
+  function setBox(node, x, y, r) {  // the organisation's box for clicks and hover, as vis sets it
+    var sh = node.shape, bb = sh.boundingBox;
+    sh.width = sh.height = 2 * r; sh.radius = r; sh.left = x - r; sh.top = y - r;
+    bb.left = x - r; bb.top = y - r; bb.right = x + r; bb.bottom = y + r;
+  }
+  function toVis(list) {  // hand organisations to vis, each once, where the page draws them
+    var add = [];
+    list.forEach(function (i) {
+      if (inVis[i]) return;
+      inVis[i] = 1;
+      var p = nodeAt(i);
+      add.push({id: i, x: p[0], y: p[1], shape: shapeOf[i], size: ND.size[i]});
+    });
+    if (!add.length) return;
+    nodes.add(add);
+    add.forEach(function (it) {
+      var b = network.body.nodes[it.id];
+      if (b) setBox(b, it.x, it.y, it.size);
+    });
+  }
   var edges = new vis.DataSet(DATA.suggestions.map(function (sg, k) {
     var ls = DATA.line_styles.suggested;
     return {id: "s" + k, from: sg.s, to: sg.t, arrows: "to", width: ls.width,
@@ -244,21 +265,24 @@
   var renderer = network.renderer, visDrawNodes = renderer._drawNodes;
   renderer._drawNodes = function (ctx, always) {
     if (always) return visDrawNodes.call(renderer, ctx, always);
-    var all = network.body.nodes, ids = network.body.nodeIndices, s = view.scale;
+    var all = network.body.nodes, s = view.scale;
     var W = container.clientWidth, H = container.clientHeight, pad = 20;
     var x0 = (-pad - view.translation.x) / s, y0 = (-pad - view.translation.y) / s;
     var x1 = (W + pad - view.translation.x) / s, y1 = (H + pad - view.translation.y) / s;
     var paths = new Map(), late = [];
-    for (var k = 0; k < ids.length; k++) {
-      var node = all[ids[k]];
-      if (!node) continue;
-      if (node.hover || node.selected) { late.push(node); continue; }
-      var o = node.options, r = o.size, x = node.x, y = node.y, sh = node.shape;
-      sh.width = sh.height = 2 * r; sh.radius = r; sh.left = x - r; sh.top = y - r;
-      var bb = sh.boundingBox;
-      bb.left = x - r; bb.top = y - r; bb.right = x + r; bb.bottom = y + r;
+    for (var i = 0; i < n; i++) {
+      if (!visible[i]) continue;
+      var node = inVis[i] ? all[i] : undefined, r = ND.size[i], x, y;
+      if (node) {  // vis holds it: vis may be moving it (dragging, relaxing)
+        if (node.hover || node.selected) { late.push(node); continue; }
+        x = node.x; y = node.y;
+        setBox(node, x, y, r);
+      } else {
+        var q = nodeAt(i);
+        x = q[0]; y = q[1];
+      }
       if (x + r < x0 || x - r > x1 || y + r < y0 || y - r > y1) continue;
-      var lk = looks[ids[k]], key = lk[0] + "|" + lk[1] + "|" + lk[2];
+      var lk = looks[i], key = lk[0] + "|" + lk[1] + "|" + lk[2];
       var p = paths.get(key);
       if (!p) {
         p = {path: new Path2D(), fill: lk[0], stroke: lk[1], bw: lk[2], r: r};
@@ -266,8 +290,8 @@
       }
       p.r = Math.min(p.r, r);
       var P = p.path;
-      if (o.shape === "square") P.rect(x - r, y - r, 2 * r, 2 * r);
-      else if (o.shape === "diamond") {
+      if (shapeOf[i] === "square") P.rect(x - r, y - r, 2 * r, 2 * r);
+      else if (shapeOf[i] === "diamond") {
         P.moveTo(x, y + r); P.lineTo(x + r, y); P.lineTo(x, y - r); P.lineTo(x - r, y); P.lineTo(x, y + r);
       } else { P.moveTo(x + r, y); P.arc(x, y, r, 0, 2 * Math.PI); }
     }
@@ -297,6 +321,8 @@
   // once per setup step); the first frame is the opening view, names and all
   var booting = true;
   network.body.emitter.emit("_blockRedraw");
+  // the suggested links are vis edges, and vis draws an edge only between nodes it holds
+  toVis(DATA.suggestions.reduce(function (acc, sg) { return acc.concat([sg.s, sg.t]); }, []));
   function toDom(x, y) { return [x * view.scale + view.translation.x, y * view.scale + view.translation.y]; }
   function nodeXY(i) {
     var b = network.body.nodes[i];
@@ -969,7 +995,7 @@
     for (var i = 0; i < n; i++) {
       looks[i] = nodeLook(i);
       var p = nodeAt(i), k = p[0] + "," + p[1];
-      if (k !== lastAt[i]) { lastAt[i] = k; upd.push({id: i, x: p[0], y: p[1]}); }
+      if (k !== lastAt[i]) { lastAt[i] = k; if (inVis[i]) upd.push({id: i, x: p[0], y: p[1]}); }
     }
     if (upd.length) nodes.update(upd);
     reorder();
@@ -1106,7 +1132,7 @@
     layoutPositions();
     if (state.view === "ladder") {
       var upd = [];
-      for (var i = 0; i < n; i++) upd.push({id: i, x: pos.ladder[i][0], y: pos.ladder[i][1]});
+      for (var i = 0; i < n; i++) if (inVis[i]) upd.push({id: i, x: pos.ladder[i][0], y: pos.ladder[i][1]});
       nodes.update(upd);
       lastAt = lastAt.map(function () { return ""; });
     }
@@ -1193,6 +1219,9 @@
     relax.textContent = on ? "Stop relaxing" : "Relax layout";
     if (on && !springs) {  // springs for the physics: the active routes, never drawn by vis
       springs = true;
+      var everyone = [];
+      for (var i = 0; i < n; i++) everyone.push(i);
+      toVis(everyone);
       var add = [];
       for (var j = 0; j < m; j++) {
         if (edgeStatus(j) === "active") add.push({id: "r" + j, from: ED.s[j], to: ED.t[j], hidden: true});
@@ -1220,7 +1249,7 @@
     var upd = [];
     for (var i = 0; i < n; i++) {
       var p = state.view === "geo" ? pos.geo[i] : pos.ladder[i];
-      upd.push({id: i, x: p[0], y: p[1]});
+      if (inVis[i]) upd.push({id: i, x: p[0], y: p[1]});
     }
     nodes.update(upd);
     lastAt = lastAt.map(function () { return ""; });
@@ -1465,6 +1494,7 @@
     if (i !== null && !visible[i]) { clearFilters(); }
     restyle();
     if (i !== null) {
+      toVis([i]);
       network.selectNodes([i]);
       if (focus) {
         var p = nodeXY(i);
@@ -1478,6 +1508,24 @@
       delete document.body.dataset.selected;
     }
   }
+  // vis finds what is under the pointer among the organisations it holds: before it looks,
+  // hand it those the pointer is over (a box of the organisation's size, as vis tests)
+  function orgsAt(x, y) {
+    var out = [];
+    for (var i = 0; i < n; i++) {
+      if (!visible[i] || inVis[i]) continue;
+      var p = nodeAt(i), r = ND.size[i];
+      if (Math.abs(x - p[0]) <= r && Math.abs(y - p[1]) <= r) out.push(i);
+    }
+    return out;
+  }
+  ["pointerdown", "pointermove"].forEach(function (type) {
+    container.addEventListener(type, function (ev) {
+      var r = network.canvas.frame.canvas.getBoundingClientRect();
+      var c = network.DOMtoCanvas({x: ev.clientX - r.left, y: ev.clientY - r.top});
+      toVis(orgsAt(c.x, c.y));
+    }, true);
+  });
   network.on("click", function (params) {
     if (params.nodes.length) { select(N[params.nodes[0]], false); return; }
     if (params.edges.length) {
@@ -1682,6 +1730,11 @@
   window.musicnetMap = {
     network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView,
     data: DATA, state: state, select: select, fit: fit,
+    position: function (id) {  // an organisation's centre, in map (vis canvas) coordinates
+      var p = nodeXY(byId.get(id));
+      return {x: p[0], y: p[1]};
+    },
+    inVis: function () { return Array.prototype.reduce.call(inVis, function (a, b) { return a + b; }, 0); },
     visId: function (id) { return byId.has(id) ? byId.get(id) : null; },
     orgId: function (i) { return N[i]; },
     domPosition: function (id) {  // page coordinates of an organisation's centre
