@@ -388,3 +388,24 @@ def test_map_takes_clusters_from_the_analysis_it_is_given(sample_net):
                                                      *result["health"]["clusters"]["clusters"][1:]]}}}
     assert "Renamed" in map_data(sample_net, suggestions=[], result=renamed)[
         "colour_schemes"]["cluster"]["names"]
+
+
+def test_each_ladder_shape_sent_once(sample_net):
+    """Two canvas aspects can give the same table; the page tries every shape it is sent
+    (placing every name on each), so each distinct table is sent once, in aspect order."""
+    from musicnet.layout import ROW_H, ladder_plan
+    from musicnet.render.map import LADDER_ASPECTS, LADDER_TALL_ROW, map_data
+
+    ladders = map_data(sample_net, suggestions=[])["ladders"]
+    tables = [(tuple(lad["x"]), tuple(lad["y"])) for lad in ladders]
+    assert len(set(tables)) == len(tables)
+    every = [(a, r) for r in (ROW_H, LADDER_TALL_ROW) for a in LADDER_ASPECTS]
+    ids = list(sample_net.orgs)
+    distinct = []
+    for a, r in every:
+        pos = ladder_plan(sample_net, aspect=a, row_h=r).positions
+        xy = (tuple(pos[v][0] for v in ids), tuple(pos[v][1] for v in ids))
+        if xy not in distinct:
+            distinct.append(xy)
+    assert tables == distinct
+    assert len(distinct) < len(every)  # the sample has shapes that coincide

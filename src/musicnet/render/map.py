@@ -281,7 +281,14 @@ def map_data(net: Network, *, include_private: bool = False,
     shapes = [(a, ROW_H) for a in aspects]
     if len(net) <= LADDER_NAMES_MAX:
         shapes += [(a, LADDER_TALL_ROW) for a in aspects]
-    ladders = [ladder_plan(net, aspect=a, row_h=r) for a, r in shapes]
+    ladders = []
+    for a, r in list(shapes):
+        lp = ladder_plan(net, aspect=a, row_h=r)
+        if any(lp.positions == q.positions and lp.bands == q.bands and lp.groups == q.groups
+               for q in ladders):  # two aspects can give the same table: the page tries
+            shapes.remove((a, r))  # each shape it is sent, so send each once
+            continue
+        ladders.append(lp)
     geo = geo_plan(net)
     current = net
     if changes is not None:
