@@ -184,3 +184,16 @@ def test_exports_and_synth_identical_across_processes(tmp_path):
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
     res = run("suggest", str(SAMPLE), "--format", "json")
     assert res.stdout == run("suggest", str(SAMPLE), "--format", "json").stdout
+
+
+def test_python_dash_m_musicnet_is_the_command(tmp_path):
+    """`python -m musicnet` runs the same command line as `musicnet` (for environments
+    where the console script is not on PATH)."""
+    res = subprocess.run([sys.executable, "-m", "musicnet", "check", str(SAMPLE)],
+                         capture_output=True, text=True, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout == run("check", str(SAMPLE), cwd=tmp_path).stdout
+    assert "135 organisations" in res.stdout
+    bad = subprocess.run([sys.executable, "-m", "musicnet", "check", str(tmp_path)],
+                         capture_output=True, text=True)
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr

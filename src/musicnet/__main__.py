@@ -1,0 +1,5 @@
+"""``python -m musicnet``: the same as the ``musicnet`` command."""
+
+from .cli import main
+
+main()
