@@ -230,3 +230,24 @@ def test_one_file_compared_with_itself_a_year_apart():
                if {"source": r.source, "target": r.target} in d["routes_added"])
     assert d["metrics"]["active_routes"] == {
         "before": before.graph.number_of_edges(), "after": after.graph.number_of_edges()}
+
+
+def test_shares_shown_as_percentages_as_analyse_shows_them(tmp_path):
+    """Shares of organisations read as percentages in the text and the page (as
+    ``analyse`` prints them), their changes in percentage points, worked out here from
+    the two sides' health measures."""
+    before, after = (health_metrics(health(load(p), with_brokers=False))
+                     for p in (SAMPLE, LATER))
+    out = CliRunner().invoke(cli, ["--no-color", "diff", str(SAMPLE), str(LATER)]).output
+    page = tmp_path / "changes.html"
+    CliRunner().invoke(cli, ["diff", str(SAMPLE), str(LATER), "--format", "html",
+                             "-o", str(page)])
+    html = page.read_text()
+    for key, label in (("largest_component_share", "Largest connected part"),
+                       ("periphery_share", "Periphery")):
+        a, b = before[key] * 100, after[key] * 100
+        assert a != b
+        line = (f"  {label} (share of organisations): {a:.1f}% -> {b:.1f}% "
+                f"({b - a:+.1f} points)")
+        assert line in out.splitlines()
+        assert f"{a:.1f}%" in html and f"{b:.1f}%" in html and f"{b - a:+.1f} points" in html

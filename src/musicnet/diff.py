@@ -53,9 +53,9 @@ METRIC_LABELS = {
     "density": "Density",
     "reciprocity": "Reciprocity",
     "degree_centralisation": "Degree centralisation",
-    "largest_component_share": "Largest connected share",
+    "largest_component_share": "Largest connected part (share of organisations)",
     "average_path_length": "Average path length (steps)",
-    "periphery_share": "Periphery share",
+    "periphery_share": "Periphery (share of organisations)",
     "innermost_core": "Innermost core (k)",
     "clusters": "Clusters",
     "modularity": "Modularity",
@@ -280,13 +280,29 @@ def _fmt(v: Any, *, words: bool = False) -> str:
     return text(v)
 
 
-def _delta(before: Any, after: Any) -> str:
-    if isinstance(before, int | float) and isinstance(after, int | float) and before != after:
-        d = after - before
-        if isinstance(d, float):
-            return f" ({'+' if d > 0 else ''}{d:.3g})"
-        return f" ({'+' if d > 0 else ''}{d})"
-    return ""
+#: measures that are shares of all organisations: shown as percentages, as ``analyse``
+#: shows them, and changes in percentage points
+SHARES = frozenset({"largest_component_share", "periphery_share"})
+
+
+def measure_text(key: str, v: Any) -> str:
+    """A measure's value as text: shares as percentages, to one decimal (a change of a
+    few organisations in hundreds shows)."""
+    if key in SHARES and isinstance(v, int | float):
+        return f"{v * 100:.1f}%"
+    return _fmt(v)
+
+
+def measure_change(key: str, before: Any, after: Any) -> str:
+    """The change in a measure, signed (shares in percentage points); empty if none."""
+    if not (isinstance(before, int | float) and isinstance(after, int | float)):
+        return ""
+    d = after - before
+    if not d:
+        return ""
+    if key in SHARES:
+        return f"{d * 100:+.1f} points"
+    return f"{d:+.3g}" if isinstance(d, float) else f"{d:+d}"
 
 
 def _org_text(row: dict[str, Any]) -> str:
@@ -354,6 +370,7 @@ def format_text(d: dict[str, Any], *, limit: int = 15) -> str:
     for k, v in m.items():
         if k in FINDINGS or k in ("organisations", "routes", "active_routes"):
             continue
-        lines.append(f"  {METRIC_LABELS.get(k, k)}: {_fmt(v['before'])} -> "
-                     f"{_fmt(v['after'])}{_delta(v['before'], v['after'])}")
+        change = measure_change(k, v["before"], v["after"])
+        lines.append(f"  {METRIC_LABELS.get(k, k)}: {measure_text(k, v['before'])} -> "
+                     f"{measure_text(k, v['after'])}" + (f" ({change})" if change else ""))
     return "\n".join(lines)

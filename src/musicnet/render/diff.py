@@ -25,7 +25,7 @@ def _fmt(v: Any) -> str:
 
 def changes_context(d: Diff, *, suppress_below: int = 5) -> dict[str, Any]:
     """Everything the "Since last time" section shows, as plain data with names."""
-    from ..diff import FINDING_LABELS, FINDINGS, METRIC_LABELS
+    from ..diff import FINDING_LABELS, FINDINGS, METRIC_LABELS, measure_change, measure_text
 
     data = d.to_dict(suppress_below=suppress_below)
 
@@ -52,13 +52,9 @@ def changes_context(d: Diff, *, suppress_below: int = 5) -> dict[str, Any]:
         if k in FINDINGS:
             continue
         before, after = v["before"], v["after"]
-        change = ""
-        if isinstance(before, int | float) and isinstance(after, int | float):
-            delta = after - before
-            if delta:
-                change = (f"{delta:+.3g}" if isinstance(delta, float) else f"{delta:+d}")
-        measures.append({"label": METRIC_LABELS.get(k, k), "before": _fmt(before),
-                         "after": _fmt(after), "change": change})
+        measures.append({"label": METRIC_LABELS.get(k, k), "before": measure_text(k, before),
+                         "after": measure_text(k, after),
+                         "change": measure_change(k, before, after)})
     changed_orgs = [{**c, "name": name(c["id"]), "field": c["field"].replace("_", " "),
                      "before": _fmt(c["before"]), "after": _fmt(c["after"])}
                     for c in data["organisations_changed"]]
