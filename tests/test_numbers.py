@@ -352,6 +352,33 @@ def test_pathways_routes_tie_break_and_genre_breaks(net, data):
     assert p.genres_unreachable == [g for g in own if g not in onward]
 
 
+@SETTINGS
+@given(networks(), st.data())
+def test_route_between_two_organisations(net, data):
+    """`path ORG --to OTHER`: the fewest steps, of several the alphabetically first
+    sequence of ids (the pathways tie-break), each step's route kind; no route exactly
+    when no chain of active routes leads there, with the count reachable from ORG."""
+    from musicnet.analysis import route_between
+
+    if len(net) < 2:
+        return
+    es = edges(net)
+    a, b = data.draw(st.lists(st.sampled_from(sorted(net.orgs)), min_size=2, max_size=2,
+                              unique=True))
+    got = route_between(net, a, b)
+    dist = bfs_dist(es, a)
+    assert got.reachable_organisations == len([w for w in dist if w != a])
+    if b not in dist:
+        assert got.route is None and got.steps is None
+        return
+    assert got.steps == dist[b]
+    assert tuple(step["id"] for step in got.route) == min(all_shortest(es, a, b, dist))
+    kinds = {(r.source, r.target): r.kind for r in net.routes if r.status == "active"}
+    assert got.route[0]["kind"] is None
+    assert [step["kind"] for step in got.route[1:]] == [
+        kinds[(x["id"], y["id"])] for x, y in itertools.pairwise(got.route)]
+
+
 # ---------------------------------------------------------------- compare / whatif
 
 def ref_cut_off(before: Network, after: Network) -> list[str]:

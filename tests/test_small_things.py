@@ -151,7 +151,33 @@ def test_path_with_two_organisations_explains_itself():
     res = _run("path", str(SAMPLE), "clocktower-primary-school", "marigold-song-studio")
     assert res.returncode == 2
     assert "give one organisation" in res.stderr
-    assert f"musicnet path {SAMPLE} clocktower-primary-school" in res.stderr
+    assert (f"musicnet path {SAMPLE} clocktower-primary-school --to marigold-song-studio"
+            in res.stderr)
+
+
+def test_path_to_another_organisation(sample_net):
+    """`path ORG --to OTHER`: the route in words, JSON with the same steps, no route
+    explained with what to try, and --to with --to-stage refused."""
+    import json
+
+    a, b = "kite-street-alternative-provision", "north-london-music-hub-illustrative"
+    res = _run("path", str(SAMPLE), a, "--to", b)
+    assert res.returncode == 0, res.stderr
+    route = sample_net.route_between(a, b)
+    names = " ".join([route.route[0]["name"]] + [f"-[{s['kind']}]-> {s['name']}"
+                                                   for s in route.route[1:]])
+    assert res.stdout.splitlines() == [
+        f"From {sample_net.orgs[a].name} ({a}) to {sample_net.orgs[b].name} ({b}): "
+        f"{route.steps} step{'s' if route.steps != 1 else ''}.", "  " + names]
+    js = json.loads(_run("path", str(SAMPLE), a, "--to", b, "--format", "json").stdout)
+    assert js["route"] == route.route and js["steps"] == route.steps == len(route.route) - 1
+    back = _run("path", str(SAMPLE), b, "--to", a)
+    assert back.returncode == 0 and "no route" in back.stdout
+    assert f"musicnet whatif --add {b}:{a}" in back.stdout
+    same = _run("path", str(SAMPLE), a, "--to", a.upper())
+    assert same.returncode == 1 and "same organisation" in same.stderr
+    both = _run("path", str(SAMPLE), a, "--to", b, "--to-stage", "advanced")
+    assert both.returncode == 2 and "--to-stage" in both.stderr
 
 
 def test_problem_count_line_fits_the_command(tmp_path):

@@ -694,8 +694,8 @@ def diff_command(old: Path, new: Path, fmt: str, out: Path | None, map_file: Pat
 
     Examples:
 
+    \b
         musicnet diff data data/2026
-
         musicnet diff data data/2026 --format html -o changes.html --map changes-map.html
     """
     from ._files import write_outputs
@@ -804,8 +804,8 @@ def responses(answers: tuple[Path, ...], data_dir: Path, out_dir: Path,
     per organisation), or folders of them. Names are matched to organisations; anything
     uncertain goes to review.csv for you to decide. Examples:
 
+    \b
         musicnet responses answers/ -d data -o data-2026
-
         musicnet responses answers/ -d data -o data-2026b --review data-2026/review.csv
     """
     from ._files import write_outputs
@@ -834,7 +834,8 @@ def _data_and_org(args: tuple[str, ...]) -> tuple[Path, str]:
     data = args[0] if Path(args[0]).is_dir() else "data"
     raise click.UsageError(
         f"give one organisation: this shows every pathway onward from it ({len(args)} "
-        f"values given). To see where {args[-2]} can go: musicnet path {data} {args[-2]}")
+        f"values given). To find a route from {args[-2]} to {args[-1]}: musicnet path "
+        f"{data} {args[-2]} --to {args[-1]}")
 
 
 def _format_option(f: F) -> F:
@@ -847,19 +848,29 @@ def _format_option(f: F) -> F:
 @click.option("--to-stage", type=click.Choice(STAGE_CHOICES), default=None,
               help="Only routes to this stage.")
 @click.option("--genre", default=None, help="Only destinations offering this genre.")
+@click.option("--to", "to_org", metavar="ORG", default=None,
+              help="The shortest route from ORG to this organisation instead.")
 @_format_option
 @quiet_option
-def path(args: tuple[str, ...], to_stage: str | None, genre: str | None, fmt: str,
-         quiet: bool) -> None:
-    """Where can a young person go from ORG? The shortest routes to each higher stage.
+def path(args: tuple[str, ...], to_stage: str | None, genre: str | None,
+         to_org: str | None, fmt: str, quiet: bool) -> None:
+    """Where can a young person go from ORG? The shortest routes to each higher stage,
+    or with --to, the shortest route to one organisation.
 
-    Example: musicnet path data kite-street-alternative-provision --genre grime
+    Examples:
+
+    \b
+        musicnet path data kite-street-alternative-provision --genre grime
+        musicnet path data kite-street-alternative-provision --to harbour-steel-band
     """
+    if to_org is not None and (to_stage or genre):
+        raise click.UsageError("--to finds the route to one organisation; leave out "
+                               "--to-stage and --genre with it.")
     data_dir, org = _data_and_org(args)
     net = _load(data_dir, quiet)
-    result = net.pathways(org, to_stage=to_stage, genre=genre)
-    _echo(_json(result.to_dict()) if fmt == "json"
-               else str(result))
+    result = (net.route_between(org, to_org) if to_org is not None
+              else net.pathways(org, to_stage=to_stage, genre=genre))
+    _echo(_json(result.to_dict()) if fmt == "json" else str(result))
 
 
 def _pairs(values: tuple[str, ...], option: str) -> list[tuple[str, str]]:
@@ -895,8 +906,8 @@ def whatif(data_dir: Path, add: tuple[str, ...], remove: tuple[str, ...],
 
     Examples:
 
+    \b
         musicnet whatif data --add ashdown-primary-school:marigold-song-studio
-
         musicnet whatif data --close open-doors-music-network-london-wide --format json
     """
     from .whatif import compare

@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
     from .analysis.fragility import BridgeOrganisation
-    from .analysis.pathways import Pathways
+    from .analysis.pathways import Pathways, RouteBetween
     from .suggest import Suggestion
 
 __all__ = ["Network", "load"]
@@ -221,6 +221,13 @@ class Network:
         from .analysis import pathways
 
         return pathways(self, org, to_stage=to_stage, genre=genre)
+
+    def route_between(self, source: str, target: str) -> RouteBetween:
+        """The shortest chain of active routes from ``source`` to ``target``; see
+        :func:`musicnet.analysis.route_between`."""
+        from .analysis import route_between
+
+        return route_between(self, source, target)
 
     def suggest_links(self, top: int = 10, **options: Any) -> list[Suggestion]:
         """Ranked missing links; see :func:`musicnet.suggest.suggest_links`."""

@@ -8,13 +8,14 @@ from .chains import pathfinder_chains
 from .coverage import borough_coverage, cold_spots
 from .ends import dead_ends, isolated
 from .fragility import BridgeOrganisation, bridge_organisations, bridges
-from .pathways import Pathways, pathways
+from .pathways import Pathways, RouteBetween, pathways, route_between
 from .progression import progression_gaps, stage_reach
 from .summary import analyse, format_text
 
 __all__ = [
     "BridgeOrganisation",
     "Pathways",
+    "RouteBetween",
     "analyse",
     "borough_coverage",
     "bridge_organisations",
@@ -26,5 +27,6 @@ __all__ = [
     "pathfinder_chains",
     "pathways",
     "progression_gaps",
+    "route_between",
     "stage_reach",
 ]

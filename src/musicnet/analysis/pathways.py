@@ -13,7 +13,7 @@ from ..schema import STAGES, stage_level
 if TYPE_CHECKING:  # pragma: no cover
     from ..network import Network
 
-__all__ = ["Pathways", "pathways"]
+__all__ = ["Pathways", "RouteBetween", "pathways", "route_between"]
 
 #: Shortest routes shown per stage (one per nearest destination).
 MAX_ROUTES_PER_STAGE = 3
@@ -93,27 +93,11 @@ def pathways(net: Network, org: str, *, to_stage: str | None = None,
                                                             if guess else ""))
     wanted = [to_stage] if to_stage else [s for s in STAGES
                                           if stage_level(s) > o.highest_level]
-    g = net.graph
-    parent: dict[str, str | None] = {start: None}
-    order = [start]
-    queue = deque([start])
-    while queue:
-        v = queue.popleft()
-        for w in sorted(g.successors(v)):
-            if w not in parent:
-                parent[w] = v
-                order.append(w)
-                queue.append(w)
+    parent, order = _search(net, start)
     genre_key = " ".join(genre.lower().split()) if genre else None
 
     def route_to(v: str) -> list[dict[str, Any]]:
-        chain = [v]
-        while parent[chain[-1]] is not None:
-            chain.append(parent[chain[-1]])  # type: ignore[arg-type]
-        chain.reverse()
-        return [{"id": x, "name": net.orgs[x].name,
-                 "kind": None if i == 0 else g.edges[chain[i - 1], x]["kind"]}
-                for i, x in enumerate(chain)]
+        return _steps(net, parent, v)
 
     depth = {start: 0}
     for v in order[1:]:
@@ -137,3 +121,90 @@ def pathways(net: Network, org: str, *, to_stage: str | None = None,
         genres_reachable=[gn for gn in o.genres if gn in onward_genres],
         genres_unreachable=[gn for gn in o.genres if gn not in onward_genres],
     )
+
+
+def _search(net: Network, start: str, stop: str | None = None
+            ) -> tuple[dict[str, str | None], list[str]]:
+    """Breadth-first search from ``start`` along active routes, each organisation's
+    successors in id order: each reached organisation's parent on its route, and the
+    organisations in the order reached (stopping once ``stop`` is reached)."""
+    g = net.graph
+    parent: dict[str, str | None] = {start: None}
+    order = [start]
+    queue = deque([start])
+    while queue and stop not in parent:
+        v = queue.popleft()
+        for w in sorted(g.successors(v)):
+            if w not in parent:
+                parent[w] = v
+                order.append(w)
+                queue.append(w)
+    return parent, order
+
+
+def _steps(net: Network, parent: dict[str, str | None], v: str) -> list[dict[str, Any]]:
+    """The route the search found to ``v``, as steps ``{"id", "name", "kind"}``."""
+    chain = [v]
+    while parent[chain[-1]] is not None:
+        chain.append(parent[chain[-1]])  # type: ignore[arg-type]
+    chain.reverse()
+    g = net.graph
+    return [{"id": x, "name": net.orgs[x].name,
+             "kind": None if i == 0 else g.edges[chain[i - 1], x]["kind"]}
+            for i, x in enumerate(chain)]
+
+
+@dataclass(frozen=True)
+class RouteBetween:
+    """The result of :func:`route_between`: ``route`` is the steps ``{"id", "name",
+    "kind"}`` from ``source`` to ``target`` (``kind``: the kind of route into that step,
+    ``None`` for the first), or ``None`` when no chain of active routes leads there."""
+
+    source: str
+    source_name: str
+    target: str
+    target_name: str
+    route: list[dict[str, Any]] | None
+    reachable_organisations: int
+
+    @property
+    def steps(self) -> int | None:
+        """Routes taken (one fewer than the organisations on the way), or ``None``."""
+        return None if self.route is None else len(self.route) - 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"from": self.source, "from_name": self.source_name, "to": self.target,
+                "to_name": self.target_name, "steps": self.steps, "route": self.route,
+                "reachable_organisations": self.reachable_organisations}
+
+    def __str__(self) -> str:
+        head = f"From {self.source_name} ({self.source}) to {self.target_name} ({self.target})"
+        if self.route is None:
+            return (f"{head}: no route. No chain of active routes leads there; "
+                    f"{plural(self.reachable_organisations, 'organisation')} can be "
+                    f"reached from {self.source_name}.\n"
+                    f"To see what a route would change: musicnet whatif --add "
+                    f"{self.source}:{self.target}")
+        parts = [self.route[0]["name"]]
+        parts += [f"-[{st['kind']}]-> {st['name']}" for st in self.route[1:]]
+        return f"{head}: {plural(self.steps or 0, 'step')}.\n  " + " ".join(parts)
+
+
+def route_between(net: Network, source: str, target: str) -> RouteBetween:
+    """The shortest chain of active routes from ``source`` to ``target``: fewest steps;
+    of several, the one whose list of organisation ids is alphabetically first, compared
+    step by step (the tie-break :func:`pathways` uses). ``route`` is ``None`` if no chain
+    leads there. O(V + E).
+
+    Example: with routes ``a -> b -> d`` and ``a -> c -> d``,
+    ``route_between(net, "a", "d").route`` is ``a, b, d`` (2 steps; ``b`` before ``c``).
+    """
+    a, b = net.resolve(source), net.resolve(target)
+    if a == b:
+        raise UsageError(f"'{source}' and '{target}' are the same organisation: give two.")
+    parent, order = _search(net, a, stop=b)
+    reachable = len(order) - 1 if b in parent else len(_search(net, a)[1]) - 1
+    return RouteBetween(source=a, source_name=net.orgs[a].name, target=b,
+                        target_name=net.orgs[b].name,
+                        route=_steps(net, parent, b) if b in parent else None,
+                        reachable_organisations=reachable)
