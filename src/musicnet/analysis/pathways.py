@@ -123,16 +123,15 @@ def pathways(net: Network, org: str, *, to_stage: str | None = None,
     )
 
 
-def _search(net: Network, start: str, stop: str | None = None
-            ) -> tuple[dict[str, str | None], list[str]]:
+def _search(net: Network, start: str) -> tuple[dict[str, str | None], list[str]]:
     """Breadth-first search from ``start`` along active routes, each organisation's
     successors in id order: each reached organisation's parent on its route, and the
-    organisations in the order reached (stopping once ``stop`` is reached)."""
+    organisations in the order reached."""
     g = net.graph
     parent: dict[str, str | None] = {start: None}
     order = [start]
     queue = deque([start])
-    while queue and stop not in parent:
+    while queue:
         v = queue.popleft()
         for w in sorted(g.successors(v)):
             if w not in parent:
@@ -202,9 +201,8 @@ def route_between(net: Network, source: str, target: str) -> RouteBetween:
     a, b = net.resolve(source), net.resolve(target)
     if a == b:
         raise UsageError(f"'{source}' and '{target}' are the same organisation: give two.")
-    parent, order = _search(net, a, stop=b)
-    reachable = len(order) - 1 if b in parent else len(_search(net, a)[1]) - 1
+    parent, order = _search(net, a)
     return RouteBetween(source=a, source_name=net.orgs[a].name, target=b,
                         target_name=net.orgs[b].name,
                         route=_steps(net, parent, b) if b in parent else None,
-                        reachable_organisations=reachable)
+                        reachable_organisations=len(order) - 1)
