@@ -695,3 +695,106 @@ def test_no_serious_accessibility_violations(browser, sample_map, tmp_path, whic
     assert bad == [], json.dumps([(v["id"], v["help"], [n["target"] for n in v["nodes"]][:5])
                                   for v in bad], indent=1)
     page.close()
+
+
+def test_pointer_edge_cases(browser, tmp_path):
+    """What an attack on the pointer found (26 November): an organisation does not move
+    when vis first takes it (positions are whole map units everywhere), a dragged one
+    stays put when a filter hides and shows it, "Show all" after relaxing shows every
+    organisation, a click on empty canvas clears the selection, and the tooltip goes when
+    the pointer leaves the map in one move or a filter hides the hovered organisation."""
+    net = musicnet.load("data")
+    path = write(tmp_path, net)
+    page = open_map(browser, path)
+    m = "window.musicnetMap"
+    ids = page.evaluate(f"{m}.data.nodes.id")
+    # every organisation is drawn where vis will hold it: no jump on the first hover
+    for view in ("ladder", "geo"):
+        page.check(f"input[value={view}]")
+        for oid in ids[::9]:
+            before = page.evaluate(f"id => {m}.position(id)", oid)
+            assert before == {k: round(v) for k, v in before.items()}
+            x, y = page.evaluate(f"id => {m}.domPosition(id)", oid)
+            page.mouse.move(x, y)
+            assert page.locator("body").get_attribute("data-hover") == oid
+            assert page.evaluate(f"id => {m}.position(id)", oid) == before
+    page.check("input[value=ladder]")
+    # the tooltip goes when the pointer jumps off the map
+    x, y = page.evaluate(f"id => {m}.domPosition(id)", ids[0])
+    page.mouse.move(x, y)
+    assert page.locator("#tooltip").is_visible()
+    page.mouse.move(3, 3)
+    assert not page.locator("#tooltip").is_visible()
+    assert page.locator("body").get_attribute("data-hover") is None
+    # ... and when a filter hides the organisation under it
+    page.mouse.move(x, y)
+    borough = net.orgs[ids[0]].borough
+    other = next(o.borough for o in net.orgs.values() if o.borough != borough)
+    page.select_option("#filter-borough", other)
+    assert not page.locator("#tooltip").is_visible()
+    page.select_option("#filter-borough", "")
+    # a dragged organisation stays where it was put when a filter hides and shows it
+    oid = ids[5]
+    start = page.evaluate(f"id => {m}.position(id)", oid)
+    x, y = page.evaluate(f"id => {m}.domPosition(id)", oid)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 40, y + 30, steps=6)
+    page.mouse.up()
+    dragged = page.evaluate(f"id => {m}.position(id)", oid)
+    assert dragged != start
+    page.select_option("#filter-borough", next(o.borough for o in net.orgs.values()
+                                               if o.borough != net.orgs[oid].borough))
+    page.select_option("#filter-borough", "")
+    assert page.evaluate(f"id => {m}.position(id)", oid) == dragged
+    # a click on empty canvas clears the selection
+    page.evaluate(f"id => {m}.select(id)", oid)
+    assert page.locator("#panel").is_visible()
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + 6, box["y"] + 6)
+    assert page.locator("body").get_attribute("data-selected") is None
+    assert not page.locator("#panel").is_visible()
+    # relaxing moves organisations; stopping keeps them there, and "Show all" shows all
+    page.click("#relax")
+    page.wait_for_timeout(1500)
+    page.click("#relax")
+    page.click("#fit")
+    inside = page.evaluate(f"""() => {{ const r = document.getElementById('map')
+        .getBoundingClientRect(); return {m}.data.nodes.id.filter(id => {{
+        const [x, y] = {m}.domPosition(id);
+        return x >= r.left && x <= r.right && y >= r.top && y <= r.bottom; }}).length; }}""")
+    assert inside == len(ids)
+    assert page.errors == []
+    page.close()
+
+
+def test_a_tap_that_opens_the_panel_does_not_press_it(browser, tmp_path):
+    """On a touch screen the browser follows a tap with a click at the same spot; when
+    the tap opens the details panel there, that click must not press the panel (a route's
+    link would select another organisation, the website would open)."""
+    net = musicnet.load("data")
+    path = write(tmp_path, net)
+    context = browser.new_context(viewport={"width": 768, "height": 1024}, has_touch=True)
+    page = open_map(browser, path, size=(768, 1024), context=context)
+    m = "window.musicnetMap"
+    ids = page.evaluate(f"{m}.data.nodes.id")
+    page.evaluate(f"id => {m}.select(id)", ids[0])
+    pb = page.locator("#panel").bounding_box()
+    page.evaluate(f"() => {m}.select(null)")
+    under = page.evaluate(f"""pb => {m}.data.nodes.id.filter(id => {{
+        const [x, y] = {m}.domPosition(id);
+        return x > pb.x + 10 && x < pb.x + pb.width - 10 && y > pb.y + 10 &&
+               y < pb.y + pb.height - 10; }})""", pb)
+    assert len(under) >= 5
+    tabs: list[str] = []
+    context.on("page", lambda p: tabs.append(p.url))
+    for oid in under[:12]:
+        if page.locator("#panel").is_visible():
+            page.evaluate(f"() => {m}.select(null)")
+        x, y = page.evaluate(f"id => {m}.domPosition(id)", oid)
+        page.touchscreen.tap(x, y)
+        page.wait_for_timeout(150)
+        assert page.locator("body").get_attribute("data-selected") == oid
+        assert not page.locator("#tooltip").is_visible()
+    assert tabs == []
+    context.close()

@@ -6,6 +6,11 @@
   "use strict";
   var DATA = JSON.parse(document.getElementById("musicnet-data").textContent);
   var N = DATA.nodes.id, V = DATA.vocab, ND = DATA.nodes, ED = DATA.edges;
+  // positions in whole map units, as vis-network keeps them (it parses x and y as
+  // integers): an organisation is drawn in the same place before and after vis holds it
+  function whole(a) { return a.map(function (v) { return v === null ? v : Math.round(v); }); }
+  DATA.ladders.forEach(function (l) { l.x = whole(l.x); l.y = whole(l.y); });
+  ND.gx = whole(ND.gx); ND.gy = whole(ND.gy);
   var n = N.length, m = ED.s.length;
   var byId = new Map();
   N.forEach(function (id, i) { byId.set(id, i); });
@@ -169,7 +174,9 @@
       var saved = JSON.parse(window.localStorage.getItem(STORE) || "null");
       if (saved) ["ladder", "geo"].forEach(function (v) {
         (saved[v] || []).forEach(function (t) {
-          if (byId.has(t[0]) && isFinite(t[1]) && isFinite(t[2])) moved[v].set(t[0], [t[1], t[2]]);
+          if (byId.has(t[0]) && isFinite(t[1]) && isFinite(t[2])) {
+            moved[v].set(t[0], [Math.round(t[1]), Math.round(t[2])]);
+          }
         });
       });
     } catch (err) { /* storage unavailable or unreadable: start from the layout */ }
@@ -1014,6 +1021,8 @@
     for (var j = 0; j < m; j++) if (edgeShown(j)) shownEdges++;
     nodeView.refresh();
     edgeView.refresh();
+    var hovered = document.body.dataset.hover;
+    if (hovered !== undefined && !visible[byId.get(hovered)]) hideTip();
     document.getElementById("visible").textContent = "Showing " + count + " of " + n +
       " organisations and " + shownEdges + " routes.";
     document.body.dataset.visibleNodes = String(count);
@@ -1233,18 +1242,34 @@
       edges.add(add);
     }
     network.setOptions({physics: {enabled: on}});
+    if (!on) {  // where relaxing left them is the layout now ("Show all" fits it)
+      var held = [];
+      for (var i = 0; i < n; i++) if (inVis[i]) held.push(i);
+      keepPositions(held);
+      changed();
+      network.redraw();
+    }
   });
   document.getElementById("fit").addEventListener("click", fit);
   network.on("dragEnd", function (params) {
     if (!params.nodes.length) return;
-    var p = network.getPositions(params.nodes);
-    params.nodes.forEach(function (i) {
-      var q = [Math.round(p[i].x * 10) / 10, Math.round(p[i].y * 10) / 10];
+    keepPositions(params.nodes);
+  });
+  // positions vis moved (a drag, or relaxing) become the page's own and are kept; the
+  // data set vis rebuilds a node from (when a filter shows it again) gets them too
+  function keepPositions(list) {
+    var p = network.getPositions(list), upd = [];
+    list.forEach(function (i) {
+      if (!p[i]) return;
+      var q = [Math.round(p[i].x), Math.round(p[i].y)];
       pos[state.view][i] = q;
       moved[state.view].set(N[i], q);
+      lastAt[i] = q[0] + "," + q[1];
+      upd.push({id: i, x: q[0], y: q[1]});
     });
+    nodes.update(upd);
     persist();
-  });
+  }
   document.getElementById("reset-layout").addEventListener("click", function () {
     moved = {ladder: new Map(), geo: new Map()};
     try { window.localStorage.removeItem(STORE); } catch (err) { /* nothing kept */ }
@@ -1376,6 +1401,14 @@
     });
     return ul;
   }
+  // a tap that opens the panel is followed by the browser's click at the same spot, which
+  // would press whatever the panel now shows there (a route's link, the website)
+  panelBox.addEventListener("click", function (ev) {
+    if (ev.pointerType === "touch" && performance.now() - tappedAt < 700) {
+      ev.preventDefault();
+      ev.stopPropagation();
+    }
+  }, true);
   function openPanel() {
     panelBox.hidden = false;
     changed();
@@ -1530,8 +1563,19 @@
       toVis(orgsAt(c.x, c.y));
     }, true);
   });
+  var tappedAt = -1;  // when a touch opened the details panel
   network.on("click", function (params) {
-    if (params.nodes.length) { select(N[params.nodes[0]], false); return; }
+    if (params.nodes.length) {
+      var ev = params.event || {};
+      if ((ev.pointerType || (ev.srcEvent || {}).pointerType) === "touch") tappedAt = performance.now();
+      select(N[params.nodes[0]], false);
+      return;
+    }
+    if (!params.edges.length) {  // empty canvas: nothing selected
+      if (state.selected !== null) select(null);
+      else if (state.suggestion !== null) { state.suggestion = null; closePanel(); reorder(); }
+      return;
+    }
     if (params.edges.length) {
       var e = edges.get(params.edges[0]);
       if (e && e.suggestion !== undefined) {
@@ -1547,12 +1591,19 @@
   // ---- hover: a text-only tooltip --------------------------------------------------------
   var tip = document.getElementById("tooltip");
   var pointer = [0, 0];
-  container.addEventListener("pointermove", function (ev) {
-    var r = wrap.getBoundingClientRect();
-    pointer = [ev.clientX - r.left, ev.clientY - r.top];
+  var touching = false;
+  ["pointermove", "pointerdown"].forEach(function (type) {
+    container.addEventListener(type, function (ev) {
+      var r = wrap.getBoundingClientRect();
+      pointer = [ev.clientX - r.left, ev.clientY - r.top];
+      touching = ev.pointerType === "touch";
+    });
   });
+  function hideTip() { tip.hidden = true; delete document.body.dataset.hover; }
+  container.addEventListener("pointerleave", hideTip);  // onto the key, or off the map
   network.on("hoverNode", function (params) {
     var i = params.node;
+    if (touching || !visible[i]) return;  // a finger has no hover: the tap opens the details
     tip.replaceChildren();
     tip.appendChild(el("strong", null, ND.name[i]));
     tip.appendChild(el("span", null, pretty(org.type(i)) + " · " + org.borough(i)));
@@ -1566,8 +1617,8 @@
     tip.style.top = Math.max(4, y) + "px";
     document.body.dataset.hover = N[i];
   });
-  network.on("blurNode", function () { tip.hidden = true; delete document.body.dataset.hover; });
-  network.on("dragStart", function () { tip.hidden = true; });
+  network.on("blurNode", hideTip);
+  network.on("dragStart", hideTip);
 
   // ---- search -------------------------------------------------------------------------------
   function clearFilters() {
