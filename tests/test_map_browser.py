@@ -798,3 +798,56 @@ def test_a_tap_that_opens_the_panel_does_not_press_it(browser, tmp_path):
         assert not page.locator("#tooltip").is_visible()
     assert tabs == []
     context.close()
+
+
+def test_a_click_on_overlapping_organisations_takes_the_one_drawn_on_top(browser, tmp_path):
+    """Organisations dragged onto one another overlap; a click or tap there selects the
+    one whose colour is drawn on top, read off the canvas."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    # the page draws one path per look, looks in the order they first appear: o3 shares
+    # o0's look, so o1's path is drawn after it although o3 comes later in the data
+    roles = ("grassroots", "intermediary", "next_step", "grassroots")
+    orgs = [org(f"o{k}", "participation", role=role, borough="Camden", remit="general")
+            for k, role in enumerate(roles)]
+    orgs += [org("far", "developing", borough="Bexley"), org("away", borough="Ealing")]
+    net = net_of(orgs, [("o0", "far"), ("o1", "far"), ("o2", "away"), ("o3", "away")])
+    path = write(tmp_path, net)
+    m = "window.musicnetMap"
+    kept: dict[str, str] = {}
+    for touch in (False, True):
+        context = browser.new_context(viewport={"width": 1440, "height": 900},
+                                      has_touch=touch)
+        # the touch screen opens the map with the positions the mouse dragged (kept in
+        # localStorage, as a browser keeps them between visits)
+        context.add_init_script("(kept => { for (const [k, v] of Object.entries(kept)) "
+                                "window.localStorage.setItem(k, v); })(" + json.dumps(kept)
+                                + ")")
+        page = open_map(browser, path, context=context)
+        x, y = page.evaluate(f"id => {m}.domPosition(id)", "o1")
+        for other in ("o3",) if not touch else ():  # dragged onto o1
+            a, b = page.evaluate(f"id => {m}.domPosition(id)", other)
+            page.mouse.move(a, b)
+            page.mouse.down()
+            page.mouse.move(x, y, steps=8)
+            page.mouse.up()
+            page.wait_for_timeout(400)  # two presses in quick succession are a double tap
+        kept = page.evaluate("Object.fromEntries(Object.entries(window.localStorage))")
+        if not touch:
+            page.mouse.move(5, 5)
+        spots = {tuple(round(c) for c in page.evaluate(f"id => {m}.domPosition(id)", k))
+                 for k in ("o1", "o3")}
+        assert len(spots) == 1  # the two are drawn at one spot
+        img = Image.open(BytesIO(page.screenshot())).convert("RGB")
+        shown = "#{:02X}{:02X}{:02X}".format(*img.getpixel((round(x), round(y))))
+        fills = {k: page.evaluate(f"id => {m}.fillOf(id)", k) for k in ("o1", "o3")}
+        assert len(set(fills.values())) == 2 and shown in fills.values()
+        top = next(k for k, v in fills.items() if v == shown)
+        if touch:
+            page.touchscreen.tap(x, y)
+        else:
+            page.mouse.click(x, y)
+        assert page.locator("body").get_attribute("data-selected") == top
+        context.close()

@@ -219,6 +219,7 @@
     lastAt.push(p1[0] + "," + p1[1]);
   }
   var nodes = new vis.DataSet([]);
+  var layer = new Map();  // organisation -> the rank of its look's path in the last frame
   function setBox(node, x, y, r) {  // the organisation's box for clicks and hover, as vis sets it
     var sh = node.shape, bb = sh.boundingBox;
     sh.width = sh.height = 2 * r; sh.radius = r; sh.left = x - r; sh.top = y - r;
@@ -277,6 +278,7 @@
     var x0 = (-pad - view.translation.x) / s, y0 = (-pad - view.translation.y) / s;
     var x1 = (W + pad - view.translation.x) / s, y1 = (H + pad - view.translation.y) / s;
     var paths = new Map(), late = [];
+    layer.clear();
     for (var i = 0; i < n; i++) {
       if (!visible[i]) continue;
       var node = inVis[i] ? all[i] : undefined, r = ND.size[i], x, y;
@@ -288,13 +290,16 @@
         var q = nodeAt(i);
         x = q[0]; y = q[1];
       }
-      if (x + r < x0 || x - r > x1 || y + r < y0 || y - r > y1) continue;
+      // one path per look, drawn in the order the looks first appear (on screen or not,
+      // so what is drawn on top of what does not change as you pan)
       var lk = looks[i], key = lk[0] + "|" + lk[1] + "|" + lk[2];
       var p = paths.get(key);
       if (!p) {
-        p = {path: new Path2D(), fill: lk[0], stroke: lk[1], bw: lk[2], r: r};
+        p = {path: new Path2D(), fill: lk[0], stroke: lk[1], bw: lk[2], r: r, rank: paths.size};
         paths.set(key, p);
       }
+      layer.set(i, p.rank);
+      if (x + r < x0 || x - r > x1 || y + r < y0 || y - r > y1) continue;
       p.r = Math.min(p.r, r);
       var P = p.path;
       if (shapeOf[i] === "square") P.rect(x - r, y - r, 2 * r, 2 * r);
@@ -1550,17 +1555,33 @@
   function orgsAt(x, y) {
     var out = [];
     for (var i = 0; i < n; i++) {
-      if (!visible[i] || inVis[i]) continue;
-      var p = nodeAt(i), r = ND.size[i];
+      if (!visible[i]) continue;
+      var p = nodeXY(i), r = ND.size[i];
       if (Math.abs(x - p[0]) <= r && Math.abs(y - p[1]) <= r) out.push(i);
     }
     return out;
   }
-  ["pointerdown", "pointermove"].forEach(function (type) {
+  // Of organisations drawn over one another vis takes the last it holds; make that the one
+  // drawn on top: hovered or selected (vis draws those last), else the later look's path,
+  // else the later in the data.
+  function onTop(list) {
+    var best = -1, bestAt = -1;
+    list.forEach(function (i) {
+      var b = network.body.nodes[i], late = b && (b.hover || b.selected) ? 1 : 0;
+      var at = (late * 1e4 + (layer.has(i) ? layer.get(i) : 0)) * (n + 1) + i;
+      if (at > bestAt) { best = i; bestAt = at; }
+    });
+    return best;
+  }
+  ["pointerdown", "pointermove", "pointerup"].forEach(function (type) {
     container.addEventListener(type, function (ev) {
       var r = network.canvas.frame.canvas.getBoundingClientRect();
       var c = network.DOMtoCanvas({x: ev.clientX - r.left, y: ev.clientY - r.top});
-      toVis(orgsAt(c.x, c.y));
+      var under = orgsAt(c.x, c.y);
+      toVis(under);
+      if (under.length < 2) return;
+      var top = onTop(under), idx = network.body.nodeIndices, k = idx.indexOf(top);
+      if (k >= 0 && k < idx.length - 1) { idx.splice(k, 1); idx.push(top); }
     }, true);
   });
   var tappedAt = -1;  // when a touch opened the details panel
