@@ -1524,9 +1524,12 @@
     changed();
     network.redraw();
   }
-  document.getElementById("panel-close").addEventListener("click", function () {
-    if (state.selected !== null) select(null); else { state.suggestion = null; closePanel(); }
-  });
+  function dismiss() {  // the panel's close button, or a click on empty canvas
+    if (state.selected !== null) { select(null); return; }
+    if (state.suggestion !== null) { state.suggestion = null; reorder(); }
+    closePanel();
+  }
+  document.getElementById("panel-close").addEventListener("click", dismiss);
   function select(id, focus) {
     var i = id === null || id === undefined ? null : byId.get(id);
     if (i === undefined) i = null;
@@ -1573,8 +1576,12 @@
     });
     return best;
   }
+  var pointer = [0, 0], touching = false;  // in the map area, for the tooltip
   ["pointerdown", "pointermove", "pointerup"].forEach(function (type) {
     container.addEventListener(type, function (ev) {
+      var w = wrap.getBoundingClientRect();
+      pointer = [ev.clientX - w.left, ev.clientY - w.top];
+      touching = ev.pointerType === "touch";
       var r = network.canvas.frame.canvas.getBoundingClientRect();
       var c = network.DOMtoCanvas({x: ev.clientX - r.left, y: ev.clientY - r.top});
       var under = orgsAt(c.x, c.y);
@@ -1592,34 +1599,19 @@
       select(N[params.nodes[0]], false);
       return;
     }
-    if (!params.edges.length) {  // empty canvas: nothing selected
+    if (!params.edges.length) { dismiss(); return; }  // empty canvas: nothing selected
+    var e = edges.get(params.edges[0]);
+    if (e && e.suggestion !== undefined) {
       if (state.selected !== null) select(null);
-      else if (state.suggestion !== null) { state.suggestion = null; closePanel(); reorder(); }
-      return;
-    }
-    if (params.edges.length) {
-      var e = edges.get(params.edges[0]);
-      if (e && e.suggestion !== undefined) {
-        if (state.selected !== null) select(null);
-        state.suggestion = e.suggestion;
-        reorder();
-        showSuggestion(e.suggestion);
-        document.body.dataset.suggestion = String(e.suggestion);
-      }
+      state.suggestion = e.suggestion;
+      reorder();
+      showSuggestion(e.suggestion);
+      document.body.dataset.suggestion = String(e.suggestion);
     }
   });
 
   // ---- hover: a text-only tooltip --------------------------------------------------------
   var tip = document.getElementById("tooltip");
-  var pointer = [0, 0];
-  var touching = false;
-  ["pointermove", "pointerdown"].forEach(function (type) {
-    container.addEventListener(type, function (ev) {
-      var r = wrap.getBoundingClientRect();
-      pointer = [ev.clientX - r.left, ev.clientY - r.top];
-      touching = ev.pointerType === "touch";
-    });
-  });
   function hideTip() { tip.hidden = true; delete document.body.dataset.hover; }
   container.addEventListener("pointerleave", hideTip);  // onto the key, or off the map
   network.on("hoverNode", function (params) {
