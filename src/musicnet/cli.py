@@ -118,6 +118,9 @@ def _status(message: str, quiet: bool) -> Any:
 #: Above this many organisations a run counts as long: stages are reported when stderr
 #: is not a terminal (a line each), as a progress bar when it is.
 LONG_RUN = 3000
+#: From this many organisations, ``build`` works out suggestions and map layouts in a
+#: forked child while it analyses (see :mod:`musicnet._background`).
+PARALLEL_FROM = 1000
 
 
 class _Steps:
@@ -380,7 +383,18 @@ def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | Non
     if old is not None:
         names += ["changes.json", "changes-map.html"]
     check_outputs([out_dir / n for n in names], force=force)
-    with _Steps(5, quiet, len(net) > LONG_RUN) as steps:
+    from ._background import Background, can_fork
+    from .render.map import map_layouts
+    from .render.report import report_suggestions
+
+    def side() -> tuple[list[Any], Any]:
+        # one list of suggestions for the map and the report
+        return report_suggestions(net, top=10), map_layouts(net)
+
+    # a large network's suggestions and map layouts are worked out by a forked copy of
+    # the process while this one analyses (console runs only: never fork a notebook)
+    with Background(side, fork=_KEPT is not None and len(net) >= PARALLEL_FROM
+                    and can_fork()) as job, _Steps(5, quiet, len(net) > LONG_RUN) as steps:
         steps.step("Analysing...")
         result = net.analyse()
         changes = None
@@ -389,13 +403,11 @@ def build(data_dir: Path, out_dir: Path, title: str | None, data_date: str | Non
 
             changes = diff(old, net)
         steps.step("Suggesting missing links...")
-        from .render.report import report_suggestions
-
-        suggested = report_suggestions(net, top=10)  # one list for the map and the report
+        suggested, layouts = job.result()
         steps.step("Drawing the map...")
         page = render_map(net, title=title, include_private=include_private,
                           data_date=data_date, suppress_below=suppress_below, result=result,
-                          suggestions=suggested)
+                          suggestions=suggested, layouts=layouts)
         steps.step("Writing the report...")
         report_page = render_report(net, title=title, data_date=data_date,
                                     include_private=include_private,

@@ -34,18 +34,19 @@ import math
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..findings import FINDINGS, NETWORK_FINDINGS, plural
 from ..schema import HUB_AREAS, KINDS, REMITS, ROLES, STAGES, STATUSES, TARGET_GROUPS, TYPES
 from .labels import LABEL_RULE
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..layout import GeoPlan, LadderPlan
     from ..model import Route
     from ..network import Network
 
-__all__ = ["CLASS_STYLES", "COLOUR_SCHEMES", "FLAG_STYLES", "LINE_STYLES", "flag_table",
-           "label_order", "map_data", "polyline", "render_map"]
+__all__ = ["CLASS_STYLES", "COLOUR_SCHEMES", "FLAG_STYLES", "LINE_STYLES", "MapLayouts",
+           "flag_table", "label_order", "map_data", "map_layouts", "polyline", "render_map"]
 
 _HERE = Path(__file__).parent
 VIS_VERSION = "9.1.2"
@@ -250,6 +251,37 @@ def _vocab(values: Iterable[str]) -> dict[str, int]:
     return {v: i for i, v in enumerate(values)}
 
 
+class MapLayouts(NamedTuple):
+    """The positions a map page is sent: ladder tables (``shapes``: aspect and row height
+    of each of ``ladders``) and the borough map."""
+
+    shapes: list[tuple[float, float]]
+    ladders: list[LadderPlan]
+    geo: GeoPlan
+
+
+def map_layouts(net: Network) -> MapLayouts:
+    """The ladder shaped for a tall, a square-ish and a wide canvas (and, for small
+    networks, with taller rows too), each distinct table once, and the borough map. The
+    page takes the ladder that names the most organisations on the screen it is opened
+    on, then the one that shows them biggest."""
+    from ..layout import ROW_H, geo_plan, ladder_plan
+
+    aspects = LADDER_ASPECTS if len(net) <= 3000 else LADDER_ASPECTS[-1:]
+    shapes = [(a, ROW_H) for a in aspects]
+    if len(net) <= LADDER_NAMES_MAX:
+        shapes += [(a, LADDER_TALL_ROW) for a in aspects]
+    ladders: list[LadderPlan] = []
+    for a, r in list(shapes):
+        lp = ladder_plan(net, aspect=a, row_h=r)
+        if any(lp.positions == q.positions and lp.bands == q.bands and lp.groups == q.groups
+               for q in ladders):  # two aspects can give the same table: the page tries
+            shapes.remove((a, r))  # each shape it is sent, so send each once
+            continue
+        ladders.append(lp)
+    return MapLayouts(shapes, ladders, geo_plan(net))
+
+
 def map_data(net: Network, *, include_private: bool = False,
              proposed: Iterable[Route] = (), suppress_below: int = 5,
              suggestions: Iterable[Any] | None = None, top_suggestions: int = 10,
@@ -258,38 +290,25 @@ def map_data(net: Network, *, include_private: bool = False,
              node_classes: Mapping[str, str] | None = None,
              class_styles: Mapping[str, Mapping[str, Any]] | None = None,
              changes: Mapping[str, Any] | None = None,
-             result: Mapping[str, Any] | None = None) -> dict[str, Any]:
+             result: Mapping[str, Any] | None = None,
+             layouts: MapLayouts | None = None) -> dict[str, Any]:
     """Everything the map page needs, as JSON-ready data (deterministic order).
 
     Organisations are columns of equal length (``nodes``); routes refer to organisations by
     position (``edges.s``/``edges.t``). Routes include lapsed and planned ones (hidden by
     default in the page), ``proposed`` routes (class ``proposed``) and ``extra_routes``
-    with a class each; ``route_classes`` gives existing routes a class. ``suggestions``
+    with a class each; ``route_classes`` gives existing routes a class. ``layouts``: the
+    network's :func:`map_layouts`, if already worked out. ``suggestions``
     (default: ``net.suggest_links(top=top_suggestions)``, the list ``musicnet suggest``
     prints) become the suggested-links layer. ``changes`` (from
     :func:`musicnet.render.diff.diff_map_data`) marks organisations and routes ``added``,
     ``removed`` or ``changed`` for the map of changes; findings are then those of
     ``changes["current"]``.
     """
-    from ..layout import ATTRIBUTION, ROW_H, geo_plan, group_of, ladder_plan
+    from ..layout import ATTRIBUTION, ROW_H, group_of
     from ..privacy import suppressed
 
-    # the ladder shaped for a tall, a square-ish and a wide canvas (and, for small networks,
-    # with taller rows too): the page takes the one that names the most organisations on
-    # the screen it is opened on, then the one that shows them biggest
-    aspects = LADDER_ASPECTS if len(net) <= 3000 else LADDER_ASPECTS[-1:]
-    shapes = [(a, ROW_H) for a in aspects]
-    if len(net) <= LADDER_NAMES_MAX:
-        shapes += [(a, LADDER_TALL_ROW) for a in aspects]
-    ladders = []
-    for a, r in list(shapes):
-        lp = ladder_plan(net, aspect=a, row_h=r)
-        if any(lp.positions == q.positions and lp.bands == q.bands and lp.groups == q.groups
-               for q in ladders):  # two aspects can give the same table: the page tries
-            shapes.remove((a, r))  # each shape it is sent, so send each once
-            continue
-        ladders.append(lp)
-    geo = geo_plan(net)
+    shapes, ladders, geo = layouts or map_layouts(net)
     current = net
     if changes is not None:
         current = changes.get("current", net)
