@@ -1,4 +1,6 @@
-"""Check or refresh the ``$ musicnet ...`` output blocks in README.md and docs/whatif.md.
+"""Check or refresh the ``$ musicnet ...`` output blocks in README.md, docs/whatif.md and
+docs/history.md (and history's "Network health" block, the end of ``musicnet analyse
+data``).
 
 Each block is a fenced ``text`` block starting with ``$ musicnet ...``. Commands run in a
 scratch folder holding a copy of ``data/`` and of ``docs/examples/bad/`` (as ``bad/``), so
@@ -23,7 +25,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FILES = ("README.md", "docs/whatif.md")
+FILES = ("README.md", "docs/whatif.md", "docs/history.md")
+HEALTH = re.compile(r"```text\n(Network health\n.*?)```", re.S)
 BLOCK = re.compile(r"```text\n\$ (musicnet [^\n]+)\n(.*?)```", re.S)
 
 
@@ -76,6 +79,12 @@ def refresh(check: bool) -> list[str]:
                 return f"```text\n$ {command}\n{want}```"
 
             new = BLOCK.sub(sub, text)
+            if HEALTH.search(new):
+                analysed = run("musicnet analyse data", tmp)
+                health = analysed[analysed.index("Network health\n"):] + "\n"
+                if HEALTH.search(new)[1] != health:
+                    stale.append(f"{name}: Network health")
+                new = HEALTH.sub(lambda m, h=health: f"```text\n{h}```", new)
             if not check and new != text:
                 path.write_text(new, encoding="utf-8")
     finally:

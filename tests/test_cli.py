@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from musicnet.cli import cli
 
-from .conftest import ROOT, SAMPLE
+from .conftest import ROOT, SAMPLE, SAMPLE_ORGS
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -29,7 +29,7 @@ def test_build_writes_outputs(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["analysis.json", "map.html", "report.html"]
     assert "dead ends" in res.stdout
     data = json.loads((out / "analysis.json").read_text())
-    assert data["summary"]["organisations"] == 135
+    assert data["summary"]["organisations"] == SAMPLE_ORGS
 
 
 def test_analyse_json_shape_on_sample():
@@ -193,7 +193,7 @@ def test_python_dash_m_musicnet_is_the_command(tmp_path):
                          capture_output=True, text=True, cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     assert res.stdout == run("check", str(SAMPLE), cwd=tmp_path).stdout
-    assert "135 organisations" in res.stdout
+    assert f"{SAMPLE_ORGS} organisations" in res.stdout
     bad = subprocess.run([sys.executable, "-m", "musicnet", "check", str(tmp_path)],
                          capture_output=True, text=True)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr

@@ -446,10 +446,15 @@ def test_suggested_links_layer(browser, sample_map, sample_net):
         t = max(0, min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy)))
         return ((p[0] - a[0] - t * dx) ** 2 + (p[1] - a[1] - t * dy) ** 2) ** 0.5
 
-    # a suggested link whose middle is clear of the others, then click its middle
+    # a suggested link whose middle is clear of the others and of every organisation,
+    # then click its middle
+    nodes = page.evaluate("""() => window.musicnetMap.data.nodes.id.map(
+        id => window.musicnetMap.domPosition(id))""")
     k, mid = next((k, ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)) for k, (a, b) in enumerate(ends)
                   if all(dist(((a[0] + b[0]) / 2, (a[1] + b[1]) / 2), *e) > 12
-                         for j, e in enumerate(ends) if j != k))
+                         for j, e in enumerate(ends) if j != k)
+                  and all(((a[0] + b[0]) / 2 - x) ** 2 + ((a[1] + b[1]) / 2 - y) ** 2 > 20 ** 2
+                          for x, y in nodes))
     best = expected[k]
     page.mouse.click(*mid)
     assert page.locator("body").get_attribute("data-suggestion") == str(k)

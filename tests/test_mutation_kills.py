@@ -215,8 +215,8 @@ def ref_impact(orgs: dict[str, Organisation], es: list[tuple[str, str]], s: str,
 RULE_WORDS = {
     "role-order": "the target's Pathfinders role is the same as the source's or later "
                   "(grassroots, then intermediary, then next step)",
-    "placement": "the target is not a placement setting (PRU, school or academy) unless the "
-                 "source is of the same type",
+    "placement": "the target is not a placement setting (PRU, school, academy, youth justice "
+                 "or health setting) unless the source is of the same type",
     "ages": "where both give an age range, the ranges overlap",
     "target-groups": "a majority-CC target that lists target groups shares one with the "
                      "source",
@@ -542,7 +542,7 @@ def health_lines(h: dict) -> list[str]:
     out.append(f"  Periphery: {cp['periphery_share'] * 100:.0f}% of organisations hang on "
                "by a single chain of links (core number 1).")
     out.append(f"  Innermost core: {n_of(cp['innermost_core_size'], 'organisation')} each "
-               f"linked to at least {cp['innermost_core']} others of the core.")
+               f"linked to at least {n_of(cp['innermost_core'], 'other')} of the core.")
     if h["brokers"]:
         out.append("  Brokers, most often on the shortest journey between two others "
                    "(betweenness, 0-1):")

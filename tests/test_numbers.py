@@ -425,7 +425,11 @@ def test_every_compare_field(change):
 
     de_b, de_a = ref_dead_ends(before, eb), ref_dead_ends(after, ea)
     g_b, g_a = ref_gaps(before, eb), ref_gaps(after, ea)
-    assert (d["dead_ends_resolved"], d["dead_ends_created"]) == moved(de_b, de_a)
+    de_gone, de_new = moved(de_b, de_a)
+    reached = {t for _, t in ea}  # a former dead end nobody reaches is not "resolved"
+    assert d["dead_ends_resolved"] == [v for v in de_gone if v in reached]
+    assert d["dead_ends_unreached"] == [v for v in de_gone if v not in reached]
+    assert d["dead_ends_created"] == de_new
     assert (d["progression_gaps_closed"], d["progression_gaps_opened"]) == moved(g_b, g_a)
     br_b, br_a = set(ref_bridges(before, eb)), set(ref_bridges(after, ea))
     assert d["bridges_gained"] == [{"source": s, "target": t} for s, t in sorted(br_a - br_b)]
@@ -447,7 +451,7 @@ def test_every_compare_field(change):
     assert d["cut_off"] == cut
     mcc = {v for v in both if after.orgs[v].remit == "majority_cc"}
     assert d["majority_cc_helped"] == sorted(
-        mcc & (set(moved(de_b, de_a)[0]) | set(moved(g_b, g_a)[0]) | set(gained)))
+        mcc & (set(d["dead_ends_resolved"]) | set(moved(g_b, g_a)[0]) | set(gained)))
     assert d["majority_cc_harmed"] == sorted(
         mcc & (set(moved(de_b, de_a)[1]) | set(moved(g_b, g_a)[1]) | set(lost) | set(cut)))
     assert d["routes_added"] == [{"source": s, "target": t}
@@ -478,7 +482,7 @@ def ref_broken(net: Network, s: str, t: str) -> set[str]:
     out = set()
     if order.index(b.role) < order.index(a.role):
         out.add("role-order")
-    if b.type in ("pru", "school", "academy") and a.type != b.type:
+    if b.type in ("pru", "school", "academy", "youth_justice", "health") and a.type != b.type:
         out.add("placement")
     if (a.age_min, a.age_max) != (None, None) and (b.age_min, b.age_max) != (None, None):
         lo_a, hi_a = a.age_min or 0, 999 if a.age_max is None else a.age_max

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from musicnet.model import Route
 from musicnet.synth import write_data
 
-from .conftest import ROOT, SAMPLE, org
+from .conftest import ROOT, SAMPLE, SAMPLE_ORGS, org
 
 ENV = {**os.environ, "PYTHONWARNINGS": "ignore"}
 
@@ -114,6 +114,33 @@ def test_workbooks_are_protected(tmp_path):
     assert res.returncode == 2
     assert digest(data) == before
     assert run("template", "-o", str(wb), "--force").returncode == 0
+
+
+@pytest.mark.parametrize("name", ["kumu.xlsx", "notes.xlsx", "anything"])
+def test_template_never_replaces_an_existing_file(tmp_path, name):
+    """Not only musicnet data: a Kumu workbook, a CSV, any file the user already has."""
+    target = tmp_path / name
+    if name == "kumu.xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        wb.active.title = "Elements"
+        wb.create_sheet("Connections")
+        wb.save(target)
+    else:
+        target.write_text("hi\n")
+    before = digest(target)
+    res = run("template", "-o", str(target))
+    assert res.returncode == 2 and "already exists" in res.stderr and "--force" in res.stderr
+    assert digest(target) == before and "Traceback" not in res.stderr
+    assert run("template", "-o", str(target), "--force").returncode == 0
+    assert digest(target) != before
+
+
+def test_template_is_an_xlsx(tmp_path):
+    res = run("template", "-o", str(tmp_path / "t.csv"))
+    assert res.returncode == 2 and "Use -o" in res.stderr and "t.xlsx" in res.stderr
+    assert not (tmp_path / "t.csv").exists()
 
 
 def test_whatif_map_over_its_routes_file_is_refused(sample_copy, tmp_path):
@@ -407,7 +434,7 @@ def test_workbooks_with_links_or_macros_are_read_as_data_only(base_workbook, tmp
     wb = _crafted(base_workbook, tmp_path, kind)
     res = run("check", str(wb), mem_mb=1500)
     assert res.returncode == 0, res.stderr
-    assert "135 organisations" in res.stdout
+    assert f"{SAMPLE_ORGS} organisations" in res.stdout
 
 
 # -- 8. terminal escapes ---------------------------------------------------------------------

@@ -361,10 +361,15 @@ def test_ladder_sweeps_stop_once_they_settle(seed, monkeypatch):
 
 
 def test_every_sweep_runs_on_the_sample(monkeypatch):
-    """Each of the sample's four sweeps gains more than SETTLED, so none is skipped."""
+    """On the sample as it was before its two placement settings were added, each of the
+    four sweeps gains more than SETTLED, so none is skipped (few networks do that: none
+    of the synthetic ones tried, sample-sized, seeds 0 to 39)."""
     from musicnet import layout
 
-    net = musicnet.load("data")
+    full = musicnet.load("data")
+    later = {v for v, o in full.orgs.items() if o.type in ("youth_justice", "health")}
+    net = Network([o for v, o in full.orgs.items() if v not in later],
+                  [r for r in full.routes if r.source not in later and r.target not in later])
     default = layout.ladder_plan(net).positions
     monkeypatch.setattr(layout, "SETTLED", 0.0)
     assert default == layout.ladder_plan(net).positions

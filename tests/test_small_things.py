@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -94,6 +95,8 @@ def test_singular_and_plural(tmp_path):
     assert text.startswith("2 organisations in 1 borough, 1 route (")
     assert "From the 1 majority-CC organisation," in text
     assert "Progression gaps (1)" in text
+    assert "each linked to at least 1 other of the core." in text
+    assert not re.search(r"\b1 (others|organisations|routes|boroughs|steps|stages)\b", text)
     path_text = runner.invoke(cli, ["path", str(d), "a"]).output
     assert "1 organisation reachable" in path_text
     synth = runner.invoke(cli, ["synth", str(tmp_path / "s"), "--orgs", "2", "--routes", "1"])
@@ -205,3 +208,9 @@ def test_as_of_before_any_route_says_so():
             in res.stderr)
     assert "no route had started" not in _run("analyse", str(SAMPLE), "--as-of",
                                               "2020").stderr
+
+
+def test_a_mistyped_short_borough_name_suggests_the_borough():
+    res = CliRunner().invoke(cli, ["suggest", str(SAMPLE), "--borough", "Kingstn"])
+    assert res.exit_code != 0
+    assert "Did you mean 'Kingston upon Thames'?" in res.output

@@ -175,6 +175,8 @@ def test_whatif_text_matches_the_diff(change):
     for title, key in (("Routes added", "routes_added"), ("Routes removed", "routes_removed"),
                        ("Organisations closed", "organisations_closed"),
                        ("Dead ends resolved", "dead_ends_resolved"),
+                       ("No longer dead ends only because no route reaches them any more",
+                        "dead_ends_unreached"),
                        ("New dead ends", "dead_ends_created"),
                        ("Progression gaps closed", "progression_gaps_closed"),
                        ("New progression gaps", "progression_gaps_opened"),
@@ -215,7 +217,7 @@ def test_whatif_text_matches_the_diff(change):
         who = "; ".join(f"{names[v]} ({v})" for v in d[key])
         assert got == ([f"{label}{len(d[key])}: {who}."] if d[key] else [])
     # a harmful change that also helps says so on the line after the harm
-    resolved = [v for v in d["dead_ends_resolved"] if v not in d["cut_off"]]
+    resolved = d["dead_ends_resolved"]
     good = [f"resolves {n(len(resolved), 'dead end')}" if resolved else "",
             f"closes {n(len(d['progression_gaps_closed']), 'progression gap')}"
             if d["progression_gaps_closed"] else "",

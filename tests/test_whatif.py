@@ -280,7 +280,8 @@ def test_suggestions_obey_the_domain_rules_on_the_sample(sample_net):
     sugs = sample_net.suggest_links(top=10, for_org="ashdown-primary-school")
     assert sugs
     for s in sugs:
-        assert sample_net.orgs[s.target].type not in ("pru", "school", "academy")
+        assert sample_net.orgs[s.target].type not in ("pru", "school", "academy",
+                                                       "youth_justice", "health")
         assert broken_rules(sample_net, s.source, s.target) == []
     for s in sample_net.suggest_links(top=30):
         assert broken_rules(sample_net, s.source, s.target) == []
@@ -293,6 +294,8 @@ def test_hard_rules_each_block_and_allow_any_lifts_them():
               target_groups=("neet",), age_min=5, age_max=11)
     targets = [
         org("pru", "participation", otype="pru"),                                 # placement
+        org("yot", "participation", otype="youth_justice"),                       # placement
+        org("camhs", "participation", otype="health"),                            # placement
         org("kid", "participation", otype="other", age_min=16, age_max=25),       # ages
         org("ref", "participation", otype="other", remit="majority_cc",
             target_groups=("refugee_asylum",)),                                   # target-groups
@@ -303,6 +306,7 @@ def test_hard_rules_each_block_and_allow_any_lifts_them():
     back = org("g", "developing", otype="grassroots")                             # role-order
     n = net_of([src, *targets, inter, back], [])
     assert broken_rules(n, "s", "pru") == ["placement"]
+    assert broken_rules(n, "s", "yot") == broken_rules(n, "s", "camhs") == ["placement"]
     assert broken_rules(n, "s", "kid") == ["ages"]
     assert broken_rules(n, "s", "ref") == ["target-groups"]
     assert broken_rules(n, "s", "ok") == []
@@ -310,7 +314,7 @@ def test_hard_rules_each_block_and_allow_any_lifts_them():
     got = {s.target for s in n.suggest_links(top=10, for_org="s")}
     assert got == {"ok", "g", "i"}
     anyway = n.suggest_links(top=10, for_org="s", allow_any=True)
-    assert {s.target for s in anyway} == got | {"pru", "kid", "ref"}
+    assert {s.target for s in anyway} == got | {"pru", "yot", "camhs", "kid", "ref"}
     for s in anyway:
         broken = broken_rules(n, s.source, s.target)
         assert [r for r in s.reasons if r.startswith("breaks rule")] == [
@@ -382,7 +386,8 @@ def test_fast_scorer_agrees_with_the_rules_and_the_fit(net, data):
                                             unique=True, max_size=4))),
             target_groups=tuple(data.draw(st.lists(st.sampled_from(["neet", "send", "pru"]),
                                                    unique=True, max_size=2))),
-            type=data.draw(st.sampled_from(["pru", "school", "other", "venue"]))))
+            type=data.draw(st.sampled_from(["pru", "school", "youth_justice", "health",
+                                                "other", "venue"]))))
     net = Network(orgs, net.routes)
     ctx = _Context(net)
     for s in net.orgs:
@@ -414,14 +419,17 @@ def test_bridges_lost_to_a_split_and_dead_ends_cut_off_read_right():
     """A change that closes an organisation and adds a route (found by a random search):
     routes that stop being bridges only because the network split are listed under their
     own heading, and a dead end that is only "resolved" because it was cut off does not
-    count as help in the headline."""
+    count as help: it is listed apart, as no longer reached."""
     orgs = [org(f"o{i}", "participation") for i in range(7)]
     net = net_of(orgs, [("o0", "o4"), ("o2", "o4"), ("o3", "o4"), ("o5", "o1"),
                         ("o5", "o6"), ("o6", "o2")])
     diff = compare(net, net.with_routes(add=[("o2", "o0")], close=["o5"]))
-    assert diff.cut_off == ["o1"] and "o1" in diff.dead_ends_resolved
+    assert diff.cut_off == ["o1"] and diff.dead_ends_unreached == ["o1"]
+    assert "o1" not in diff.dead_ends_resolved
     text = str(diff)
-    assert "It also resolves" not in text
+    assert "It also resolves" not in text and "Dead ends resolved" not in text
+    assert ("No longer dead ends only because no route reaches them any more (1):\n"
+            "  - Org o1 (o1)\n") in text
     assert ("No longer bridges only because the network there was split or closed (2):\n"
             "  - Org o0 (o0) -> Org o4 (o4)\n  - Org o2 (o2) -> Org o4 (o4)\n") in text
     assert "Routes removed (2):\n  - Org o5 (o5) -> Org o1 (o1)\n" in text

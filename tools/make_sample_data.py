@@ -279,6 +279,17 @@ for g in dead_end_projects[:3]:
 for _ in range(12):
     route(rng.choice(intermediaries), rng.choice(all_next), status="lapsed")
 
+# placement settings that refer young people out to community music: a youth offending
+# team and a CAMHS team (added last, so everything above is as it was)
+for otype, label, group, borough in (
+        ("youth_justice", "Youth Offending Team", "youth_justice", "Lambeth"),
+        ("health", "CAMHS Music Therapy", "mental_health", "Tower Hamlets")):
+    setting = add(f"{next(places)} {label}", otype, "majority_cc", ("first_access",),
+                  borough, targets=(group,), ages=(10, 18))
+    area_of[setting] = schema.hub_area(borough)
+    for t in some(same_area(intermediaries, area_of[setting]), 2):
+        route(setting, t, "referral")
+
 # lapsed routes say when they lapsed (a separate random stream, so the rest is unchanged)
 dates = random.Random(2025)
 for i, r in enumerate(routes):

@@ -97,10 +97,12 @@ def _is_data_file(path: Path) -> bool:
     return False
 
 
-def check_outputs(paths: Iterable[str | Path], *, force: bool = False) -> None:
+def check_outputs(paths: Iterable[str | Path], *, force: bool = False,
+                  new_only: str | None = None) -> None:
     """Refuse (raise :class:`~musicnet.errors.OutputRefused`) before anything is written
     if any destination is not a regular file, is an input of this run, or is a musicnet
-    data file (the last two unless ``force``)."""
+    data file (the last two unless ``force``). With ``new_only`` (what the command
+    writes, in words), any existing file is refused unless ``force``."""
     for raw in paths:
         path = Path(raw)
         try:
@@ -113,6 +115,11 @@ def check_outputs(paths: Iterable[str | Path], *, force: bool = False) -> None:
                 "Give the path of a file to write.")
         if force:
             continue
+        if new_only:
+            raise OutputRefused(
+                f"will not write over {path}: it already exists, and {new_only} would "
+                "replace whatever it holds (a filled-in workbook would be lost). Give a new "
+                "file name, or add --force to replace it.")
         if (st.st_dev, st.st_ino) in _inputs:
             raise OutputRefused(
                 f"will not write over {path}: it is one of this command's input files, and "

@@ -664,9 +664,13 @@ def template(out: Path, force: bool, quiet: bool) -> None:
 
         musicnet template -o my-network.xlsx && musicnet build my-network.xlsx
     """
-    from ._files import write_outputs
+    from ._files import check_outputs, write_outputs
     from .export import template_workbook
 
+    if out.suffix and out.suffix.lower() != ".xlsx":
+        raise click.UsageError(f"the template is an Excel workbook; {out.name} ends in "
+                               f"{out.suffix}. Use -o {out.with_suffix('.xlsx')}")
+    check_outputs([out], force=force, new_only="an empty template")
     write_outputs({out: template_workbook()}, force=force)
     if not quiet:
         _echo(f"wrote {out}")

@@ -128,13 +128,22 @@ def did_you_mean(value: str, choices: Iterable[str], *, cutoff: float = 0.6) -> 
     'advanced'
     >>> did_you_mean("ashdown", ["ashdown-primary-school", "zephyr"])
     'ashdown-primary-school'
+    >>> did_you_mean("Kingstn", ["Islington", "Kingston upon Thames"])
+    'Kingston upon Thames'
     """
     lowered: dict[str, str] = {}
     for c in choices:
         lowered.setdefault(c.lower(), c)
-    match = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=cutoff)
+    # each choice and its leading words ('kingston', 'kingston upon'), so that a mistyped
+    # short form ('Kingstn') finds the long name rather than whatever is closest in full
+    forms: dict[str, str] = {}
+    for low in lowered:
+        forms.setdefault(low, low)
+        for m in re.finditer(r"[\s\-_]+", low):
+            forms.setdefault(low[:m.start()], low)
+    match = difflib.get_close_matches(value.lower(), list(forms), n=1, cutoff=cutoff)
     if match:
-        return lowered[match[0]]
+        return lowered[forms[match[0]]]
     if len(value) >= 3:  # a short form of a long id: 'ashdown' for 'ashdown-primary-school'
         starts = sorted(c for c in lowered if c.startswith(value.lower()))
         if starts:

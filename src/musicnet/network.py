@@ -35,7 +35,7 @@ class Network:
     >>> import musicnet
     >>> net = musicnet.load("data")
     >>> len(net), net.graph.number_of_edges() > 0
-    (135, True)
+    (137, True)
     """
 
     def __init__(self, organisations: Iterable[Organisation], routes: Iterable[Route], *,

@@ -21,9 +21,10 @@ How a suggestion is scored (documented in ``docs/whatif.md`` too):
 - ``role-order``: the target's Pathfinders role is the same as the source's or later
   (grassroots, then intermediary, then next step): a journey runs from targeted support
   towards open-access or selective provision, not back;
-- ``placement``: the target is not a placement setting (a PRU, school or academy, the
-  types in :data:`PLACEMENT_TYPES`) unless the source is of the same type: nobody refers a
-  young person to a Pupil Referral Unit as a progression step;
+- ``placement``: the target is not a placement setting (a PRU, school, academy, youth
+  justice or health setting: the types in :data:`PLACEMENT_TYPES`) unless the source is
+  of the same type: nobody refers a young person to a Pupil Referral Unit or a youth
+  offending service as a progression step;
 - ``ages``: where both organisations give an age range (either end may be open), the
   ranges overlap;
 - ``target-groups``: a majority-CC target that lists target groups shares at least one
@@ -80,15 +81,15 @@ NEARBY_KM = 5.0
 #: Points taken off a target in another Music Hub area (rule ``hub-area``).
 OTHER_HUB_AREA_COST = 2
 #: Organisation types that are placement settings (rule ``placement``).
-PLACEMENT_TYPES: tuple[str, ...] = ("pru", "school", "academy")
+PLACEMENT_TYPES: tuple[str, ...] = ("pru", "school", "academy", "youth_justice", "health")
 #: Pathfinders roles in journey order (rule ``role-order``).
 ROLE_ORDER: dict[str, int] = {"grassroots": 0, "intermediary": 1, "next_step": 2}
 #: The hard rules, by name, in the words shown to users.
 HARD_RULES: dict[str, str] = {
     "role-order": "the target's Pathfinders role is the same as the source's or later "
                   "(grassroots, then intermediary, then next step)",
-    "placement": "the target is not a placement setting (PRU, school or academy) unless the "
-                 "source is of the same type",
+    "placement": "the target is not a placement setting (PRU, school, academy, youth justice "
+                 "or health setting) unless the source is of the same type",
     "ages": "where both give an age range, the ranges overlap",
     "target-groups": "a majority-CC target that lists target groups shares one with the "
                      "source",

@@ -167,7 +167,10 @@ class Diff:
     Organisation lists are sorted ids; route lists are sorted ``(source, target)`` pairs.
     ``reach_gained``/``reach_lost`` map an organisation id to the stages it can newly reach
     (or no longer reach), counting its own stages and every organisation reachable from it
-    along active routes (directed). ``cut_off`` lists the organisations no longer connected
+    along active routes (directed). ``dead_ends_resolved`` are former dead ends still
+    reached that now lead on (or offer the top stage); ``dead_ends_unreached`` stopped
+    being dead ends only because no active route reaches them any more, which is no help
+    to anyone. ``cut_off`` lists the organisations no longer connected
     (routes seen as undirected) to the largest part of what they were connected to before:
     see :func:`compare`. ``majority_cc_helped`` lists majority-CC organisations with a dead
     end resolved, a gap closed or new reach; ``majority_cc_harmed`` those with a new dead
@@ -191,6 +194,7 @@ class Diff:
     routes_removed: list[Pair] = field(default_factory=list)
     organisations_closed: list[str] = field(default_factory=list)
     cut_off: list[str] = field(default_factory=list)
+    dead_ends_unreached: list[str] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     majority_cc: frozenset[str] = field(default_factory=frozenset, repr=False, compare=False)
     split: frozenset[str] = field(default_factory=frozenset, repr=False, compare=False)
@@ -206,6 +210,7 @@ class Diff:
             "organisations_closed": self.organisations_closed,
             "cut_off": self.cut_off,
             "dead_ends_resolved": self.dead_ends_resolved,
+            "dead_ends_unreached": self.dead_ends_unreached,
             "dead_ends_created": self.dead_ends_created,
             "progression_gaps_closed": self.progression_gaps_closed,
             "progression_gaps_opened": self.progression_gaps_opened,
@@ -257,10 +262,8 @@ class Diff:
                             + " worse off")
             lines.append("This change harms progression: " + ", ".join(harm) + ".")
             good = []  # so a change that does both does not read as harm alone
-            # (a dead end that is only "resolved" because it was cut off is no help)
-            resolved = [v for v in self.dead_ends_resolved if v not in self.cut_off]
-            if resolved:
-                good.append("resolves " + _count(len(resolved), "dead end"))
+            if self.dead_ends_resolved:
+                good.append("resolves " + _count(len(self.dead_ends_resolved), "dead end"))
             if self.progression_gaps_closed:
                 good.append("closes " + _count(len(self.progression_gaps_closed),
                                                "progression gap"))
@@ -282,6 +285,8 @@ class Diff:
         section("New progression gaps",
                 [tag(v) for v in mcc_first(self.progression_gaps_opened)])
         section("Dead ends resolved", [self._n(v) for v in self.dead_ends_resolved])
+        section("No longer dead ends only because no route reaches them any more",
+                [tag(v) for v in mcc_first(self.dead_ends_unreached)])
         section("Progression gaps closed", [self._n(v) for v in self.progression_gaps_closed])
         gone = set(self.routes_removed)
         section("Fragile routes made safe (no longer bridges)",
@@ -403,7 +408,10 @@ def compare(before: Network, after: Network) -> Diff:
         sa, sb = set(a) & both, set(b) & both
         return sorted(sa - sb), sorted(sb - sa)
 
-    de_res, de_new = changed(dead_ends(before), dead_ends(after))
+    de_gone, de_new = changed(dead_ends(before), dead_ends(after))
+    # a dead end nobody reaches any more is not resolved: its way in was lost
+    de_res = [v for v in de_gone if after.graph.in_degree(v) > 0]
+    de_unreached = [v for v in de_gone if after.graph.in_degree(v) == 0]
     gap_closed, gap_opened = changed(progression_gaps(before), progression_gaps(after))
     bo_lost, bo_gained = changed((b.id for b in bridge_organisations(before)),
                                  (b.id for b in bridge_organisations(after)))
@@ -426,7 +434,7 @@ def compare(before: Network, after: Network) -> Diff:
         majority_cc_helped=helped, majority_cc_harmed=harmed, higher_stage_gained=higher,
         routes_added=sorted(ea - eb), routes_removed=sorted(eb - ea),
         organisations_closed=sorted(before.orgs.keys() - after.orgs.keys()),
-        cut_off=cut,
+        cut_off=cut, dead_ends_unreached=de_unreached,
         names={v: o.name for v, o in {**before.orgs, **after.orgs}.items()},
         majority_cc=frozenset(v for v, o in {**before.orgs, **after.orgs}.items()
                               if o.remit == "majority_cc"),

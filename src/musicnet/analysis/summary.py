@@ -40,7 +40,7 @@ def summary(net: Network) -> dict[str, Any]:
     >>> import musicnet
     >>> s = summary(musicnet.load("data"))
     >>> s["organisations"], s["boroughs"], s["by_hub_area"]["London-wide"]
-    (135, 28, 1)
+    (137, 28, 1)
     """
     orgs = list(net.orgs.values())
     status = Counter(r.status for r in net.routes)
@@ -206,7 +206,7 @@ def _health_text(lines: list[str], h: dict[str, Any]) -> None:
     lines.append(f"  Periphery: {cp['periphery_share'] * 100:.0f}% of organisations hang on by "
                  "a single chain of links (core number 1).")
     lines.append(f"  Innermost core: {plural(cp['innermost_core_size'], 'organisation')} "
-                 f"each linked to at least {cp['innermost_core']} others of the core.")
+                 f"each linked to at least {plural(cp['innermost_core'], 'other')} of the core.")
     if h["brokers"]:
         lines.append("  Brokers, most often on the shortest journey between two others "
                      "(betweenness, 0-1):")

@@ -53,14 +53,14 @@ VIS_VERSION = "9.1.2"
 
 # ---- one palette for the map, the static picture and the report ------------------------
 #: Colour-by schemes: Okabe-Ito hues (safe for the common kinds of colour blindness) for
-#: roles, remits and hub areas; viridis for stages; Paul Tol's palettes for the 15 types.
+#: roles, remits and hub areas; viridis for stages; Paul Tol's palettes for the 17 types.
 COLOUR_SCHEMES: dict[str, dict[str, Any]] = {
     "role": {"label": "Pathfinders role", "colours": {
         "grassroots": "#E69F00", "intermediary": "#56B4E9", "next_step": "#009E73"}},
     "type": {"label": "Type", "colours": dict(zip(TYPES, (
         "#332288", "#4477AA", "#EE7733", "#CCBB44", "#AA3377", "#EE3377", "#882255",
-        "#66CCEE", "#009988", "#117733", "#999933", "#CC6677", "#DFC27D", "#8C510A",
-        "#BBBBBB"), strict=True))},
+        "#66CCEE", "#009988", "#C2A5CF", "#F4A582", "#117733", "#999933", "#CC6677",
+        "#DFC27D", "#8C510A", "#BBBBBB"), strict=True))},
     "remit": {"label": "Remit", "colours": {
         "majority_cc": "#D55E00", "minority_cc": "#0072B2", "general": "#999999"}},
     "hub_area": {"label": "Hub area", "colours": {

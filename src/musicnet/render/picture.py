@@ -64,7 +64,7 @@ def picture_figure(net: Network, *, view: str = "ladder", title: str | None = No
     from matplotlib.path import Path
 
     from .._files import xml_safe
-    from ..layout import ATTRIBUTION, geo_plan, group_of, ladder_plan
+    from ..layout import ATTRIBUTION, ROW_H, geo_plan, group_of, ladder_plan
     from ..schema import STAGES
     from .labels import LABEL_RULE
     from .map import (
@@ -72,6 +72,8 @@ def picture_figure(net: Network, *, view: str = "ladder", title: str | None = No
         CLASS_STYLES,
         COLOUR_SCHEMES,
         FLAG_STYLES,
+        LADDER_NAMES_MAX,
+        LADDER_TALL_ROW,
         LINE_STYLES,
         flag_table,
         label_order,
@@ -81,7 +83,9 @@ def picture_figure(net: Network, *, view: str = "ladder", title: str | None = No
     if colour_by not in COLOUR_SCHEMES:
         raise ValueError(f"unknown colour scheme {colour_by!r}: use one of "
                          + ", ".join(COLOUR_SCHEMES))
-    plan: Any = ladder_plan(net) if view == "ladder" else geo_plan(net)
+    # small networks: the taller ladder rows the map also offers, room for every name
+    row_h = LADDER_TALL_ROW if len(net) <= LADDER_NAMES_MAX else ROW_H
+    plan: Any = ladder_plan(net, row_h=row_h) if view == "ladder" else geo_plan(net)
     pos = plan.positions
     flags, counts, cut_off, fragile = flag_table(net, result)
     g = net.graph
