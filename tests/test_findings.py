@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import csv
 import io
+import itertools
 import json
 import re
 from pathlib import Path
@@ -189,3 +190,23 @@ def test_synth_writes_a_bare_carriage_return_safely(tmp_path: Path):
     assert len(net) == 2 and len(net.routes) == 1
     assert net.routes[0].since == "2023\r=1+1"
     assert net.orgs["a"].notes == "line\r=1+1" and net.orgs["b"].name == "B B"
+
+
+def test_highlight_colours_are_not_node_colours():
+    """Rings and the what-if line are told apart from what organisations are coloured by
+    default (role) and by remit: at least 80 apart in RGB, and the rings from each other."""
+    from musicnet.render.map import CLASS_STYLES, COLOUR_SCHEMES, FLAG_STYLES
+
+    def rgb(c):
+        return tuple(int(c[i:i + 2], 16) for i in (1, 3, 5))
+
+    def dist(a, b):
+        return sum((x - y) ** 2 for x, y in zip(rgb(a), rgb(b), strict=True)) ** 0.5
+
+    nodes = [c for k in ("role", "remit")
+             for c in COLOUR_SCHEMES[k]["colours"].values()]
+    marks = [s["colour"] for s in FLAG_STYLES.values()] + [CLASS_STYLES["proposed"]["colour"]]
+    for m in marks:
+        assert min(dist(m, c) for c in nodes) >= 80, m
+    rings = [s["colour"] for s in FLAG_STYLES.values()]
+    assert all(dist(a, b) >= 80 for a, b in itertools.combinations(rings, 2))

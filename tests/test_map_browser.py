@@ -495,14 +495,40 @@ def test_geography_view_draws_london(browser, sample_map, sample_net):
     page.close()
 
 
-def test_png_download(browser, sample_map, tmp_path):
-    page = open_map(browser, sample_map)
+@pytest.mark.parametrize("view", ["ladder", "geo"])
+def test_png_download(browser, sample_map, tmp_path, view):
+    """The downloaded picture has the title above the map, the key below it (every
+    highlight on: the key is tall on screen), the names the key hides on screen, and in
+    the geography view the boundaries' attribution."""
+    from PIL import Image
+
+    page = open_map(browser, sample_map, size=(1024, 768))
+    if view == "geo":
+        page.check("input[value=geo]")
+    for box in page.locator("#highlights input[type=checkbox]").all():
+        box.check()
     with page.expect_download() as info:
         page.click("#download-png")
     path = tmp_path / "map.png"
     info.value.save_as(path)
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+    w, h = page.evaluate("[document.getElementById('map').clientWidth, "
+                         "document.getElementById('map').clientHeight]")
+    img = Image.open(path).convert("RGB")
+    assert img.size[0] == w and img.size[1] > h + 58 + 100
+    head = img.crop((0, 0, w, 58))
+    assert sum(1 for p in head.getdata() if max(p) < 80) > 200  # the title, dark text
+    below = set(img.crop((0, 58 + h, w, img.size[1])).getdata())
+    role = ["#E69F00", "#56B4E9", "#009E73"]
+    assert all(tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) in below for c in role)
+    pic = page.evaluate("window.musicnetMap.lastPicture()")
+    assert pic["names"] >= pic["shown"] and pic["names"] > 0
+    if view == "ladder":  # names the tall key hides on screen are in the picture
+        assert pic["names"] > pic["shown"]
+    attribution = page.locator("#map-attribution").text_content()
+    assert "Ordnance Survey" in attribution
+    assert pic["attribution"] == (" ".join(attribution.split()) if view == "geo" else "")
     page.close()
 
 
@@ -785,7 +811,7 @@ def test_a_tap_that_opens_the_panel_does_not_press_it(browser, tmp_path):
     ids = page.evaluate(f"{m}.data.nodes.id")
     page.evaluate(f"id => {m}.select(id)", ids[0])
     pb = page.locator("#panel").bounding_box()
-    page.evaluate(f"() => {m}.select(null)")
+    page.evaluate(f"() => {{ {m}.select(null); {m}.fit(); }}")  # selecting moved the view
     under = page.evaluate(f"""pb => {m}.data.nodes.id.filter(id => {{
         const [x, y] = {m}.domPosition(id);
         return x > pb.x + 10 && x < pb.x + pb.width - 10 && y > pb.y + 10 &&
@@ -795,7 +821,7 @@ def test_a_tap_that_opens_the_panel_does_not_press_it(browser, tmp_path):
     context.on("page", lambda p: tabs.append(p.url))
     for oid in under[:12]:
         if page.locator("#panel").is_visible():
-            page.evaluate(f"() => {m}.select(null)")
+            page.evaluate(f"() => {{ {m}.select(null); {m}.fit(); }}")
         x, y = page.evaluate(f"id => {m}.domPosition(id)", oid)
         page.touchscreen.tap(x, y)
         page.wait_for_timeout(150)
@@ -856,3 +882,73 @@ def test_a_click_on_overlapping_organisations_takes_the_one_drawn_on_top(browser
             page.mouse.click(x, y)
         assert page.locator("body").get_attribute("data-selected") == top
         context.close()
+
+
+HIDDEN_UNDER = """id => {
+    const m = window.musicnetMap, i = m.data.nodes.id.indexOf(id);
+    const list = Array.from(m.state.reach.keys());
+    const rects = ['panel', 'legend'].map(k => document.getElementById(k).getBoundingClientRect());
+    const map = document.getElementById('map-wrap').getBoundingClientRect();
+    const inside = (r, x, y) => x >= r.left && x <= r.right && y >= r.top && y <= r.bottom;
+    return [list.length, list.filter(j => {
+        const [x, y] = m.domPosition(m.data.nodes.id[j]);
+        return !inside(map, x, y) || rects.some(r => inside(r, x, y));
+    }).map(j => m.data.nodes.id[j])];
+}"""
+
+
+@pytest.mark.parametrize("size", [(1440, 900), (1024, 768), (768, 1024)])
+def test_a_click_shows_where_the_organisation_leads_clear_of_panel_and_key(
+        browser, sample_map, sample_net, size):
+    """The details panel and the key never hide the pathways of the clicked organisation:
+    the view moves so the organisation and every one it leads to are in the free part."""
+    page = open_map(browser, sample_map, size=size)
+    for oid in ("kite-street-alternative-provision", "open-doors-music-network-london-wide"):
+        page.evaluate("window.musicnetMap.select(null); window.musicnetMap.fit()")
+        x, y = page.evaluate("id => window.musicnetMap.domPosition(id)", oid)
+        page.mouse.click(x, y)
+        assert page.locator("body").get_attribute("data-selected") == oid
+        count, hidden = page.evaluate(HIDDEN_UNDER, oid)
+        assert count == len(musicnet_reach(sample_net, oid)) and hidden == []
+        assert page.locator("#tooltip").is_hidden()  # the tooltip never sits on the panel
+    page.close()
+
+
+def musicnet_reach(net, v):
+    """v and every organisation reachable from it along active routes (independently)."""
+    seen, todo = {v}, [v]
+    while todo:
+        u = todo.pop()
+        for w in net.graph.successors(u):
+            if w not in seen:
+                seen.add(w)
+                todo.append(w)
+    return seen
+
+
+def test_the_key_growing_refits_the_opening_view(browser, sample_map):
+    """Every highlight and layer on: the key grows, and the untouched view refits so the
+    key covers no organisation."""
+    page = open_map(browser, sample_map, size=(1024, 768))
+    before = page.evaluate("document.getElementById('legend').offsetHeight")
+    for box in page.locator("#highlights input[type=checkbox]").all():
+        box.check()
+    page.check("#show-suggested")
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.getElementById('legend').offsetHeight") > before
+    covered = page.evaluate("""() => {
+        const m = window.musicnetMap, r = document.getElementById('legend').getBoundingClientRect();
+        return m.data.nodes.id.filter(id => { const [x, y] = m.domPosition(id);
+            return x >= r.left && x <= r.right && y >= r.top - 4 && y <= r.bottom; }); }""")
+    assert covered == []
+    page.close()
+
+
+def test_enter_on_a_list_row_puts_the_keyboard_on_the_details(browser, sample_map):
+    page = open_map(browser, sample_map)
+    page.click("#tab-list")
+    page.locator("#org-table tbody tr th button").first.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("body").get_attribute("data-selected")
+    assert page.evaluate("document.activeElement.id") == "panel-name"
+    page.close()

@@ -83,16 +83,17 @@ AREA_TINTS: dict[str, str] = {
     "South West": "#F5E4EE"}
 
 #: Highlights of organisations: a ring around the node, each in its own colour and dash
-#: (``look``: the style in words, for captions).
+#: (``look``: the style in words, for captions). None of the ring colours is a colour the
+#: organisations themselves take under the default colouring (Pathfinders role) or remit.
 FLAG_STYLES: dict[str, dict[str, Any]] = {
     "dead_end": {"label": "Dead ends", "colour": "#000000", "look": "black rings",
                  "dash": [], "width": 3,
                  "what": "young people reach it but no route leads on"},
-    "gap": {"label": "Progression gaps", "colour": "#D55E00", "look": "dashed orange rings",
+    "gap": {"label": "Progression gaps", "colour": "#A50026", "look": "dashed dark red rings",
             "dash": [5, 3], "width": 3,
             "what": "no route to any higher stage"},
-    "bridge_org": {"label": "Single points of failure", "colour": "#0072B2",
-                   "look": "blue rings", "dash": [],
+    "bridge_org": {"label": "Single points of failure", "colour": "#332288",
+                   "look": "double indigo rings", "dash": [],
                    "width": 2, "double": True,
                    "what": "if it closed, others would be cut off"},
     "isolated": {"label": "Isolated", "colour": "#666666", "look": "dotted grey rings",
@@ -113,7 +114,7 @@ LINE_STYLES: dict[str, dict[str, Any]] = {
 }
 #: Classes other features can give routes (and organisations); "proposed" is the what-if.
 CLASS_STYLES: dict[str, dict[str, Any]] = {
-    "proposed": {"label": "Proposed route (what-if)", "colour": "#0B6E4F", "width": 6,
+    "proposed": {"label": "Proposed route (what-if)", "colour": "#111111", "width": 6,
                  "dash": [14, 6]},
 }
 #: Active routes named by one side only in a survey (``evidence`` source or target).

@@ -822,8 +822,9 @@
     }
     return pts;
   }
+  var exporting = false;  // drawing the picture to download: the key and panel are not on it
   function blockedBoxes(fixed) {
-    return [rectIn(legendBox), rectIn(panelBox)].filter(Boolean).concat(
+    return (exporting ? [] : [rectIn(legendBox), rectIn(panelBox)]).filter(Boolean).concat(
       fixed.map(function (r) { return r.b; }));
   }
 
@@ -1103,6 +1104,7 @@
     }
     return cam;
   }
+  var atFit = false;  // the camera is where fit() put it (the user has not moved it since)
   function fit() {
     var cam = fitCamera(state.view, LADDER, function (i) {
       return state.view === "geo" ? pos.geo[i] : pos.ladder[i];
@@ -1111,6 +1113,52 @@
     var W = container.clientWidth, H = container.clientHeight;
     network.moveTo({position: {x: (W / 2 - cam.tx) / cam.scale, y: (H / 2 - cam.ty) / cam.scale},
                     scale: cam.scale, animation: false});
+    atFit = true;
+  }
+  // The selected organisation and the organisations it leads to, clear of the details
+  // panel and the key: where any of them (or the room for its name) is under one or off
+  // the canvas, the view moves (zooming out only as far as needed) to centre them in the
+  // free part of the map. Nothing moves when they are all in view already.
+  function reveal(list) {
+    if (!list.length) return;
+    var W = container.clientWidth, H = container.clientHeight, pad = 16;
+    var fx0 = pad, fy0 = pad, fx1 = W - pad, fy1 = H - pad;
+    var pr = rectIn(panelBox), lg = rectIn(legendBox);
+    if (pr && pr[0] - pad - fx0 >= 160) fx1 = Math.min(fx1, pr[0] - pad);  // panel on the right
+    else if (pr && pr[1] + pr[3] + pad < fy1 - 160) fy0 = Math.max(fy0, pr[1] + pr[3] + pad);
+    if (lg && lg[1] - pad - fy0 >= 120) fy1 = Math.min(fy1, lg[1] - pad);
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, r = 0;
+    list.forEach(function (i) {
+      var q = nodeXY(i);
+      x0 = Math.min(x0, q[0]); x1 = Math.max(x1, q[0]);
+      y0 = Math.min(y0, q[1]); y1 = Math.max(y1, q[1]);
+      r = Math.max(r, ND.size[i]);
+    });
+    var s = view.scale, a = toDom(x0, y0), b = toDom(x1, y1), m = r * s + 4;
+    var room = Math.min(LABEL_W * 0.6, 70);  // a name beside the rightmost one
+    if (a[0] - m >= fx0 && b[0] + m + room <= fx1 && a[1] - m >= fy0 && b[1] + m <= fy1) return;
+    var fw = Math.max(fx1 - fx0 - room, 40), fh = Math.max(fy1 - fy0, 40);
+    var scale = Math.min(s, (fw - 2 * r * s - 8) / Math.max(x1 - x0, 1),
+                         (fh - 2 * r * s - 8) / Math.max(y1 - y0, 1));
+    scale = Math.max(0.02, scale);
+    var cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+    var dx = fx0 + (fx1 - room - fx0) / 2, dy = (fy0 + fy1) / 2;  // where the centre goes
+    network.moveTo({position: {x: cx + (W / 2 - dx) / scale, y: cy + (H / 2 - dy) / scale},
+                    scale: scale, animation: false});
+    atFit = false;
+    changed();
+  }
+  // the key grows or shrinks (a highlight or layer switched on, the key folded): if the
+  // view is still the fitted one, fit again so the key never covers an organisation
+  if (window.ResizeObserver) {
+    var keyH = -1;
+    new ResizeObserver(function () {
+      var h = legendBox.offsetHeight;
+      if (h === keyH) return;
+      var first = keyH < 0;
+      keyH = h;
+      if (!first && atFit && !booting) { fit(); changed(); network.redraw(); }
+    }).observe(legendBox);
   }
   // For up to LADDER_TRY_MAX organisations, of the ladder's shapes (tall, square-ish,
   // wide) take the one whose opening view names the most organisations (then the one that
@@ -1257,9 +1305,10 @@
   });
   document.getElementById("fit").addEventListener("click", fit);
   network.on("dragEnd", function (params) {
-    if (!params.nodes.length) return;
+    if (!params.nodes.length) { atFit = false; return; }  // the view was dragged
     keepPositions(params.nodes);
   });
+  network.on("zoom", function () { atFit = false; });
   // positions vis moved (a drag, or relaxing) become the page's own and are kept; the
   // data set vis rebuilds a node from (when a filter shows it again) gets them too
   function keepPositions(list) {
@@ -1539,6 +1588,7 @@
     if (i !== null && !visible[i]) { clearFilters(); }
     restyle();
     if (i !== null) {
+      hideTip();
       toVis([i]);
       network.selectNodes([i]);
       if (focus) {
@@ -1546,6 +1596,7 @@
         network.moveTo({position: {x: p[0], y: p[1]}, scale: Math.max(view.scale, 1), animation: false});
       }
       showOrg(i);
+      reveal(Array.from(state.reach.keys()).filter(function (j) { return visible[j]; }));
       document.body.dataset.selected = N[i];
     } else {
       network.unselectAll();
@@ -1732,7 +1783,12 @@
         var td = el(k ? "td" : "th", k ? null : {scope: "row"});
         if (!k) {
           var b = el("button", {type: "button", "class": "link", title: "Show on the map"}, ND.name[i]);
-          b.addEventListener("click", function () { showTab("map"); select(N[i], true); });
+          b.addEventListener("click", function () {
+            showTab("map");
+            select(N[i], true);
+            var h = document.getElementById("panel-name");  // keyboard users land on the details
+            if (h) { h.setAttribute("tabindex", "-1"); h.focus(); }
+          });
           td.appendChild(b);
         } else td.textContent = String(c.get(i));
         tr.appendChild(td);
@@ -1765,15 +1821,109 @@
   if (narrow && window.innerHeight < 700) legendBox.open = false;
 
   // ---- PNG of the current view -------------------------------------------------------------
-  document.getElementById("download-png").addEventListener("click", function () {
+  // The picture a coordinator can email: the title and counts above the map as it is on
+  // screen (with the names the key and panel hide on screen), the key below it, drawn
+  // from the key on the page, and the boundary attribution in the geography view.
+  function drawKey(ctx, x0, y0, width, draw) {  // returns the height used
+    var x = x0, y = y0, rowH = 20, gap = 18;
+    ctx.textBaseline = "middle";
+    legendBody.querySelectorAll("section").forEach(function (sec) {
+      var title = sec.querySelector("h2").textContent;
+      ctx.font = "bold 12px system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif";
+      if (x > x0) { x = x0; y += rowH; }
+      if (draw) { ctx.fillStyle = "#1f2a44"; ctx.fillText(title, x, y + rowH / 2); }
+      y += rowH;
+      ctx.font = "12px system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif";
+      sec.querySelectorAll("li").forEach(function (li) {
+        var icon = li.firstChild, text = li.textContent.trim();
+        var w = 26 + ctx.measureText(text).width + gap;
+        if (x > x0 && x + w > x0 + width) { x = x0; y += rowH; }
+        if (draw) {
+          drawIcon(ctx, icon, x + 9, y + rowH / 2);
+          ctx.fillStyle = "#222222";
+          ctx.fillText(text, x + 24, y + rowH / 2);
+        }
+        x += w;
+      });
+    });
+    return y + rowH - y0;
+  }
+  function drawIcon(ctx, icon, cx, cy) {
+    var st = icon.style;
+    ctx.save();
+    if (icon.classList.contains("line")) {
+      ctx.strokeStyle = st.borderTopColor;
+      ctx.lineWidth = parseFloat(st.borderTopWidth) || 1;
+      ctx.setLineDash(st.borderTopStyle === "dashed" ? [5, 3] : st.borderTopStyle === "dotted" ? [1.5, 2.5] : []);
+      ctx.beginPath(); ctx.moveTo(cx - 9, cy); ctx.lineTo(cx + 9, cy); ctx.stroke();
+    } else if (icon.classList.contains("ring")) {
+      ctx.strokeStyle = st.borderTopColor;
+      ctx.setLineDash(st.borderTopStyle === "dashed" ? [4, 2] : st.borderTopStyle === "dotted" ? [1.5, 2] : []);
+      ctx.lineWidth = 2;
+      ctx.beginPath(); ctx.arc(cx, cy, 6, 0, 2 * Math.PI); ctx.stroke();
+      if (st.borderTopStyle === "double") { ctx.beginPath(); ctx.arc(cx, cy, 9, 0, 2 * Math.PI); ctx.stroke(); }
+    } else {
+      var r = st.width ? parseFloat(st.width) * 8 : 6.5;  // rem to px, as drawn on the page
+      ctx.fillStyle = st.backgroundColor || "#bbbbbb";
+      ctx.strokeStyle = "#555555";
+      ctx.beginPath();
+      if (st.borderRadius === "50%") ctx.arc(cx, cy, r * 0.8, 0, 2 * Math.PI);
+      else if (st.transform) { ctx.moveTo(cx, cy - r); ctx.lineTo(cx + r, cy); ctx.lineTo(cx, cy + r); ctx.lineTo(cx - r, cy); ctx.closePath(); }
+      else ctx.rect(cx - r * 0.75, cy - r * 0.75, r * 1.5, r * 1.5);
+      ctx.fill(); ctx.stroke();
+    }
+    ctx.restore();
+  }
+  var lastPicture = null;  // names in the last picture and on screen (for tests)
+  function pictureCanvas() {
+    exporting = true;
+    changed(); settleNow = true; network.redraw();  // names, as if the key and panel were gone
     var src = container.querySelector("canvas");
+    lastPicture = {names: placed.length, shown: -1};
+    var k = src.width / container.clientWidth, W = container.clientWidth, H = container.clientHeight;
+    var scratch = document.createElement("canvas").getContext("2d");
+    var keyH = drawKey(scratch, 16, 0, W - 32, false);
+    var attribution = [];  // the boundaries' licence line, wrapped to the picture's width
+    if (state.view === "geo") {
+      scratch.font = "11px system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif";
+      document.getElementById("map-attribution").textContent.split(/\s+/).forEach(function (w) {
+        var last = attribution.length - 1;
+        if (last >= 0 && scratch.measureText(attribution[last] + " " + w).width <= W - 32) attribution[last] += " " + w;
+        else attribution.push(w);
+      });
+    }
+    var head = 58, foot = keyH + 24 + attribution.length * 15;
     var out = document.createElement("canvas");
-    out.width = src.width; out.height = src.height;
+    out.width = Math.round(W * k); out.height = Math.round((head + H + foot) * k);
     var ctx = out.getContext("2d");
+    ctx.scale(k, k);
     ctx.fillStyle = "#ffffff";
-    ctx.fillRect(0, 0, out.width, out.height);
-    ctx.drawImage(src, 0, 0);
-    var a = el("a", {href: out.toDataURL("image/png"), download: "musicnet-map.png"});
+    ctx.fillRect(0, 0, W, head + H + foot);
+    ctx.fillStyle = "#1f2a44";
+    ctx.textBaseline = "alphabetic";
+    ctx.font = "bold 20px system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif";
+    ctx.fillText(document.getElementById("title").textContent, 16, 28);
+    ctx.font = "13px system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif";
+    ctx.fillStyle = "#444444";
+    ctx.fillText(document.getElementById("stats").textContent, 16, 48);
+    ctx.drawImage(src, 0, head, W, H);
+    ctx.strokeStyle = "#cccccc"; ctx.lineWidth = 1;
+    ctx.strokeRect(0.5, head + 0.5, W - 1, H - 1);
+    drawKey(ctx, 16, head + H + 12, W - 32, true);
+    ctx.fillStyle = "#555555";
+    ctx.textBaseline = "alphabetic";
+    ctx.font = "11px system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif";
+    attribution.forEach(function (line, k) {
+      ctx.fillText(line, 16, head + H + keyH + 28 + k * 15);
+    });
+    exporting = false;
+    changed(); settleNow = true; network.redraw();
+    lastPicture.shown = placed.length;  // names on screen, for comparison
+    lastPicture.attribution = attribution.join(" ");
+    return out;
+  }
+  document.getElementById("download-png").addEventListener("click", function () {
+    var a = el("a", {href: pictureCanvas().toDataURL("image/png"), download: "musicnet-map.png"});
     document.body.appendChild(a);
     a.click();
     a.remove();
@@ -1810,6 +1960,7 @@
       var r = container.getBoundingClientRect();
       return [d[0] + r.left, d[1] + r.top];
     },
+    lastPicture: function () { return lastPicture; },
     labelBoxes: function () {  // the names drawn in the last frame, in page coordinates
       var r = container.getBoundingClientRect();
       return placed.map(function (p) {
