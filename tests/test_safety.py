@@ -353,6 +353,16 @@ def _crafted(base: Path, tmp_path: Path, kind: str) -> Path:
         rows = b"".join(b'<row r="%d"><c r="XFD%d" t="inlineStr"><is><t>x</t></is></c></row>'
                         % (i, i) for i in range(400, 700))
         _rewrite(base, dst, {refs: sheet.replace(b"</sheetData>", rows + b"</sheetData>")})
+    elif kind == "renamed-wide":  # the wide sheet under a name that is not .xml
+        rows = b"".join(b'<row r="%d"><c r="XFD%d" t="inlineStr"><is><t>x</t></is></c></row>'
+                        % (i, i) for i in range(400, 700))
+        with zipfile.ZipFile(base) as zf:
+            rels = zf.read("xl/_rels/workbook.xml.rels").replace(b"sheet2.xml", b"sheet2.bin")
+            types = zf.read("[Content_Types].xml").replace(b"sheet2.xml", b"sheet2.bin")
+        _rewrite(base, dst, {refs: None, "xl/_rels/workbook.xml.rels": rels,
+                             "[Content_Types].xml": types},
+                 {"xl/worksheets/sheet2.bin": sheet.replace(b"</sheetData>",
+                                                             rows + b"</sheetData>")})
     elif kind == "huge-string":
         with zipfile.ZipFile(base) as zin, zipfile.ZipFile(dst, "w",
                                                             zipfile.ZIP_DEFLATED) as zout:
@@ -410,7 +420,8 @@ def _crafted(base: Path, tmp_path: Path, kind: str) -> Path:
     return dst
 
 
-BAD = {"wide-rows": "cells", "huge-string": "unpacks to", "long-cell": "characters",
+BAD = {"wide-rows": "cells", "renamed-wide": "cells", "huge-string": "unpacks to",
+       "long-cell": "characters",
        "deep-xml": "nested", "entity-expansion": "document type declaration",
        "undefined-entity": "not valid XML", "mismatched-tags": "not valid XML",
        "not-a-zip": "not a valid .xlsx", "dimension-bomb": "values, the header has"}
@@ -427,6 +438,42 @@ def test_crafted_workbooks_are_bad_data_not_bugs(base_workbook, tmp_path, kind):
     assert wb.name in res.stderr
     assert "Internal error" not in res.stderr and "Traceback" not in res.stderr
     assert elapsed < 60, elapsed
+
+
+def _bombed(src: Path, dst: Path, part: str) -> Path:
+    """``src`` with ``part`` declaring the whole sheet and one cell in its last row."""
+    with zipfile.ZipFile(src) as zf:
+        sheet = zf.read(part)
+    body = sheet.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" '
+                         b't="inlineStr"><is><t>x</t></is></c></row></sheetData>')
+    body = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', body)
+    _rewrite(src, dst, {part: body})
+    return dst
+
+
+@pytest.mark.parametrize("command", ["import", "responses"])
+@pytest.mark.parametrize("kind", ["dimension-bomb", "wide-rows", "not-xml-named"])
+def test_every_command_reads_workbooks_bounded(base_workbook, tmp_path, command, kind):
+    """import (a Kumu workbook) and responses (an answers workbook) open workbooks with
+    the same checks as the data: a small crafted file is refused or read quickly, in
+    bounded memory, never "a bug"."""
+    if command == "import":
+        src = tmp_path / "kumu.xlsx"
+        assert run("export", str(SAMPLE), "--format", "kumu", "-o", str(src)).returncode == 0
+    else:
+        src = base_workbook
+    if kind == "dimension-bomb":
+        wb = _bombed(src, tmp_path / "crafted.xlsx", "xl/worksheets/sheet1.xml")
+    else:
+        wb = _crafted(src, tmp_path, "wide-rows" if kind == "wide-rows" else "renamed-wide")
+    args = (["import", str(wb), "-o", str(tmp_path / "out")] if command == "import" else
+            ["responses", str(wb), "-d", str(SAMPLE), "-o", str(tmp_path / "out")])
+    t0 = time.perf_counter()
+    res = run(*args, mem_mb=1500, timeout=120)
+    assert time.perf_counter() - t0 < 60
+    assert "Internal error" not in res.stderr and "Traceback" not in res.stderr, res.stderr
+    if kind != "dimension-bomb":
+        assert res.returncode == 1 and "cells" in res.stderr, res.stderr
 
 
 @pytest.mark.parametrize("kind", ["external-link", "macro"])

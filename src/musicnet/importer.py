@@ -556,27 +556,31 @@ def _from_kumu(tables: list[tuple[str, list[dict[str, Any]]]], kind: str) -> Imp
 
 
 def _read_kumu_xlsx(path: Path) -> Imported:
-    try:
-        from openpyxl import load_workbook
+    from .loader import _WorkbookRefused, open_workbook
 
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise MusicnetError(f"{path} cannot be read as an Excel workbook "
-                            f"({type(exc).__name__}).") from exc
-    names = [n.strip().lower() for n in wb.sheetnames]
-    if "organisations" in names and "referrals" in names:
+    try:
+        wb = open_workbook(path)  # checked first: a small crafted file cannot blow up
+    except _WorkbookRefused as exc:
+        raise MusicnetError(f"{path} {exc} {exc.suggestion}".rstrip()) from exc
+    try:
+        names = [n.strip().lower() for n in wb.sheetnames]
+        if "organisations" in names and "referrals" in names:
+            raise MusicnetError(f"{path} is already a musicnet workbook (organisations and "
+                                "referrals sheets): give it to any command as it is, e.g. "
+                                f"musicnet check {path}")
+        tables = []
+        for ws in wb.worksheets:
+            if "(ignore)" in ws.title.lower():
+                continue  # Kumu's rule: such sheets are not imported
+            try:
+                rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            except Exception as exc:  # a part openpyxl cannot parse: bad data, not a bug
+                raise MusicnetError(f"{path} [{ws.title}] cannot be read "
+                                    f"({type(exc).__name__}: {exc}).") from exc
+            kind, records = _kumu_table(rows, f"{path} [{ws.title}]")
+            tables.append((kind, records))
+    finally:
         wb.close()
-        raise MusicnetError(f"{path} is already a musicnet workbook (organisations and "
-                            "referrals sheets): give it to any command as it is, e.g. "
-                            f"musicnet check {path}")
-    tables = []
-    for ws in wb.worksheets:
-        if "(ignore)" in ws.title.lower():
-            continue  # Kumu's rule: such sheets are not imported
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
-        kind, records = _kumu_table(rows, f"{path} [{ws.title}]")
-        tables.append((kind, records))
-    wb.close()
     return _from_kumu(tables, "Kumu workbook")
 
 

@@ -698,6 +698,45 @@ def _column_number(ref: str) -> int:
     return n
 
 
+def _looks_like_xml(zf: Any, info: Any) -> bool:
+    """Whether a workbook part starts like an XML document (after any byte order mark)."""
+    import zipfile
+
+    try:
+        with zf.open(info) as fh:
+            head = fh.read(64)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        return True  # let the full read report it
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True  # UTF-16, as XML may be
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
+
+
+def open_workbook(path: Path) -> Any:
+    """An Excel workbook opened for a streaming read, after the checks that keep a small
+    crafted file from exhausting memory or time: its size (:data:`MAX_FILE_BYTES`), then
+    :func:`_inspect_workbook`; every sheet's declared size is ignored. Every command that
+    reads a workbook (data, Kumu imports, survey answers) opens it here. Raises
+    :class:`_WorkbookRefused` with the reason, for the caller to report as bad data."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise _WorkbookRefused(f"is {_mb(size)}; the largest file accepted is "
+                               f"{_mb(MAX_FILE_BYTES)}.", "Check this is the right file.",
+                               "too-large")
+    _inspect_workbook(path)
+    try:
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise _WorkbookRefused(f"cannot be read as an Excel workbook "
+                               f"({type(exc).__name__}).", _DAMAGED_HINT) from exc
+    for ws in wb.worksheets:
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()  # never trust (or pad to) the declared sheet size
+    return wb
+
+
 def _inspect_workbook(path: Path) -> None:
     """Check a workbook's parts before openpyxl reads any of them, streaming each XML part
     once: at most :data:`MAX_PARTS` parts and :data:`MAX_UNPACKED_BYTES` unpacked; no DTD
@@ -727,7 +766,9 @@ def _inspect_workbook(path: Path) -> None:
         cells = 0
         for info in infos:
             name = info.filename
-            if not name.lower().endswith((".xml", ".rels", ".vml")):
+            # every part that is XML, whatever its name says (openpyxl follows the
+            # workbook's links to a sheet called anything); pictures and the like are not
+            if not _looks_like_xml(zf, info):
                 continue
             state = {"text": 0, "in_t": False, "row_max": 0, "col": 0, "depth": 0}
 
@@ -812,26 +853,12 @@ def _read_workbook(path: Path) -> tuple[_Reader, _Reader, list | None, list | No
     file cannot exhaust memory; a damaged one is reported as bad data, never as a bug."""
     org_reader = _Reader(path, f"{path} [organisations]", schema.ORGANISATION_COLUMNS)
     ref_reader = _Reader(path, f"{path} [referrals]", schema.REFERRAL_COLUMNS)
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        org_reader.problem(f"is {_mb(size)}; the largest file accepted is "
-                           f"{_mb(MAX_FILE_BYTES)}.", code="too-large",
-                           suggestion="Check this is the right file.")
-        return org_reader, ref_reader, None, None
     note_input(path)
     try:
-        _inspect_workbook(path)
+        wb = open_workbook(path)
     except _WorkbookRefused as exc:
         org_reader.problems.append(Problem(str(path), str(exc), suggestion=exc.suggestion
                                            or None, code=exc.code))
-        return org_reader, ref_reader, None, None
-    try:
-        from openpyxl import load_workbook
-
-        wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        org_reader.problem(f"cannot be read as an Excel workbook ({type(exc).__name__}).",
-                           suggestion=_DAMAGED_HINT, code="bad-workbook")
         return org_reader, ref_reader, None, None
     try:
         sheets = {name.strip().lower(): name for name in wb.sheetnames}
@@ -847,7 +874,6 @@ def _read_workbook(path: Path) -> tuple[_Reader, _Reader, list | None, list | No
                 out.append(None)
                 continue
             ws = wb[name]
-            ws.reset_dimensions()  # never trust (or pad to) the declared sheet size
             rows: list[tuple[int, list[str]]] = []
             try:
                 for i, row in enumerate(ws.iter_rows(values_only=True), start=1):

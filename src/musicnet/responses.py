@@ -173,13 +173,13 @@ def _cell(value: object) -> str:
 
 
 def _workbook(path: Path, problems: list[Problem]) -> list[list[str]] | Answer | None:
-    try:
-        from openpyxl import load_workbook
+    from .loader import _WorkbookRefused, open_workbook
 
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        problems.append(Problem(str(path), f"cannot be read as an Excel workbook "
-                                f"({type(exc).__name__}).", code="bad-workbook"))
+    try:
+        wb = open_workbook(path)  # checked first: a small crafted file cannot blow up
+    except _WorkbookRefused as exc:
+        problems.append(Problem(str(path), str(exc), suggestion=exc.suggestion or None,
+                                code=exc.code))
         return None
     try:
         sheets = {n.strip().lower(): n for n in wb.sheetnames}
@@ -187,6 +187,10 @@ def _workbook(path: Path, problems: list[Problem]) -> list[list[str]] | Answer |
             return _survey_workbook(path, wb, sheets, problems)
         ws = wb[wb.sheetnames[0]]
         return [[_cell(c) for c in row] for row in ws.iter_rows(values_only=True)]
+    except Exception as exc:  # a part openpyxl cannot parse: bad data, not a bug
+        problems.append(Problem(str(path), f"cannot be read ({type(exc).__name__}: {exc}).",
+                                code="bad-workbook"))
+        return None
     finally:
         wb.close()
 
