@@ -648,10 +648,28 @@ def test_size_message_matches_the_documented_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(loader, "MAX_FILE_BYTES", 100)
     with pytest.raises(DataError) as err:
         loader.read_tables(d)
-    assert "the largest file accepted is 0.0 MB" in str(err.value.problems[0])
+    size = (d / "organisations.csv").stat().st_size  # the first file read is too big
+    # sizes that read the same in MB as the limit are given in bytes
+    assert (f"is {size:,} bytes; the largest file accepted is 100 bytes"
+            in str(err.value.problems[0]))
     assert loader.MAX_FILE_BYTES == 100
     monkeypatch.undo()
     assert loader.MAX_FILE_BYTES == 100_000_000  # "100 MB" in the docs means this
+    assert loader._over(100_000_001, 100_000_000) == ("100,000,001 bytes",
+                                                      "100,000,000 bytes")
+    assert loader._over(150_000_000, 100_000_000) == ("150 MB", "100 MB")
+
+
+def test_survey_keeps_a_text_file_it_did_not_write(sample_copy, tmp_path):
+    notes = tmp_path / "survey.txt"
+    notes.write_text("precious notes\n")
+    res = run("survey", str(sample_copy), "-o", str(tmp_path / "survey.xlsx"))
+    assert res.returncode == 2 and "survey.txt" in res.stderr
+    assert notes.read_text() == "precious notes\n" and not (tmp_path / "survey.xlsx").exists()
+    notes.unlink()
+    assert run("survey", str(sample_copy), "-o", str(tmp_path / "survey.xlsx")).returncode == 0
+    # a survey's own text is replaced on the next run
+    assert run("survey", str(sample_copy), "-o", str(tmp_path / "survey.xlsx")).returncode == 0
 
 
 def test_write_errors_name_the_destination_not_a_temp_file(tmp_path):
@@ -719,3 +737,61 @@ def test_published_text_is_exact_when_nothing_is_suppressed():
         given = [v for v in vals if v is not None]
         assert published_total(vals, 5) == (str(sum(given)) if given else None)
 
+
+
+# -- outputs and inputs that are not what they seem (second hostile pass) -------------------
+
+@pytest.mark.parametrize("args", [["build", "{data}", "-o", "{odd}"],
+                                  ["export", "{data}", "--format", "csv", "-o", "{odd}"],
+                                  ["import", "{data}/organisations.csv", "-o", "{odd}"]])
+def test_an_output_folder_that_is_a_pipe_is_refused(sample_copy, tmp_path, args):
+    odd = tmp_path / "ff"
+    os.mkfifo(odd)
+    res = run(*[a.format(data=sample_copy, odd=odd) for a in args], timeout=60)
+    assert res.returncode == 2, res.stderr
+    assert "named pipe" in res.stderr and "not a folder" in res.stderr
+    assert stat.S_ISFIFO(os.stat(odd).st_mode)
+
+
+@pytest.mark.parametrize("args", [["check", "{fifo}.xlsx"],
+                                  ["import", "{fifo}.csv", "-o", "{tmp}/imp"],
+                                  ["responses", "{fifo}.csv", "-d", "{data}", "-o", "{tmp}/r"]])
+def test_an_input_that_is_a_pipe_is_named_as_one(sample_copy, tmp_path, args):
+    fifo = tmp_path / "answers"
+    for ext in (".xlsx", ".csv"):
+        os.mkfifo(str(fifo) + ext)
+    res = run(*[a.format(fifo=fifo, tmp=tmp_path, data=sample_copy) for a in args],
+              timeout=60)
+    assert res.returncode in (1, 2), res.stderr
+    assert "named pipe (FIFO), not a file or folder" in res.stderr
+    assert "Internal error" not in res.stderr and "Traceback" not in res.stderr
+
+
+def test_build_writes_file_by_file_when_the_folder_above_is_read_only(sample_copy, tmp_path,
+                                                                      monkeypatch):
+    """A shared drive where the output folder can be written but the one above it cannot:
+    the folder swap is impossible, so the files are written one by one (each still
+    all-or-nothing) instead of failing."""
+    import tempfile
+
+    from click.testing import CliRunner
+
+    import musicnet._files as files
+    from musicnet.cli import cli
+
+    out = tmp_path / "shared" / "out"
+    out.mkdir(parents=True)
+    (out / "mine.txt").write_text("the user's")
+    real = tempfile.mkdtemp
+
+    def refuse(*a, **k):
+        if Path(k.get("dir", "")) == out.parent:
+            raise PermissionError(13, "Permission denied", str(out.parent))
+        return real(*a, **k)
+
+    monkeypatch.setattr(files.tempfile, "mkdtemp", refuse)
+    res = CliRunner().invoke(cli, ["build", str(sample_copy), "-o", str(out), "-q"])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in out.iterdir()) == ["analysis.json", "map.html", "mine.txt",
+                                                     "report.html"]
+    assert leftovers(out, out.parent) == []

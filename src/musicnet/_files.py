@@ -72,6 +72,22 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
+def odd_input(path: str | Path) -> str | None:
+    """What ``path`` is, in words, when it exists but is neither a regular file nor a
+    folder (a named pipe, a device, a socket): no command reads one. ``None`` otherwise.
+
+    >>> odd_input("data") is None
+    True
+    """
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode):
+        return None
+    return _kind(st.st_mode)
+
+
 def _is_data_workbook(path: Path) -> bool:
     """True for an .xlsx/.xlsm holding both an organisations and a referrals sheet."""
     try:
@@ -105,6 +121,14 @@ def check_outputs(paths: Iterable[str | Path], *, force: bool = False,
     writes, in words), any existing file is refused unless ``force``."""
     for raw in paths:
         path = Path(raw)
+        try:
+            pst = os.stat(path.parent)
+        except OSError:
+            pst = None  # missing: made when writing
+        if pst is not None and not stat.S_ISDIR(pst.st_mode):
+            raise OutputRefused(
+                f"cannot write into {path.parent}: it is {_kind(pst.st_mode)}, not a "
+                "folder. Give the path of a folder to write into.")
         try:
             st = os.stat(path)
         except OSError:
@@ -324,7 +348,10 @@ def _write_folder_swap(folder: Path, data: Mapping[Path, bytes]) -> bool:
             keep.append(entry)
         else:
             return False  # sub-folders (or odd files) would have to move: not atomic
-    tmp = tempfile.mkdtemp(dir=folder.parent, prefix=_tmp_prefix(folder.name))
+    try:
+        tmp = tempfile.mkdtemp(dir=folder.parent, prefix=_tmp_prefix(folder.name))
+    except OSError:
+        return False  # the folder above cannot be written (a shared drive): file by file
     swapped = False
     try:
         for entry in keep:

@@ -630,7 +630,7 @@ def import_command(source: Path, out: Path, force: bool, quiet: bool) -> None:
     from ._files import note_input, write_outputs
     from .importer import import_files
 
-    for p in ([source] if source.is_file() else sorted(source.iterdir())):
+    for p in ([source] if not source.is_dir() else sorted(source.iterdir())):
         note_input(p)
     with _status(f"Reading {source}...", quiet):
         files, result = import_files(source, out, force=force)
@@ -790,8 +790,17 @@ def survey(data_dir: Path, out: Path, title: str | None, force: bool, quiet: boo
     text_file = out.with_suffix(".txt")
     check_outputs([out, text_file], force=force)
     net = _load(data_dir, quiet)
-    write_outputs({out: survey_workbook(net, title=title),
-                   text_file: survey_text(net, title=title)}, force=force)
+    text = survey_text(net, title=title)
+    # the .txt beside the workbook was not named by the user: replace it only if it is an
+    # earlier survey's text (its first two lines are the title and its underline)
+    if not force and text_file.is_file():
+        with open(text_file, encoding="utf-8", errors="replace") as fh:
+            head = [fh.readline().rstrip("\r\n") for _ in range(2)]
+        if head[1] != "=" * len(head[0]) or not head[0]:
+            raise OutputRefused(f"will not write over {text_file}: the survey's questions go "
+                                "there as text, and it holds something else. Move it, give "
+                                "another -o, or add --force to replace it.")
+    write_outputs({out: survey_workbook(net, title=title), text_file: text}, force=force)
     if not quiet:
         _echo(f"wrote {out}\nwrote {text_file}")
 

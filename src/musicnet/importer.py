@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
-from .errors import MusicnetError
+from .errors import MusicnetError, OutputRefused
 from .findings import FINDINGS
 
 __all__ = ["FIELD_NAMES", "IGNORED_FIELDS", "Imported", "import_files", "read_source"]
@@ -382,11 +382,11 @@ def _convert(kind: str, nodes: list[_Node], edges: list[_Edge]) -> Imported:
 
 
 def _too_big(path: Path) -> None:
-    from .loader import MAX_FILE_BYTES
+    from .loader import MAX_FILE_BYTES, _over
 
     if path.stat().st_size > MAX_FILE_BYTES:
-        raise MusicnetError(f"{path} is {path.stat().st_size / 1e6:.0f} MB; the largest file "
-                            f"accepted is {MAX_FILE_BYTES / 1e6:.0f} MB.")
+        got, most = _over(path.stat().st_size, MAX_FILE_BYTES)
+        raise MusicnetError(f"{path} is {got}; the largest file accepted is {most}.")
 
 
 def _from_networkx(g: Any, kind: str) -> Imported:
@@ -695,7 +695,13 @@ def read_source(path: str | Path) -> Imported:
     Raises :class:`~musicnet.errors.MusicnetError` with a plain explanation if the source
     is missing, of an unknown kind or damaged.
     """
+    from ._files import odd_input
+
     path = Path(path)
+    odd = odd_input(path)
+    if odd:
+        raise MusicnetError(f"{path} is {odd}, not a file or folder: give the file or "
+                            "folder to import.")
     if not path.exists():
         raise MusicnetError(f"{path} not found.")
     if path.is_dir():
@@ -756,9 +762,13 @@ def import_files(source: str | Path, out_dir: str | Path, *, force: bool = False
     Refuses an ``out_dir`` that already exists and is not empty unless ``force``, and never
     writes over the source itself.
     """
+    from ._files import odd_input
+
     source, out = Path(source), Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise MusicnetError(f"{out} is a file; give a folder to import into.")
+        odd = odd_input(out)
+        raise OutputRefused(f"cannot import into {out}: it is {odd or 'a file'}, not a "
+                            "folder. Give a folder to import into.")
     if out.is_dir() and any(out.iterdir()) and not force:
         raise MusicnetError(f"{out} already exists and is not empty; nothing was written. "
                             "Give a new folder, or add --force to replace its "

@@ -180,8 +180,8 @@ class _Reader:
             return None
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            self.problem(f"is {_mb(size)}; the largest file accepted is "
-                         f"{_mb(MAX_FILE_BYTES)}.",
+            got, most = _over(size, MAX_FILE_BYTES)
+            self.problem(f"is {got}; the largest file accepted is {most}.",
                          suggestion="Check this is the right file.", code="too-large")
             return None
         note_input(path)
@@ -673,6 +673,13 @@ def _mb(size: int) -> str:
     return f"{size / 1e6:.0f} MB" if size >= 1e6 else f"{size / 1e6:.1f} MB"
 
 
+def _over(size: int, limit: int) -> tuple[str, str]:
+    """``size`` and ``limit`` in MB, or in bytes where MB would show them equal (a file
+    of 100,000,001 bytes is not "100 MB; the largest accepted is 100 MB")."""
+    a, b = _mb(size), _mb(limit)
+    return (a, b) if a != b else (f"{size:,} bytes", f"{limit:,} bytes")
+
+
 class _WorkbookRefused(Exception):
     """A workbook that must not be opened; the message says why (for the user)."""
 
@@ -720,8 +727,9 @@ def open_workbook(path: Path) -> Any:
     :class:`_WorkbookRefused` with the reason, for the caller to report as bad data."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise _WorkbookRefused(f"is {_mb(size)}; the largest file accepted is "
-                               f"{_mb(MAX_FILE_BYTES)}.", "Check this is the right file.",
+        got, most = _over(size, MAX_FILE_BYTES)
+        raise _WorkbookRefused(f"is {got}; the largest file accepted is {most}.",
+                               "Check this is the right file.",
                                "too-large")
     _inspect_workbook(path)
     try:
@@ -760,8 +768,9 @@ def _inspect_workbook(path: Path) -> None:
         unpacked = sum(i.file_size for i in infos)
         if unpacked > MAX_UNPACKED_BYTES:
             raise _WorkbookRefused(
-                f"unpacks to {_mb(unpacked)}; the largest accepted is "
-                f"{_mb(MAX_UNPACKED_BYTES)}.", "Check this is the right file, or split it "
+                "unpacks to {}; the largest accepted is {}.".format(
+                    *_over(unpacked, MAX_UNPACKED_BYTES)),
+                "Check this is the right file, or split it "
                 "into the two CSV files.", "too-large")
         cells = 0
         for info in infos:
@@ -899,7 +908,15 @@ def read_tables(path: str | Path = "data") -> Tables:
 
     Raises :class:`~musicnet.errors.DataError` listing every problem if any is an error.
     """
+    from ._files import odd_input
+
     folder = Path(path)
+    odd = odd_input(folder)
+    if odd:
+        raise DataError([Problem(str(folder), f"is {odd}, not a file or folder.",
+                                 code="not-a-file", suggestion="Give the folder that holds "
+                                 f"{ORGANISATIONS_FILE} and {REFERRALS_FILE}, or an .xlsx "
+                                 "workbook.")])
     if folder.is_file() and folder.suffix.lower() in (".xlsx", ".xlsm"):
         org_reader, ref_reader, org_records, ref_records = _read_workbook(folder)
         return _validate(folder, org_reader, ref_reader, org_records, ref_records)

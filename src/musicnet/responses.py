@@ -106,7 +106,11 @@ def _files(paths: Iterable[str | Path]) -> list[Path]:
         elif p.is_file():
             out.append(p)
         else:
-            raise UsageError(f"{p}: file not found.")
+            from ._files import odd_input
+
+            odd = odd_input(p)
+            raise UsageError(f"{p} is {odd}, not a file or folder of survey answers." if odd
+                             else f"{p}: file not found.")
     return out
 
 
