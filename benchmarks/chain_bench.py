@@ -45,6 +45,10 @@ def shape(kind: str, n: int) -> tuple[list, list]:
     if kind == "chain-mixed":  # stages vary along the chain
         orgs = [org(i, STAGES[(i * 7 // 3) % 4]) for i in range(n)]
         return orgs, [Route(f"o{i}", f"o{i + 1}") for i in range(n - 1)]
+    if kind == "chain-to-advanced":  # first access all along, one advanced at the end:
+        # every route a fragile one, every organisation a candidate source
+        orgs = [org(i, "first_access") for i in range(n - 1)] + [org(n - 1, "advanced")]
+        return orgs, [Route(f"o{i}", f"o{i + 1}") for i in range(n - 1)]
     if kind == "star":  # every organisation refers to one hub, which refers on to one
         orgs = [org(i, STAGES[i % 3]) for i in range(n)]
         orgs[0] = org(0, "advanced")
@@ -87,7 +91,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--chains", default="10000,100000",
                     help="sizes of the chain, star and cluster networks")
-    ap.add_argument("--shapes", default="chain,chain-mixed,star,clusters")
+    ap.add_argument("--shapes", default="chain,chain-mixed,chain-to-advanced,star,clusters")
     ap.add_argument("--sizes", default="2000:10000,30000:150000",
                     help="synthetic London-like networks, ORGS:ROUTES")
     args = ap.parse_args()

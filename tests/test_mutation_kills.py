@@ -944,3 +944,26 @@ def test_unknown_stage_hint_only_when_there_is_a_guess():
     with pytest.raises(UsageError) as far:
         pathways(net, "ashdown-primary-school", to_stage="zzzz")
     assert str(far.value) == "unknown stage 'zzzz'."
+
+
+@pytest.mark.parametrize("per_source", [1, 3, 15])
+def test_alike_targets_are_ranked_exactly(per_source):
+    """A star of alike organisations (the same facts, so one score serves each group):
+    the suggestions are still exactly the written rules' ranking, ties by target id, and
+    a source never gets a target it already has a route to."""
+    def alike(i: int, stage: str, borough: str = "Lewisham") -> Organisation:
+        return Organisation(id=f"o{i:02d}", name=f"Org {i}", type="youth_service",
+                            remit="majority_cc", stages=(stage,), borough=borough,
+                            role="grassroots", target_groups=("neet",), genres=("grime",))
+
+    orgs = [alike(0, "advanced")] + [alike(i, ("first_access", "participation",
+                                                "developing")[i % 3]) for i in range(1, 31)]
+    orgs += [alike(31, "developing", "Camden"), alike(32, "participation", "Greenwich")]
+    routes = [Route(f"o{i:02d}", "o00") for i in range(1, 31)]
+    routes += [Route("o01", "o05"), Route("o04", "o08"), Route("o07", "o11")]
+    net = Network(orgs, routes)
+    got = net.suggest_links(top=60, per_source=per_source, max_per_source=3)
+    assert seen(got) == ref_suggest(net.orgs, statuses(net), top=60, per_source=per_source,
+                                    max_per_source=3)
+    assert not any((s.source, s.target) in {(r.source, r.target) for r in routes}
+                   for s in got)

@@ -555,3 +555,23 @@ def test_suggestions_never_break_a_hard_rule(net, data):
             named = {r.split(":")[0].removeprefix("breaks rule ") for r in s.reasons
                      if r.startswith("breaks rule")}
             assert named == ref_broken(net, s.source, s.target)
+
+
+@SETTINGS
+@given(networks(max_nodes=9))
+def test_bridges_made_safe_counts_the_bridge_tree_path(net):
+    """The count each candidate is scored with (lowest common ancestor by binary lifting)
+    is the number of bridges that really stop being bridges: brute force, bridges of the
+    network with the route added, for every pair."""
+    from musicnet.suggest import _Context
+
+    ctx = _Context(net)
+    es = edges(net)
+    before = set(ref_bridges(net, es))
+    for s in net.orgs:
+        for t in net.orgs:
+            if s == t or (s, t) in es:
+                continue
+            after = set(ref_bridges(net.with_routes(add=[(s, t)]), [*es, (s, t)]))
+            assert ctx.bridges_made_safe(s, t) == len(before - after)
+            assert ctx.bridges_made_safe(s, t) == len(ctx.safe_bridges(s, t))

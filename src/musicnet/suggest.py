@@ -347,7 +347,38 @@ class _Context:
         return BOROUGH_CENTROIDS.get(o.borough)
 
     def bridges_made_safe(self, s: str, t: str) -> int:
-        return len(self.safe_bridges(s, t))
+        """How many bridges stop being bridges when ``s -> t`` is added: the length of the
+        bridge-tree path between them, ``depth(a) + depth(b) - 2 depth(lca)``, with the
+        lowest common ancestor found by binary lifting (O(log n) a question, so a long
+        chain of fragile routes costs no more per candidate than a short one)."""
+        a, b = self.two_ecc[s], self.two_ecc[t]
+        if self.tree_root[a] != self.tree_root[b]:
+            return 0
+        return self.depth[a] + self.depth[b] - 2 * self.depth[self._lca(a, b)]
+
+    def _lca(self, a: int, b: int) -> int:
+        if not hasattr(self, "_up"):
+            # _up[j][k]: the ancestor 2**j levels above component k (a root is its own)
+            first = [k if p is None else p for k, p in sorted(self.parent.items())]
+            self._up = [first]
+            for _ in range(max(self.depth.values(), default=0).bit_length()):
+                prev = self._up[-1]
+                self._up.append([prev[prev[k]] for k in range(len(prev))])
+        up, depth = self._up, self.depth
+        if depth[a] < depth[b]:
+            a, b = b, a
+        rise, j = depth[a] - depth[b], 0
+        while rise:
+            if rise & 1:
+                a = up[j][a]
+            rise >>= 1
+            j += 1
+        if a == b:
+            return a
+        for j in range(len(up) - 1, -1, -1):
+            if up[j][a] != up[j][b]:
+                a, b = up[j][a], up[j][b]
+        return up[0][a]
 
     def safe_bridges(self, s: str, t: str) -> list[tuple[str, str]]:
         """The bridges that stop being bridges when ``s -> t`` is added: those on the path
@@ -745,6 +776,20 @@ def _candidates(ctx: _Context, sources: list[str], per_source: int, everywhere: 
                            [[] for _ in STAGES])[ctx.level[v]].append(v)
         everyone[ctx.level[v]].append(v)
     wide = by_area.get("London-wide", [[] for _ in STAGES])
+    # exact ranking: targets with the same facts get the same fit from any source, so
+    # each such group is scored once and only its first members (by id) can be among a
+    # source's best: a star of thousands of alike organisations costs as little as a few
+    buckets: dict[int, list[tuple[Any, list[str]]]] = {}
+
+    def grouped(level_list: list[str]) -> list[tuple[Any, list[str]]]:
+        key = id(level_list)
+        if key not in buckets:
+            by_facts: dict[Any, list[str]] = {}
+            for t in level_list:
+                by_facts.setdefault(ctx.facts[t], []).append(t)
+            buckets[key] = [(f, sorted(m)) for f, m in by_facts.items()]
+        return buckets[key]
+
     pairs: list[tuple[int, str, str]] = []
     truncated = False
     for n, s in enumerate(sources):
@@ -756,24 +801,40 @@ def _candidates(ctx: _Context, sources: list[str], per_source: int, everywhere: 
         if lo > top_level:
             continue
         if everywhere or area in ("London-wide", "Outside London"):
-            pool = [t for lv in everyone[lo:] for t in lv]
+            levels = everyone[lo:]
         else:
             here = by_area.get(area, wide)
-            pool = [t for lv in here[lo:] for t in lv]
-            if here is not wide:
-                pool += [t for lv in wide[lo:] for t in lv]
-        if max_candidates is not None and len(pool) > 2 * per_source + 1:
-            pool = pool[:2 * per_source + 1]
-            truncated = True
+            levels = here[lo:] + (wide[lo:] if here is not wide else [])
         fits = []
         score = _scorer(ctx, s, rules=not allow_any)
         out = g._succ[s]
-        for t in pool:
-            if t == s or t in out:
-                continue
-            points = score(t)
-            if points is not None:
-                fits.append((-points, t))
+        if max_candidates is None:  # exact: every target, one score per group of alike
+            for lv in levels:
+                for _facts, members in grouped(lv):
+                    points = None
+                    taken = 0
+                    for t in members:
+                        if t == s or t in out:
+                            continue
+                        if points is None:
+                            points = score(t)
+                            if points is None:
+                                break
+                        fits.append((-points, t))
+                        taken += 1
+                        if taken >= per_source:
+                            break
+        else:
+            pool = [t for lv in levels for t in lv]
+            if len(pool) > 2 * per_source + 1:
+                pool = pool[:2 * per_source + 1]
+                truncated = True
+            for t in pool:
+                if t == s or t in out:
+                    continue
+                points = score(t)
+                if points is not None:
+                    fits.append((-points, t))
         fits.sort()
         pairs.extend((-negfit, s, t) for negfit, t in fits[:per_source])
     if max_candidates is not None and (truncated or len(pairs) > max_candidates):
