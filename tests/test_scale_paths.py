@@ -185,6 +185,25 @@ def test_large_geography_view_places_everyone_apart():
     assert len(pts) == len(orgs) and len(set(pts)) == len(pts)
 
 
+@pytest.mark.parametrize("borough", ["Greenwich", "Lewisham", "Hillingdon", "Bromley"])
+def test_small_networks_without_coordinates_are_spread_out_in_their_borough(borough):
+    """A few organisations with no coordinates sit a full spacing apart inside their
+    borough: a borough whose first part is a sliver (Greenwich across the river) no
+    longer packs them a few units apart."""
+    import math
+
+    from musicnet.layout import GEO_SPACING, _crossings, _shapes, geo_plan
+
+    orgs = [org(f"o{i}", "participation", borough=borough) for i in range(5)]
+    net = Network(orgs, [])
+    pts = list(geo_plan(net).positions.values())
+    assert min(math.dist(a, b) for a, b in itertools.combinations(pts, 2)) >= GEO_SPACING * 0.99
+    rings = next(r for name, _label, r in _shapes() if name == borough)
+    for x, y in pts:  # each inside the borough (an odd number of crossings to its right)
+        row = _crossings(y, rings)
+        assert sum(1 for c in row if c > x) % 2 == 1
+
+
 def test_capped_suggestions_say_so_in_the_map(tmp_path, monkeypatch, browser):
     """Above the exact limit build measures only the best-fitting candidates; the map's
     suggestion panel says so, as the report does (and says nothing when exact)."""

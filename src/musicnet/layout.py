@@ -448,8 +448,10 @@ def geo_plan(net: Network) -> GeoPlan:
         rings = shapes[borough]
         cx, cy = labels[borough]
         x0, y0, x1, y1 = _bbox(rings)
+        # every part of the borough (Greenwich's first ring is a sliver across the river:
+        # sizing the spacing by it alone packed its organisations 6 units apart)
         area = sum(abs(sum(ax * by - bx * ay for (ax, ay), (bx, by)
-                           in zip(r, r[1:] + r[:1], strict=True))) / 2 for r in rings[:1])
+                           in zip(r, r[1:] + r[:1], strict=True))) / 2 for r in rings)
         # start from a spacing whose hexagonal grid has room for everyone with some to spare
         step = min(d, math.sqrt(max(area, 1.0) / (1.5 * len(members) * 0.866)))
         while True:
