@@ -225,3 +225,19 @@ def test_map_and_picture_place_the_same_names(map_page, sample, seed):
     for v, box in py.items():
         assert np.allclose(got[v][:4], box[:4], rtol=0, atol=1e-6), (v, got[v], box)
         assert got[v][4] == box[4]
+
+
+def test_geography_picture_names_boroughs_where_clear(sample):
+    """As on the map: borough names in the geography picture, never over an organisation
+    or its name (check_picture: names never meet any other text)."""
+    from musicnet.schema import BOROUGHS
+
+    fig, parts = picture_figure(sample, view="geo")
+    fig.canvas.draw()
+    r, ax = parts["renderer"], parts["axes"]
+    shown = [t for t in ax.texts if t.get_text() in BOROUGHS]
+    assert len(shown) >= 10  # 13 on the crowded sample; 0 before
+    d = check_picture(sample, view="geo")
+    for t in shown:
+        b = _ext(t, r)
+        assert not [m for m in d["markers"] if covers(m, b)], t.get_text()

@@ -308,6 +308,34 @@ def picture_figure(net: Network, *, view: str = "ladder", title: str | None = No
                     leaders.append(ax.add_line(Line2D(
                         *zip(data_xy(sx, sy), data_xy(nx, ny), strict=True), lw=0.8,
                         color="#333333", zorder=3.5)))
+        if view == "geo":  # borough names where they are clear, as the map draws them
+            frame = ax.get_window_extent(renderer)
+            taken = [(bx, by, bw, bh) for bx, by, bw, bh, _rows in placed.values()] \
+                if labels is not False and net.orgs else []
+            at = ax.transData.transform([pos[v] for v in net.orgs]) if net.orgs else []
+            dots = [(p[0] - frame.x0, frame.y1 - p[1], reach[v])
+                    for v, p in zip(net.orgs, at, strict=True)]
+
+            def clear(b: tuple[float, float, float, float]) -> bool:
+                x, y, w, h = b
+                return (not any(x < tx + tw and tx < x + w and y < ty + th and ty < y + h
+                                for tx, ty, tw, th in taken)
+                        and not any(x - r < dx < x + w + r and y - r < dy < y + h + r
+                                    for dx, dy, r in dots))
+
+            for b in plan.boroughs:
+                lx, ly = b["label"]
+                for ox, oy in ((0, 0), (0, -16), (0, 16), (0, -30), (0, 30), (-30, 0),
+                               (30, 0)):
+                    t = ax.text(lx + ox, ly + oy, b["name"], fontsize=7, style="italic",
+                                color="#5a6478", ha="center", va="center", zorder=1,
+                                parse_math=False)
+                    e = t.get_window_extent(renderer)
+                    box = (e.x0 - frame.x0, frame.y1 - e.y1, e.width, e.height)
+                    if clear(box):
+                        taken.append(box)
+                        break
+                    t.remove()
     return fig, {"names": names, "leaders": leaders, "axes": ax, "legend": legend,
                  "renderer": renderer}
 
