@@ -795,3 +795,28 @@ def test_build_writes_file_by_file_when_the_folder_above_is_read_only(sample_cop
     assert sorted(p.name for p in out.iterdir()) == ["analysis.json", "map.html", "mine.txt",
                                                      "report.html"]
     assert leftovers(out, out.parent) == []
+
+
+def test_a_file_saved_into_the_output_folder_during_a_build_is_kept(sample_copy, tmp_path,
+                                                                   monkeypatch):
+    """The folder swap carries over the files already there; one saved while the new set
+    is being written (a coordinator dropping notes in) is carried over too."""
+    from click.testing import CliRunner
+
+    import musicnet._files as files
+    from musicnet.cli import cli
+
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["build", str(sample_copy), "-o", str(out), "-q"]
+                              ).exit_code == 0
+    real = files._write_new
+
+    def write_and_meanwhile(*a, **k):
+        real(*a, **k)
+        (out / "notes-saved-meanwhile.txt").write_text("mine")
+
+    monkeypatch.setattr(files, "_write_new", write_and_meanwhile)
+    res = CliRunner().invoke(cli, ["build", str(sample_copy), "-o", str(out), "-q"])
+    assert res.exit_code == 0, res.output
+    assert (out / "notes-saved-meanwhile.txt").read_text() == "mine"
+    assert leftovers(out, tmp_path) == []

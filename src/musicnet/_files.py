@@ -325,6 +325,19 @@ def _write_each(data: Mapping[Path, bytes]) -> None:
                 os.unlink(tmp)
 
 
+def _carry(entry: os.DirEntry[str], tmp: str) -> None:
+    """An existing file (or link) of the output folder into the new one: a hard link,
+    else a copy."""
+    dst = os.path.join(tmp, entry.name)
+    if entry.is_symlink():
+        os.symlink(os.readlink(entry.path), dst)
+        return
+    try:
+        os.link(entry.path, dst)
+    except OSError:
+        shutil.copy2(entry.path, dst)
+
+
 def _write_folder_swap(folder: Path, data: Mapping[Path, bytes]) -> bool:
     """Assemble the folder's new contents beside it and swap it in atomically.
 
@@ -355,19 +368,21 @@ def _write_folder_swap(folder: Path, data: Mapping[Path, bytes]) -> bool:
     swapped = False
     try:
         for entry in keep:
-            dst = os.path.join(tmp, entry.name)
-            if entry.is_symlink():
-                os.symlink(os.readlink(entry.path), dst)
-                continue
-            try:
-                os.link(entry.path, dst)
-            except OSError:
-                shutil.copy2(entry.path, dst)
+            _carry(entry, tmp)
         for path, content in data.items():
             dst = Path(tmp) / path.name
             _write_new(dst, content, 0o666 & ~mask)
             _copy_owner_mode(_stat_or_none(path), str(dst), 0o666 & ~mask)
         _copy_owner_mode(fst, tmp, 0o777 & ~mask)
+        # files saved into the folder while the new set was being written are carried
+        # over too (looked for again just before the swap)
+        have = set(os.listdir(tmp))
+        for entry in os.scandir(folder):
+            if entry.name in have or entry.name in names:
+                continue
+            if not (entry.is_symlink() or entry.is_file(follow_symlinks=False)):
+                return False  # a sub-folder appeared: not atomic any more
+            _carry(entry, tmp)
         with _signals_held():
             swapped = _exchange(tmp, str(folder))
             if swapped:
