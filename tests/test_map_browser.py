@@ -946,7 +946,11 @@ def test_the_key_growing_refits_the_opening_view(browser, sample_map):
 
 def test_enter_on_a_list_row_puts_the_keyboard_on_the_details(browser, sample_map):
     page = open_map(browser, sample_map)
-    page.click("#tab-list")
+    page.focus("#tab-list")
+    page.keyboard.press("Enter")  # the List tab from the keyboard: on to the list's filter
+    assert page.evaluate("document.activeElement.id") == "list-filter"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('#list-view') !== null")
     page.locator("#org-table tbody tr th button").first.focus()
     page.keyboard.press("Enter")
     assert page.locator("body").get_attribute("data-selected")

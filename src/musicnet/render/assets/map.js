@@ -1808,7 +1808,10 @@
     if (list) renderTable(); else network.redraw();
   }
   tabMap.addEventListener("click", function () { showTab("map"); });
-  tabList.addEventListener("click", function () { showTab("list"); });
+  tabList.addEventListener("click", function () {
+    showTab("list");
+    document.getElementById("list-filter").focus();  // the keyboard lands on the list
+  });
 
   // ---- small screens: the options slide over the map -------------------------------------
   var toggle = document.getElementById("toggle-controls");
