@@ -93,7 +93,7 @@ FLAG_STYLES: dict[str, dict[str, Any]] = {
             "dash": [5, 3], "width": 3,
             "what": "no route to any higher stage"},
     "bridge_org": {"label": "Single points of failure", "colour": "#332288",
-                   "look": "double indigo rings", "dash": [],
+                   "look": "double dark blue rings", "dash": [],
                    "width": 2, "double": True,
                    "what": "if it closed, others would be cut off"},
     "isolated": {"label": "Isolated", "colour": "#666666", "look": "dotted grey rings",

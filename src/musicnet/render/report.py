@@ -309,7 +309,7 @@ def picture_caption() -> str:
     styles the picture is drawn with (:data:`musicnet.render.map.FLAG_STYLES`).
 
     >>> picture_caption().split(". ")[2]
-    'Black rings: dead ends; dashed dark red rings: progression gaps; double indigo rings: \
+    'Black rings: dead ends; dashed dark red rings: progression gaps; double dark blue rings: \
 single points of failure; thick pink lines: fragile routes'
     """
     from .map import FLAG_STYLES, LINE_STYLES
