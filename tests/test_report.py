@@ -226,3 +226,20 @@ def test_picture_caption_names_the_styles_it_is_drawn_in():
     assert f"{LINE_STYLES['bridge']['look']}: fragile routes" in caption
     page = render_report(musicnet.load("data"))
     assert f'<figcaption class="muted">{caption}</figcaption>' in page
+
+
+@pytest.mark.parametrize("size", [(1440, 900), (1024, 768), (768, 1024)])
+def test_network_picture_at_its_own_size_and_no_sideways_page(browser, sample_report, size):
+    """The report's network picture is not shrunk into the text column (names were about
+    7 px): it is shown at its own size, as wide as the window allows, and scrolls sideways
+    inside its own box on a narrow screen; the page itself never scrolls sideways."""
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    page.goto(sample_report.as_uri())
+    shown, natural, page_w, box_w = page.evaluate("""() => {
+        const s = document.querySelector('#network-picture svg');
+        const box = s.closest('.scroll');
+        return [s.getBoundingClientRect().width, s.width.baseVal.value,
+                document.documentElement.scrollWidth, box.getBoundingClientRect().width]; }""")
+    assert abs(shown - natural) < 1
+    assert page_w <= size[0] and box_w <= size[0]
+    page.close()
