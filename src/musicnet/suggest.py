@@ -779,15 +779,15 @@ def _candidates(ctx: _Context, sources: list[str], per_source: int, everywhere: 
     # exact ranking: targets with the same facts get the same fit from any source, so
     # each such group is scored once and only its first members (by id) can be among a
     # source's best: a star of thousands of alike organisations costs as little as a few
-    buckets: dict[int, list[tuple[Any, list[str]]]] = {}
+    buckets: dict[int, list[list[str]]] = {}  # by the level list's id: its alike groups
 
-    def grouped(level_list: list[str]) -> list[tuple[Any, list[str]]]:
+    def grouped(level_list: list[str]) -> list[list[str]]:
         key = id(level_list)
         if key not in buckets:
             by_facts: dict[Any, list[str]] = {}
             for t in level_list:
                 by_facts.setdefault(ctx.facts[t], []).append(t)
-            buckets[key] = [(f, sorted(m)) for f, m in by_facts.items()]
+            buckets[key] = [sorted(m) for m in by_facts.values()]
         return buckets[key]
 
     pairs: list[tuple[int, str, str]] = []
@@ -810,7 +810,7 @@ def _candidates(ctx: _Context, sources: list[str], per_source: int, everywhere: 
         out = g._succ[s]
         if max_candidates is None:  # exact: every target, one score per group of alike
             for lv in levels:
-                for _facts, members in grouped(lv):
+                for members in grouped(lv):
                     points = None
                     taken = 0
                     for t in members:
