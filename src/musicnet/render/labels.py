@@ -65,6 +65,10 @@ def _pairs() -> list[list[int]]:
 #: ``repair_passes`` passes (``repair_work`` spots tried in all) let a name that did not fit
 #: take a spot held by at most ``repair_moves`` placed names if each of those can move to a
 #: free spot. ``gap``: the space between a node's edge and the nearest candidate.
+#: ``assoc``: a name in the first ring (no leader line) must read as its own node's: of
+#: the sides of the name that face its node, every other node's centre is at least this
+#: many times as far as its own node's centre, and no other node's edge is nearer than its
+#: own node's edge (not checked when crowded).
 LABEL_RULE: dict[str, Any] = {
     "font_px": 11, "line_h": 13, "pad_w": 5, "pad_h": 2, "gap": 3, "diag": 0.72,
     "wraps": [106, 0, 140, 80, 60], "max_lines": 4,
@@ -72,7 +76,7 @@ LABEL_RULE: dict[str, Any] = {
     "rings": list(_RINGS), "pairs": _pairs(), "near_shapes": 2,
     "crowded": 400, "max_tries": 4000, "max_boxes": 8000,
     "repair_work": 200000, "repair_passes": 3, "repair_moves": 2,
-    "leader_from": 9,
+    "leader_from": 9, "assoc": 1.2,
 }
 
 Box = tuple[float, float, float, float]
@@ -109,9 +113,11 @@ def place_labels(items: Iterable[tuple[str, float, float, float, str]],
     its lines, in priority order, for the names placed.
 
     The rule: every node's disc (a square of side ``2 * radius``) and every box in
-    ``obstacles`` is kept free of names. A name has shapes: wrapped at each of the rule's
-    ``wraps`` widths (``measure(word)`` gives a word's width, a line is its words and the
-    spaces between; lines break at spaces only, so a name is never cut), each shape once.
+    ``obstacles`` is kept free of names, and a name beside its node (the first ring) is read
+    as its own: no other node is near the sides of the name that face its node (``assoc``;
+    not checked when crowded). A name has shapes: wrapped at each of the rule's ``wraps``
+    widths (``measure(word)`` gives a word's width, a line is its words and the spaces
+    between; lines break at spaces only, so a name is never cut), each shape once.
     Each name in turn takes the first (position, shape) pair of ``pairs`` whose box lies
     inside the canvas and overlaps no obstacle, no other node and no name already placed.
     Names that found no spot then get up to ``repair_passes`` passes: such a name may take
@@ -140,6 +146,8 @@ def place_labels(items: Iterable[tuple[str, float, float, float, str]],
     near = [p for p in pairs if p[0] < n_pos and p[1] < near_shapes]
     nodes = [(k, float(x), float(y), float(r), str(name)) for k, x, y, r, name in items]
     crowded = len(nodes) > rule["crowded"]
+    assoc = rule["assoc"]
+    max_r = max((r for _, _, _, r, _ in nodes), default=0.0)
 
     class Grid:  # boxes in square buckets, to ask "what overlaps this box?" quickly
         def __init__(self, cell: float) -> None:
@@ -226,10 +234,42 @@ def place_labels(items: Iterable[tuple[str, float, float, float, str]],
             bx, by = corners[(key, pair[1])][pair[0]]
             box = (bx, by, w, h)
             if bx >= 0 and by >= 0 and bx + w <= width and by + h <= height \
-                    and not blocked.owners(box, skip=key):
+                    and not blocked.owners(box, skip=key) \
+                    and (crowded or pair[0] >= n_pos or own_name(key, box)):
                 got = (box, lines)
         spots[(key, *pair)] = got
         return got
+
+    def side_dist(key: str, x0: float, y0: float, x1: float, y1: float) -> float:
+        """From key's centre to the segment (x0, y0)-(x1, y1)."""
+        x, y, _ = where[key]
+        dx, dy = max(x0 - x, 0.0, x - x1), max(y0 - y, 0.0, y - y1)
+        return math.sqrt(dx * dx + dy * dy)
+
+    def facing_dist(own: str, key: str, b: Box) -> float:
+        """From key's centre to the sides of box ``b`` that face own's centre."""
+        x, y, _ = where[own]
+        x0, y0, x1, y1 = b[0], b[1], b[0] + b[2], b[1] + b[3]
+        sides = [s for s, faces in (((x0, y0, x0, y1), x <= x0), ((x1, y0, x1, y1), x >= x1),
+                                    ((x0, y0, x1, y0), y <= y0), ((x0, y1, x1, y1), y >= y1))
+                 if faces] or [(x0, y0, x1, y1)]
+        return min(side_dist(key, *s) for s in sides)
+
+    def own_name(key: str, b: Box) -> bool:
+        """Whether box ``b`` reads as key's name: of its sides facing key (where a reader
+        looks for the name's owner), every other node's centre is ``assoc`` times as far
+        as key's centre, and its edge no nearer (by half a pixel) than key's edge."""
+        mine = facing_dist(key, key, b)
+        far, edge = mine * assoc, mine - where[key][2]
+        pad = far + max_r
+        for o in blocked.owners((b[0] - pad, b[1] - pad, b[2] + 2 * pad, b[3] + 2 * pad),
+                                skip=key, limit=len(nodes)):
+            if o is None:
+                continue
+            d = facing_dist(key, o, b)
+            if d < far or d - where[o][2] < edge - 0.5 * em:
+                return False
+        return True
 
     def put(key: str, got: tuple[Box, tuple[str, ...]]) -> None:
         at[key] = (labels.add(got[0], key), *got)

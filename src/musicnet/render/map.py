@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..findings import FINDINGS, NETWORK_FINDINGS, plural
 from ..schema import HUB_AREAS, KINDS, REMITS, ROLES, STAGES, STATUSES, TARGET_GROUPS, TYPES
+from .bends import BEND_RULE
 from .labels import LABEL_RULE
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -471,6 +472,7 @@ def map_data(net: Network, *, include_private: bool = False,
         ],
         "private": include_private,
         "labels": LABEL_RULE,
+        "bends": BEND_RULE,
     }
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from ..network import Network
 
+from .bends import bend_routes
 from .labels import place_labels
 
 __all__ = ["picture_figure", "place_labels", "render_picture"]
@@ -111,10 +112,19 @@ def picture_figure(net: Network, *, view: str = "ladder", title: str | None = No
             if s["count"]:
                 xs += [s["x0"], s["x1"]]
                 ys += [s["y0"], s["y1"]]
-    x0, x1 = min(xs) - (135 if view == "ladder" else 20), max(xs) + 130
-    y0, y1 = min(ys) - 45, max(ys) + 25
     dpi = 100
-    scale = min(1.0, 1800 / max(x1 - x0, 1), 1400 / max(y1 - y0, 1))
+    left = 20.0  # px left of the drawing: on the ladder, room for the hub-area names
+    if view == "ladder" and plan.groups:
+        from matplotlib.textpath import TextToPath
+
+        bold = FontProperties(family="DejaVu Sans", size=9, weight="bold")
+        left = max(135.0, 32 + max(TextToPath().get_text_width_height_descent(
+            grp["name"], bold, ismath=False)[0] for grp in plan.groups) * dpi / 72)
+    x1, y0, y1 = max(xs) + 130, min(ys) - 45, max(ys) + 25
+    scale = 1.0
+    for _ in range(3):  # the margins are in px, the drawing's scale depends on them
+        x0 = min(xs) - left / scale
+        scale = min(1.0, 1800 / max(x1 - x0, 1), 1400 / max(y1 - y0, 1))
     draw_w, draw_h = (x1 - x0) * scale, (y1 - y0) * scale  # px
 
     # the key, sized first (on a scratch figure) so the page can hold it below the drawing
@@ -209,18 +219,26 @@ def picture_figure(net: Network, *, view: str = "ladder", title: str | None = No
             fig.text(0.99, 4 / fig_h, ATTRIBUTION, ha="right", va="bottom", fontsize=6,
                      color="#555555")
         # routes: active grey, fragile routes and proposed routes in the map's styles
+        # (bent around organisations they would pass over, by the map's rule)
+        index = {v: k for k, v in enumerate(net.orgs)}
+        routes = list(g.edges())
+        bent = bend_routes([pos[v] for v in net.orgs],
+                           [node_size(g.degree(v)) for v in net.orgs],
+                           [(index[u], index[v]) for u, v in routes])
         lines: dict[str, list[Any]] = {"active": [], "bridge": [], "proposed": []}
-        for u, v in g.edges():
+        for j, (u, v) in enumerate(routes):
             key = ("proposed" if (u, v) in net.proposed else
                    "bridge" if (u, v) in fragile else "active")
-            lines[key].append((pos[u], pos[v]))
+            lines[key].append((pos[u], bent[j], pos[v]) if j in bent else (pos[u], pos[v]))
         for key, segs in lines.items():
             st = CLASS_STYLES["proposed"] if key == "proposed" else LINE_STYLES[key]
             if segs:
                 # one path per line style (a collection writes one SVG element per route:
                 # most of the time to draw 10,000 routes)
                 path = Path([xy for seg in segs for xy in seg],
-                            [Path.MOVETO, Path.LINETO] * len(segs))
+                            [code for seg in segs for code in
+                             ((Path.MOVETO, Path.CURVE3, Path.CURVE3) if len(seg) == 3
+                              else (Path.MOVETO, Path.LINETO))])
                 ax.add_artist(PathPatch(  # not add_patch: the limits are set already
                     path, facecolor="none", edgecolor=st["colour"], transform=ax.transData,
                     linewidth=st["width"] * 0.6 * scale, capstyle="butt",

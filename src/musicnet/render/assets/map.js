@@ -424,6 +424,88 @@
     return DATA.line_styles[key] || DATA.line_styles.active;
   }
   var ORDER = ["faded", "lapsed", "planned", "active", "bridge", "pathway"];
+
+  // ---- routes bent around the organisations they would pass over ----------------------
+  // The rule and its steps are musicnet.render.bends (BEND_RULE, bend_routes), shared with
+  // the static picture: a route whose straight line comes within an organisation's radius
+  // plus BR.clear of one it neither starts nor ends at is drawn as a quadratic curve, with
+  // the first of BR.bows that is clear (or the one passing the fewest). Worked out again
+  // only when what is shown or where it is changes (a drag, "Relax layout", the view).
+  var BR = DATA.bends, bendSig = "", bent = new Map();
+  function bendRoutes() {  // route -> its curve's control point [x, y]
+    var pts = new Array(n), count = 0;
+    for (var i = 0; i < n; i++) if (visible[i]) { pts[i] = nodeXY(i); count++; }
+    if (count > BR.max_orgs || count < 3 || !m) {
+      if (bent.size) bent = new Map();
+      bendSig = "";
+      return bent;
+    }
+    var sig = state.view + ":" + pts.join(";");
+    if (sig === bendSig) return bent;
+    bendSig = sig;
+    bent = new Map();
+    var reach = new Float64Array(n), cell = 1, grid = new Map();
+    for (i = 0; i < n; i++) if (pts[i]) { reach[i] = ND.size[i] + BR.clear; cell = Math.max(cell, 2 * reach[i]); }
+    for (i = 0; i < n; i++) {
+      if (!pts[i]) continue;
+      var x = pts[i][0], y = pts[i][1], r = reach[i];
+      for (var gx = Math.floor((x - r) / cell); gx <= Math.floor((x + r) / cell); gx++) {
+        for (var gy = Math.floor((y - r) / cell); gy <= Math.floor((y + r) / cell); gy++) {
+          var gk = gx + "," + gy, list = grid.get(gk);
+          if (list) list.push(i); else grid.set(gk, [i]);
+        }
+      }
+    }
+    function segDist2(px, py, a, b) {
+      var dx = b[0] - a[0], dy = b[1] - a[1], dd = dx * dx + dy * dy;
+      var t = dd === 0 ? 0 : Math.max(0, Math.min(1, ((px - a[0]) * dx + (py - a[1]) * dy) / dd));
+      var qx = a[0] + t * dx - px, qy = a[1] + t * dy - py;
+      return qx * qx + qy * qy;
+    }
+    function hits(path, s, t) {  // organisations other than s and t the polyline passes over
+      var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+      path.forEach(function (p) {
+        x0 = Math.min(x0, p[0]); x1 = Math.max(x1, p[0]); y0 = Math.min(y0, p[1]); y1 = Math.max(y1, p[1]);
+      });
+      var near = new Set();
+      for (var gx2 = Math.floor(x0 / cell); gx2 <= Math.floor(x1 / cell); gx2++) {
+        for (var gy2 = Math.floor(y0 / cell); gy2 <= Math.floor(y1 / cell); gy2++) {
+          (grid.get(gx2 + "," + gy2) || []).forEach(function (k) { near.add(k); });
+        }
+      }
+      near.delete(s); near.delete(t);
+      var count2 = 0;
+      near.forEach(function (k) {
+        var p = pts[k], r2 = reach[k] * reach[k];
+        for (var q = 0; q + 1 < path.length; q++) {
+          if (segDist2(p[0], p[1], path[q], path[q + 1]) < r2) { count2++; return; }
+        }
+      });
+      return count2;
+    }
+    function curve(a, c, b) {
+      var out = [];
+      for (var k = 0; k <= BR.samples; k++) {
+        var t = k / BR.samples, u = 1 - t;
+        out.push([u * u * a[0] + 2 * u * t * c[0] + t * t * b[0], u * u * a[1] + 2 * u * t * c[1] + t * t * b[1]]);
+      }
+      return out;
+    }
+    for (var j = 0; j < m; j++) {
+      var s = ED.s[j], t = ED.t[j], a = pts[s], b = pts[t];
+      if (!a || !b || s === t || (a[0] === b[0] && a[1] === b[1]) || !hits([a, b], s, t)) continue;
+      var dx = b[0] - a[0], dy = b[1] - a[1], mx = (a[0] + b[0]) / 2, my = (a[1] + b[1]) / 2;
+      var sign = dy > 0 || (dy === 0 && dx < 0) ? -1 : 1, best = null, bestN = Infinity;
+      for (var q = 0; q < BR.bows.length; q++) {
+        var k = BR.bows[q], c = [mx + sign * k * dy, my - sign * k * dx], hit = hits(curve(a, c, b), s, t);
+        if (hit < bestN) { best = c; bestN = hit; }
+        if (hit === 0) break;
+      }
+      bent.set(j, best);
+    }
+    return bent;
+  }
+
   function drawEdges(ctx) {
     var s = view.scale, W = container.clientWidth, H = container.clientHeight;
     var vx0 = -view.translation.x / s, vy0 = -view.translation.y / s;
@@ -444,7 +526,7 @@
       var a = ORDER.indexOf(p), b = ORDER.indexOf(q);
       return (a < 0 ? 10 : a) - (b < 0 ? 10 : b);
     });
-    var arrowsOn = s > 0.35;
+    var arrowsOn = s > 0.35, curved = bendRoutes();
     ctx.save();
     keys.forEach(function (key) {
       var st = styleFor(key), list = buckets.get(key);
@@ -454,8 +536,9 @@
       dash(ctx, st.dash, Math.max(s, 0.6));
       ctx.beginPath();
       list.forEach(function (j) {
-        var a = nodeXY(ED.s[j]), b = nodeXY(ED.t[j]);
-        ctx.moveTo(a[0], a[1]); ctx.lineTo(b[0], b[1]);
+        var a = nodeXY(ED.s[j]), b = nodeXY(ED.t[j]), c = curved.get(j);
+        ctx.moveTo(a[0], a[1]);
+        if (c) ctx.quadraticCurveTo(c[0], c[1], b[0], b[1]); else ctx.lineTo(b[0], b[1]);
       });
       ctx.stroke();
       if (arrowsOn) {
@@ -463,7 +546,7 @@
         ctx.beginPath();
         var len = (6 + st.width * 1.2) / Math.max(s, 0.6);
         list.forEach(function (j) {
-          var a = nodeXY(ED.s[j]), b = nodeXY(ED.t[j]);
+          var a = curved.get(j) || nodeXY(ED.s[j]), b = nodeXY(ED.t[j]);  // along the curve's end
           var dx = b[0] - a[0], dy = b[1] - a[1], d = Math.sqrt(dx * dx + dy * dy);
           if (d < 1) return;
           var ux = dx / d, uy = dy / d, r = ND.size[ED.t[j]] + 1;
@@ -703,11 +786,12 @@
   function placeNames(pts, ord, W, H, blocked, repair, repairWork) {
     var labels = new Grid(48), onScreen = 0;
     for (var i = 0; i < n; i++) if (pts[i]) onScreen++;
-    var obstacles = onScreen > LADDER_TRY_MAX ? new Occupancy(W, H, 3) : new Grid(24);
+    var crowded = onScreen > LADDER_TRY_MAX, maxR = 0;
+    var obstacles = crowded ? new Occupancy(W, H, 3) : new Grid(24);
     blocked.forEach(function (b) { obstacles.add(b, -1); });
     for (var j = 0; j < n; j++) {
       var p = pts[j];
-      if (p) obstacles.add([p[0] - p[2], p[1] - p[2], 2 * p[2], 2 * p[2]], j);
+      if (p) { obstacles.add([p[0] - p[2], p[1] - p[2], 2 * p[2], 2 * p[2]], j); maxR = Math.max(maxR, p[2]); }
     }
     if (obstacles.seal) obstacles.seal();
     var at = new Map();  // organisation -> {item, b, lines}
@@ -721,12 +805,41 @@
       if (pair[1] < shapes.length) {
         var L = shapes[pair[1]], p = pts[v], c = corner(pair[0], p[0], p[1], p[2] + LR.gap, L);
         var b = [c[0], c[1], L.w, L.h];
-        if (b[0] >= 0 && b[1] >= 0 && b[0] + b[2] <= W && b[1] + b[3] <= H && !obstacles.hits(b, v)) {
+        if (b[0] >= 0 && b[1] >= 0 && b[0] + b[2] <= W && b[1] + b[3] <= H && !obstacles.hits(b, v) &&
+            (crowded || pair[0] >= N_POS || ownName(v, b))) {
           got = {b: b, lines: L.lines};
         }
       }
       mine[pair[2]] = got;
       return got;
+    }
+    // a name beside its node (no leader line) must read as that node's: of the sides of
+    // the name that face the node (where a reader looks for the name's owner), every other
+    // node's centre is LR.assoc times as far as the node's own centre, and its edge is no
+    // nearer than the node's own edge
+    function sideDist(p, x0, y0, x1, y1) {  // from p's centre to the segment (x0, y0)-(x1, y1)
+      var dx = Math.max(x0 - p[0], 0, p[0] - x1), dy = Math.max(y0 - p[1], 0, p[1] - y1);
+      return Math.sqrt(dx * dx + dy * dy);
+    }
+    function facingDist(own, p, b) {
+      var x0 = b[0], y0 = b[1], x1 = b[0] + b[2], y1 = b[1] + b[3], d = Infinity;
+      if (own[0] <= x0) d = Math.min(d, sideDist(p, x0, y0, x0, y1));
+      if (own[0] >= x1) d = Math.min(d, sideDist(p, x1, y0, x1, y1));
+      if (own[1] <= y0) d = Math.min(d, sideDist(p, x0, y0, x1, y0));
+      if (own[1] >= y1) d = Math.min(d, sideDist(p, x0, y1, x1, y1));
+      return d === Infinity ? sideDist(p, x0, y0, x1, y1) : d;
+    }
+    function ownName(v, b) {
+      var own = pts[v], mine = facingDist(own, own, b), far = mine * LR.assoc, edge = mine - own[2];
+      var pad = far + maxR;
+      var near = obstacles.owners([b[0] - pad, b[1] - pad, b[2] + 2 * pad, b[3] + 2 * pad], n);
+      for (var t = 0; t < near.length; t++) {
+        var u = near[t];
+        if (u < 0 || u === v) continue;
+        var d = facingDist(own, pts[u], b);
+        if (d < far || d - pts[u][2] < edge - 0.5) return false;
+      }
+      return true;
     }
     function put(v, c) { at.set(v, {item: labels.add(c.b, v), b: c.b, lines: c.lines}); }
     function lift(v) { var a = at.get(v); a.item.dead = true; at.delete(v); return a; }
@@ -741,7 +854,7 @@
     }
     // with hundreds on screen most names cannot fit: only the nearest spots and the first
     // two shapes are tried, and the search stops after MAX_BOXES boxes in all
-    var tries = 0, left = [], crowded = onScreen > LADDER_TRY_MAX, cut = false;
+    var tries = 0, left = [], cut = false;
     if (crowded) pairs = NEAR_PAIRS;
     for (var k = 0; k < ord.length; k++) {
       var v = ord[k];
@@ -1987,6 +2100,17 @@
     routeClasses: function () {  // [source, target, class] of every drawn route with a class
       var out = [];
       edgeCls.forEach(function (c, j) { if (edgeShown(j)) out.push([N[ED.s[j]], N[ED.t[j]], c]); });
+      return out;
+    },
+    routeGeometry: function () {  // what bends the routes: shown organisations' centres and
+      // radii (map coordinates), every route as [source, target] and the bent ones' curves
+      var b = bendRoutes(), out = {nodes: [], routes: [], bends: {}};
+      for (var i = 0; i < n; i++) {
+        var p = visible[i] ? nodeXY(i) : null;
+        out.nodes.push([N[i], p ? p[0] : null, p ? p[1] : null, ND.size[i]]);
+      }
+      for (var j = 0; j < m; j++) out.routes.push([ED.s[j], ED.t[j]]);
+      b.forEach(function (c, j) { out.bends[j] = c.slice(); });
       return out;
     },
     placeEveryFrame: false,

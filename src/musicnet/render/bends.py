@@ -1,0 +1,133 @@
+"""Routes that would pass through an organisation are drawn bent around it.
+
+Drawn straight, a route from A to C that passes over B reads as A -> B -> C: on the stage
+ladder, two routes down one column (A to C, B to D) look like one chain through every
+organisation between them. :data:`BEND_RULE` is the rule and :func:`bend_routes` applies it;
+the interactive map's script (``assets/map.js``, ``bendRoutes``) implements the same steps
+on the same table (passed to the page), so the map, its PNG download and the static picture
+bend the same routes the same way.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["BEND_RULE", "bend_routes", "curve_points"]
+
+#: ``clear``: how far (in the drawing's units, beyond its radius) a route must stay from
+#: an organisation it does not start or end at. ``bows``: the control points tried for a
+#: blocked route, in order, as multiples of the route's length off its middle, towards the
+#: left of the drawing (positive; upwards for a level route: names sit to the right of
+#: organisations first) or the right (negative); a quadratic curve bows out by half that.
+#: ``samples``: the curve is checked as this many straight pieces. ``max_orgs``: with more
+#: organisations shown than this, routes are drawn straight (a network that size is read
+#: by its shape, and the work grows with it).
+BEND_RULE: dict[str, Any] = {
+    "clear": 3, "bows": [0.12, -0.12, 0.3, -0.3, 0.5, -0.5, 0.8, -0.8], "samples": 12,
+    "max_orgs": 1500,
+}
+
+
+def curve_points(a: Sequence[float], c: Sequence[float], b: Sequence[float],
+                 samples: int) -> list[tuple[float, float]]:
+    """``samples + 1`` points along the quadratic curve from ``a`` to ``b`` with control
+    point ``c`` (its two ends included).
+
+    >>> curve_points((0, 0), (1, 2), (2, 0), 2)
+    [(0.0, 0.0), (1.0, 1.0), (2.0, 0.0)]
+    """
+    out = []
+    for k in range(samples + 1):
+        t = k / samples
+        u = 1 - t
+        out.append((u * u * a[0] + 2 * u * t * c[0] + t * t * b[0],
+                    u * u * a[1] + 2 * u * t * c[1] + t * t * b[1]))
+    return out
+
+
+def _seg_dist2(px: float, py: float, ax: float, ay: float, bx: float, by: float) -> float:
+    """Squared distance from (px, py) to the segment a-b."""
+    dx, dy = bx - ax, by - ay
+    dd = dx * dx + dy * dy
+    t = 0.0 if dd == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / dd))
+    qx, qy = ax + t * dx - px, ay + t * dy - py
+    return qx * qx + qy * qy
+
+
+def bend_routes(points: Sequence[tuple[float, float] | None], radii: Sequence[float],
+                routes: Sequence[tuple[int, int]],
+                rule: dict[str, Any] | None = None) -> dict[int, tuple[float, float]]:
+    """The routes to draw bent, as route index -> the control point of its quadratic curve.
+
+    ``points[i]`` is organisation i's centre (``None``: not drawn), ``radii[i]`` its drawn
+    radius, ``routes`` (source, target) index pairs, all in one drawing's units. A route is
+    *blocked* when its straight line comes within ``radii[k] + clear`` of the centre of an
+    organisation k drawn and neither its source nor its target. A blocked route gets the
+    first of the rule's ``bows`` whose curve (checked as ``samples`` straight pieces) is
+    clear of every such organisation; if none is clear, the one that passes the fewest
+    (the first of those). Routes that are not blocked, with an end not drawn or of no
+    length are drawn straight and are not in the result. With more than ``max_orgs``
+    organisations drawn, none is bent.
+
+    >>> pts = [(0, 0), (0, 50), (0, 100)]  # three organisations down one column (y down)
+    >>> bend_routes(pts, [10, 10, 10], [(0, 2), (0, 1)])  # 0 -> 2 passes over 1: bent left
+    {0: (-30.0, 50.0)}
+    """
+    rule = rule or BEND_RULE
+    clear, samples = rule["clear"], rule["samples"]
+    drawn = [i for i, p in enumerate(points) if p is not None]
+    if len(drawn) > rule["max_orgs"] or not routes or len(drawn) < 3:
+        return {}
+    reach = [radii[i] + clear if points[i] is not None else 0.0 for i in range(len(points))]
+    cell = max(2 * max(reach[i] for i in drawn), 1.0)
+    grid: dict[tuple[int, int], list[int]] = {}
+    for i in drawn:
+        x, y = points[i]  # type: ignore[misc]
+        r = reach[i]
+        for gx in range(math.floor((x - r) / cell), math.floor((x + r) / cell) + 1):
+            for gy in range(math.floor((y - r) / cell), math.floor((y + r) / cell) + 1):
+                grid.setdefault((gx, gy), []).append(i)
+
+    def hits(path: list[tuple[float, float]], s: int, t: int) -> int:
+        """How many organisations other than s and t the polyline passes over."""
+        xs = [p[0] for p in path]
+        ys = [p[1] for p in path]
+        near: set[int] = set()
+        for gx in range(math.floor(min(xs) / cell), math.floor(max(xs) / cell) + 1):
+            for gy in range(math.floor(min(ys) / cell), math.floor(max(ys) / cell) + 1):
+                near.update(grid.get((gx, gy), ()))
+        near.discard(s)
+        near.discard(t)
+        count = 0
+        for k in sorted(near):
+            px, py = points[k]  # type: ignore[misc]
+            r2 = reach[k] * reach[k]
+            if any(_seg_dist2(px, py, *path[q], *path[q + 1]) < r2
+                   for q in range(len(path) - 1)):
+                count += 1
+        return count
+
+    out: dict[int, tuple[float, float]] = {}
+    for j, (s, t) in enumerate(routes):
+        a, b = points[s], points[t]
+        if a is None or b is None or s == t or tuple(a) == tuple(b):
+            continue
+        if not hits([a, b], s, t):
+            continue
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        mx, my = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
+        # (dy, -dx) is a normal to the route; turned to point left (or up), y downwards
+        sign = -1.0 if dy > 0 or (dy == 0 and dx < 0) else 1.0
+        best: tuple[int, tuple[float, float]] | None = None
+        for k in rule["bows"]:
+            c = (mx + sign * k * dy, my - sign * k * dx)
+            n = hits(curve_points(a, c, b, samples), s, t)
+            if best is None or n < best[0]:
+                best = (n, c)
+            if n == 0:
+                break
+        assert best is not None
+        out[j] = (float(best[1][0]), float(best[1][1]))
+    return out
