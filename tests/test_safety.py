@@ -34,12 +34,22 @@ ENV = {**os.environ, "PYTHONWARNINGS": "ignore"}
 
 
 def run(*args: str, cwd: Path | None = None, timeout: float = 180,
-        mem_mb: int | None = None) -> subprocess.CompletedProcess[str]:
+        mem_mb: int | None = None, plain_user: bool = False
+        ) -> subprocess.CompletedProcess[str]:
     """musicnet as a user runs it; ``mem_mb`` caps the process's address space so a memory
-    blow-up fails fast instead of eating the machine."""
+    blow-up fails fast instead of eating the machine. With ``plain_user``, root runs it
+    without the power to write where permissions say no (CAP_DAC_OVERRIDE and
+    CAP_DAC_READ_SEARCH dropped), as an ordinary user would."""
     def limit() -> None:
         if mem_mb:
             resource.setrlimit(resource.RLIMIT_AS, (mem_mb << 20, mem_mb << 20))
+        if plain_user and os.geteuid() == 0:
+            import ctypes
+
+            prctl = ctypes.CDLL(None, use_errno=True).prctl
+            for cap in (1, 2):  # PR_CAPBSET_DROP: gone for good after exec
+                if prctl(24, cap, 0, 0, 0) != 0:
+                    raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
 
     return subprocess.run([sys.executable, "-m", "musicnet.cli", *args], capture_output=True,
                           text=True, cwd=cwd or ROOT, env=ENV, timeout=timeout,
@@ -135,6 +145,134 @@ def test_template_never_replaces_an_existing_file(tmp_path, name):
     assert digest(target) == before and "Traceback" not in res.stderr
     assert run("template", "-o", str(target), "--force").returncode == 0
     assert digest(target) != before
+
+
+@pytest.mark.parametrize("spelling", ["single-quotes", "character-reference", "unreadable"])
+def test_data_workbooks_are_known_however_their_sheets_are_named(base_workbook, tmp_path,
+                                                                  spelling):
+    """A data workbook whose sheet names are written name='organisations' or with a
+    character reference (openpyxl and Excel read both) was taken for another file and
+    replaced by `export -o`; one whose list of sheets cannot be read crashed the check."""
+    wb = tmp_path / "net.xlsx"
+    if spelling == "unreadable":
+        _flag_part(base_workbook, wb, "xl/workbook.xml", "encrypted-part")
+    else:
+        with zipfile.ZipFile(base_workbook) as zf:
+            book = zf.read("xl/workbook.xml")
+        new = {"single-quotes": (b'name="organisations"', b"name='organisations'"),
+               "character-reference": (b'name="organisations"',
+                                       b'name="&#111;rganisations"')}[spelling]
+        assert new[0] in book
+        _rewrite(base_workbook, wb, {"xl/workbook.xml": book.replace(*new)})
+        assert run("check", str(wb)).returncode == 0  # still a good data workbook
+    before = digest(wb)
+    res = run("export", str(SAMPLE), "--format", "kumu", "-o", str(wb))
+    assert res.returncode == 2 and "--force" in res.stderr, res.stderr
+    assert "Internal error" not in res.stderr and digest(wb) == before
+
+
+def test_read_only_outputs_are_kept(sample_copy):
+    """A folder (or file) made read-only was replaced anyway: the folder swap only needs
+    the folder above to be writable. Run as an ordinary user (root may write anything)."""
+    base = sample_copy.parent
+    try:
+        data = sample_copy
+        out = base / "out"
+        assert run("build", str(data), "-o", str(out), "--title", "first").returncode == 0
+        for p in out.iterdir():
+            p.chmod(0o444)
+        out.chmod(0o555)
+        before = {p.name: digest(p) for p in out.iterdir()}
+        res = run("build", str(data), "-o", str(out), "--title", "changed", plain_user=True)
+        assert res.returncode == 2 and "read-only" in res.stderr, res.stderr
+        assert {p.name: digest(p) for p in out.iterdir()} == before
+        # a read-only file in a writable folder: kept unless --force
+        out.chmod(0o755)
+        single = base / "map.html"
+        assert run("map", str(data), "-o", str(single)).returncode == 0
+        single.chmod(0o444)
+        before_one = digest(single)
+        res = run("map", str(data), "-o", str(single), "--title", "changed",
+                  plain_user=True)
+        assert res.returncode == 2 and "read-only" in res.stderr, res.stderr
+        assert digest(single) == before_one
+    finally:  # (so that pytest can remove it)
+        for root, dirs, _files in os.walk(base):
+            for d in dirs:
+                os.chmod(os.path.join(root, d), 0o755)
+
+
+FORMULAS = ['=HYPERLINK("http://x","a")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3",
+            "'=already quoted"]
+
+
+@pytest.mark.parametrize("writer", ["import-graphml", "synth-data-files", "responses"])
+def test_data_files_musicnet_writes_are_formula_safe_and_read_back(tmp_path, writer):
+    """`import` wrote names like =HYPERLINK(...) raw into organisations.csv, the file
+    coordinators open in Excel. Every data file musicnet writes guards them (an apostrophe,
+    as the CSV export does) and the loader reads them back exactly."""
+    import csv
+
+    import musicnet
+
+    orgs = [org(f"o{k}", "first_access" if k == 0 else "advanced", name=name)
+            for k, name in enumerate(FORMULAS)]
+    routes = [Route("o0", f"o{k}", notes=FORMULAS[k]) for k in range(1, len(FORMULAS))]
+    src = tmp_path / "src"
+    write_data(src, orgs, routes)
+    if writer == "import-graphml":
+        assert run("export", str(src), "--format", "graphml", "-o",
+                   str(tmp_path / "n.graphml")).returncode == 0
+        res = run("import", str(tmp_path / "n.graphml"), "-o", str(tmp_path / "out"))
+        assert res.returncode in (0, 1), res.stderr
+        folder = tmp_path / "out"
+    elif writer == "synth-data-files":
+        folder = src
+    else:
+        answers = tmp_path / "form.csv"
+        with open(answers, "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["Your organisation", "Where do you refer young people?"])
+            w.writerow([FORMULAS[0], FORMULAS[2]])
+        res = run("responses", str(answers), "-d", str(src), "-o", str(tmp_path / "out"))
+        assert res.returncode in (0, 1), res.stderr
+        folder = tmp_path / "out"
+    for f in sorted(folder.glob("*.csv")):
+        with open(f, encoding="utf-8-sig", newline="") as fh:
+            for row in csv.reader(fh):
+                for cell in row:
+                    # Excel runs a cell starting like this as a formula
+                    assert not cell.startswith(("=", "+", "@", "\t", "\r")), (f.name, cell)
+                    assert not (cell.startswith("-") and not _number(cell)), (f.name, cell)
+    if (folder / "referrals.csv").exists():
+        net = musicnet.load(folder)
+        assert {o.name for o in net.orgs.values()} >= set(FORMULAS[:1] + FORMULAS[2:3])
+        if writer != "responses":
+            assert sorted(o.name for o in net.orgs.values()) == sorted(FORMULAS)
+        if writer == "synth-data-files":  # (route notes are not exported to GraphML)
+            assert sorted(r.notes for r in net.routes) == sorted(FORMULAS[1:])
+
+
+@pytest.mark.parametrize("typed", ["4_0", "\u0664\u0660", "1,0,0", "12abc"])
+def test_numbers_are_ascii_digits_as_people_type_them(tmp_path, typed):
+    """Python's int() and float() take "4_0" as 40 and other scripts' digits; a count
+    typed like that is a mistake to show, not a number to guess."""
+    data = tiny(tmp_path / "d")
+    text = (data / "referrals.csv").read_text(encoding="utf-8").splitlines()
+    head, first = text[0].split(","), text[1].split(",")
+    first[head.index("young_people_per_year")] = f'"{typed}"'
+    (data / "referrals.csv").write_text("\n".join([text[0], ",".join(first), *text[2:]]) + "\n",
+                                        encoding="utf-8")
+    res = run("check", str(data))
+    assert res.returncode == 1 and "is not a whole number" in res.stderr, res.stderr
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def test_template_is_an_xlsx(tmp_path):
@@ -395,6 +533,12 @@ def _crafted(base: Path, tmp_path: Path, kind: str) -> Path:
         _rewrite(base, dst, {refs: sheet.replace(b"<t>", b"<t>&nope;", 1)})
     elif kind == "mismatched-tags":
         _rewrite(base, dst, {refs: sheet.replace(b"</row>", b"</rowx>", 1)})
+    elif kind == "row-number-bomb":  # 6 KB; the reader walks every row up to the last
+        _rewrite(base, dst, {refs: sheet.replace(b"</sheetData>", b'<row r="400000000"><c '
+                             b'r="A400000000" t="inlineStr"><is><t>x</t></is></c></row>'
+                             b"</sheetData>")})
+    elif kind in ("encrypted-part", "deflate64-part"):
+        _flag_part(base, dst, refs, kind)
     elif kind == "not-a-zip":
         dst.write_bytes(b"PK\x03\x04" + os.urandom(3000))
     elif kind in ("external-link", "macro"):
@@ -420,7 +564,32 @@ def _crafted(base: Path, tmp_path: Path, kind: str) -> Path:
     return dst
 
 
-BAD = {"wide-rows": "cells", "renamed-wide": "cells", "huge-string": "unpacks to",
+def _flag_part(src: Path, dst: Path, part: str, kind: str) -> None:
+    """``src`` with ``part`` marked as encrypted (general-purpose flag bit 0) or as packed
+    with Deflate64 (method 9), in both its local and its central directory header."""
+    import struct
+
+    data = bytearray(src.read_bytes())
+    name = part.encode()
+    # (signature, offset of the name, of the name's length, of the flags, of the method)
+    for sig, at_name, at_len, at_flags, at_method in ((b"PK\x03\x04", 30, 26, 6, 8),
+                                                      (b"PK\x01\x02", 46, 28, 8, 10)):
+        i = 0
+        while (i := data.find(sig, i)) >= 0:
+            (n,) = struct.unpack_from("<H", data, i + at_len)
+            if data[i + at_name:i + at_name + n] == name:
+                if kind == "encrypted-part":
+                    (flags,) = struct.unpack_from("<H", data, i + at_flags)
+                    struct.pack_into("<H", data, i + at_flags, flags | 1)
+                else:
+                    struct.pack_into("<H", data, i + at_method, 9)
+            i += 4
+    dst.write_bytes(bytes(data))
+
+
+BAD = {"wide-rows": "cells", "row-number-bomb": "rows are numbered 1 to 1,048,576",
+       "encrypted-part": "encrypted", "deflate64-part": "packed in a way Excel does not use",
+       "renamed-wide": "cells", "huge-string": "unpacks to",
        "long-cell": "characters",
        "deep-xml": "nested", "entity-expansion": "document type declaration",
        "undefined-entity": "not valid XML", "mismatched-tags": "not valid XML",
@@ -668,8 +837,28 @@ def test_survey_keeps_a_text_file_it_did_not_write(sample_copy, tmp_path):
     assert notes.read_text() == "precious notes\n" and not (tmp_path / "survey.xlsx").exists()
     notes.unlink()
     assert run("survey", str(sample_copy), "-o", str(tmp_path / "survey.xlsx")).returncode == 0
-    # a survey's own text is replaced on the next run
-    assert run("survey", str(sample_copy), "-o", str(tmp_path / "survey.xlsx")).returncode == 0
+    # a survey's own text is replaced on the next run (the workbook only with --force)
+    assert run("survey", str(sample_copy), "-o", str(tmp_path / "survey.xlsx"),
+               "--force").returncode == 0
+
+
+def test_survey_never_replaces_a_workbook_or_answers_without_force(sample_copy, tmp_path):
+    """A filled-in survey sent back, saved where the next survey goes, was replaced
+    without a word; so was an online form's answers file given as -o."""
+    returned = tmp_path / "survey.xlsx"
+    assert run("survey", str(sample_copy), "-o", str(returned)).returncode == 0
+    with open(returned, "ab") as fh:  # stands for the answers an organisation typed in
+        fh.write(b"")
+    before = returned.read_bytes()
+    res = run("survey", str(sample_copy), "-o", str(returned))
+    assert res.returncode == 2 and "--force" in res.stderr and "already exists" in res.stderr
+    assert returned.read_bytes() == before
+    answers = tmp_path / "form.csv"
+    answers.write_text("Your organisation,Where do you refer young people?\nA,B\n")
+    res = run("survey", str(sample_copy), "-o", str(answers))
+    assert res.returncode == 2 and ".xlsx" in res.stderr and "Traceback" not in res.stderr
+    assert answers.read_text().startswith("Your organisation")
+    assert not (tmp_path / "form.txt").exists()
 
 
 def test_write_errors_name_the_destination_not_a_temp_file(tmp_path):

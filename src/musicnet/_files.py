@@ -89,16 +89,39 @@ def odd_input(path: str | Path) -> str | None:
 
 
 def _is_data_workbook(path: Path) -> bool:
-    """True for an .xlsx/.xlsm holding both an organisations and a referrals sheet."""
+    """True for an .xlsx/.xlsm holding both an organisations and a referrals sheet (sheet
+    names read by an XML parser, so any quoting or character references count), and for
+    a workbook whose list of sheets cannot be read (encrypted, an unusual compression,
+    damaged XML, very large): not ours to judge, so treated as data."""
+    import zlib
+    from xml.parsers import expat
+
     try:
         with zipfile.ZipFile(path) as zf:
             info = zf.getinfo("xl/workbook.xml")
             if info.file_size > 5_000_000:
-                return True  # not ours to judge: treat as data
-            text = zf.read(info).decode("utf-8", "replace").lower()
-    except (OSError, KeyError, zipfile.BadZipFile, ValueError):
-        return False
-    names = set(re.findall(r'<sheet\b[^>]*\bname="\s*([^"]*?)\s*"', text))
+                return True
+            raw = zf.read(info)
+    except (KeyError, zipfile.BadZipFile):
+        return False  # not a workbook
+    except (OSError, ValueError, RuntimeError, NotImplementedError, EOFError, zlib.error):
+        return True
+    names: set[str] = set()
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        if tag.rpartition(":")[2] == "sheet" and "name" in attrs:
+            names.add(attrs["name"].strip().casefold())
+
+    def no_dtd(*_args: object) -> None:
+        raise ValueError("a workbook has no DTD")
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = no_dtd
+    try:
+        parser.Parse(raw, True)
+    except (expat.ExpatError, ValueError):
+        return True
     return {"organisations", "referrals"} <= names
 
 
@@ -116,9 +139,10 @@ def _is_data_file(path: Path) -> bool:
 def check_outputs(paths: Iterable[str | Path], *, force: bool = False,
                   new_only: str | None = None) -> None:
     """Refuse (raise :class:`~musicnet.errors.OutputRefused`) before anything is written
-    if any destination is not a regular file, is an input of this run, or is a musicnet
-    data file (the last two unless ``force``). With ``new_only`` (what the command
-    writes, in words), any existing file is refused unless ``force``."""
+    if any destination is not a regular file, lies in a read-only folder, or is read-only,
+    an input of this run or a musicnet data file (the last three unless ``force``). With
+    ``new_only`` (what the command writes, in words), any existing file is refused unless
+    ``force``."""
     for raw in paths:
         path = Path(raw)
         try:
@@ -129,6 +153,12 @@ def check_outputs(paths: Iterable[str | Path], *, force: bool = False,
             raise OutputRefused(
                 f"cannot write into {path.parent}: it is {_kind(pst.st_mode)}, not a "
                 "folder. Give the path of a folder to write into.")
+        # a read-only folder is a deliberate "keep as is": the set is written by swapping
+        # in a new folder, which only needs the folder above it to be writable
+        if pst is not None and not os.access(path.parent, os.W_OK):
+            raise OutputRefused(
+                f"cannot write into {path.parent}: the folder is read-only. Make it "
+                "writable, or write somewhere else.")
         try:
             st = os.stat(path)
         except OSError:
@@ -139,6 +169,10 @@ def check_outputs(paths: Iterable[str | Path], *, force: bool = False,
                 "Give the path of a file to write.")
         if force:
             continue
+        if not os.access(path, os.W_OK):
+            raise OutputRefused(
+                f"will not write over {path}: the file is read-only. Write somewhere else, "
+                "or add --force to replace it.")
         if new_only:
             raise OutputRefused(
                 f"will not write over {path}: it already exists, and {new_only} would "

@@ -56,6 +56,12 @@ class _Group(click.Group):
         # of a 30,000-organisation build). Reference counting still frees everything that
         # is not in a cycle, and collection resumes when the command is done.
         gc.disable()
+        if not ctx.params.get("debug"):
+            import warnings
+
+            # openpyxl warns about odd cells (a date out of range, an unknown extension)
+            # on stderr with its own file paths; what matters is reported as bad data
+            warnings.filterwarnings("ignore", module=r"openpyxl(\.|$)")
         try:
             return super().invoke(ctx)
         except DataError as exc:
@@ -780,15 +786,21 @@ def survey(data_dir: Path, out: Path, title: str | None, force: bool, quiet: boo
 
     A workbook to send to each organisation (known organisation names as a drop-down
     list, any other name accepted) and the same questions as plain text to paste into
-    an online form. Read the answers back with `musicnet responses`. Example:
+    an online form. Read the answers back with `musicnet responses`. An existing
+    workbook is never replaced without --force (it may be a filled-in one). Example:
 
         musicnet survey data/ -o survey.xlsx
     """
     from ._files import check_outputs, write_outputs
     from .survey import survey_text, survey_workbook
 
+    if out.suffix.lower() != ".xlsx":
+        raise click.UsageError(f"the survey is an Excel workbook; {out.name} does not end in "
+                               f".xlsx. Use -o {out.with_suffix('.xlsx')}")
     text_file = out.with_suffix(".txt")
-    check_outputs([out, text_file], force=force)
+    # a workbook already there may be one an organisation filled in and sent back
+    check_outputs([out], force=force, new_only="the blank survey")
+    check_outputs([text_file], force=force)
     net = _load(data_dir, quiet)
     text = survey_text(net, title=title)
     # the .txt beside the workbook was not named by the user: replace it only if it is an

@@ -36,6 +36,7 @@ from typing import Any
 from . import schema
 from .errors import MusicnetError, OutputRefused
 from .findings import FINDINGS
+from .loader import unguard
 
 __all__ = ["FIELD_NAMES", "IGNORED_FIELDS", "Imported", "import_files", "read_source"]
 
@@ -156,12 +157,6 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-_GUARDED = re.compile(r"^'+[=+\-@\t\r]")
-
-
-def _unguard(text: str) -> str:
-    """Undo :func:`musicnet.export.csv_cell`'s formula guard: one leading apostrophe."""
-    return text[1:] if _GUARDED.match(text) else text
 
 
 def _split(value: str) -> list[str]:
@@ -179,13 +174,16 @@ def _vocab(value: str, allowed: Iterable[str], aliases: dict[str, str] | None = 
 
 
 def _number(value: str, lo: float, hi: float, whole: bool) -> str | None:
+    """The number as the loader reads it (the same rules), or None if it would not."""
+    from .loader import _to_float, _to_int
+
     try:
-        number = float(value.replace(",", "") if whole else value)
+        number = _to_int(value) if whole else _to_float(value)
     except ValueError:
         return None
-    if number != number or not lo <= number <= hi or (whole and not number.is_integer()):
+    if not lo <= number <= hi:
         return None
-    return str(int(number)) if whole else repr(number)
+    return str(number) if whole else repr(number)
 
 
 def _borough(value: str) -> str | None:
@@ -617,7 +615,7 @@ def _records(path: Path, *, guarded: bool = False) -> list[dict[str, str]]:
     if not rows:
         return []
     header = [_key(h) for h in rows[0]]
-    fix = _unguard if guarded else (lambda t: t)
+    fix = unguard if guarded else (lambda t: t)
     return [{h: fix(row[i]) if i < len(row) else "" for i, h in enumerate(header) if h}
             for row in rows[1:] if any(c.strip() for c in row)]
 
@@ -744,12 +742,16 @@ def read_source(path: str | Path) -> Imported:
 
 
 def _data_csv(rows: list[dict[str, str]], columns: list[str]) -> str:
+    """A data file for Excel: text Excel would run as a formula is guarded
+    (:func:`musicnet.export.csv_cell`); the loader reads it back without the guard."""
+    from .export import csv_cell
+
     buf = io.StringIO()
     buf.write("\ufeff")  # Excel opens UTF-8 correctly only with the byte-order mark
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(columns)
     for row in rows:
-        w.writerow([row.get(c, "") for c in columns])
+        w.writerow([csv_cell(row.get(c, "")) for c in columns])
     return buf.getvalue()
 
 

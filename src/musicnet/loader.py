@@ -44,6 +44,8 @@ MAX_UNPACKED_BYTES = 100_000_000
 MAX_CELLS = 3_000_000
 #: Most parts (files inside the zip) a workbook may hold.
 MAX_PARTS = 2_000
+#: The highest row number a sheet may hold (Excel's own limit).
+MAX_SHEET_ROWS = 1_048_576
 #: Deepest XML nesting accepted in a workbook part (Excel's own are under 20 deep).
 MAX_XML_DEPTH = 200
 #: Largest single cell accepted.
@@ -258,6 +260,8 @@ class _Reader:
                 cells = dict(zip(names, map(str.strip, pick(row)), strict=True))
             else:
                 cells = {f: (row[i].strip() if i < len(row) else "") for f, i in wanted}
+            if "'" in joined:  # the formula guard musicnet writes: read without it
+                cells = {f: unguard(v) for f, v in cells.items()}
             records.append((start, cells))
         return records
 
@@ -510,7 +514,15 @@ def _number(r: _Reader, line: int, fld: str, value: str, lo: float, hi: float,
     return number
 
 
+# numbers as people type them: ASCII digits only (Python would also take "4_0" as 40 and
+# other scripts' digits), thousands separated by commas in groups of three
+_INT_TEXT = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.0*)?([eE]\+?\d+)?", re.ASCII)
+_FLOAT_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+
+
 def _to_int(value: str) -> int:
+    if not _INT_TEXT.fullmatch(value):
+        raise ValueError(value)
     f = float(value.replace(",", ""))
     if not f.is_integer():
         raise ValueError(value)
@@ -529,6 +541,8 @@ def _int(r: _Reader, line: int, fld: str, value: str, lo: int, hi: int) -> int |
 
 
 def _to_float(value: str) -> float:
+    if not _FLOAT_TEXT.fullmatch(value):
+        raise ValueError(value)
     f = float(value)
     if f != f or f in (float("inf"), float("-inf")):
         raise ValueError(value)
@@ -557,6 +571,22 @@ def _website(r: _Reader, line: int, value: str) -> str:
                   suggestion="Give an address such as https://example.org, or leave it empty.")
         return ""
     return value
+
+
+#: Text behind the guard :func:`musicnet.export.csv_cell` puts before what a spreadsheet
+#: would run as a formula: apostrophes, then ``=``, ``+``, ``-``, ``@``, tab or return.
+_GUARDED = re.compile(r"^'+[=+\-@\t\r]")
+
+
+def unguard(text: str) -> str:
+    """A cell as it was before :func:`musicnet.export.csv_cell` guarded it against running
+    as a formula: one leading apostrophe fewer, where apostrophes lead to a formula start.
+    Every data file musicnet writes is guarded, and read back through this.
+
+    >>> unguard("'=HYPERLINK(1)"), unguard("''-x"), unguard("'Tis Music")
+    ('=HYPERLINK(1)', "'-x", "'Tis Music")
+    """
+    return text[1:] if text.startswith("'") and _GUARDED.match(text) else text
 
 
 def _read_routes(r: _Reader, records: list[tuple[int, dict[str, str]]],
@@ -708,11 +738,13 @@ def _column_number(ref: str) -> int:
 def _looks_like_xml(zf: Any, info: Any) -> bool:
     """Whether a workbook part starts like an XML document (after any byte order mark)."""
     import zipfile
+    import zlib
 
     try:
         with zf.open(info) as fh:
             head = fh.read(64)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError,
+            RuntimeError, zlib.error):
         return True  # let the full read report it
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return True  # UTF-16, as XML may be
@@ -753,6 +785,7 @@ def _inspect_workbook(path: Path) -> None:
     wide as its last cell, since that is how it is read) and no text longer than
     :data:`MAX_CELL_CHARS`. Raises :class:`_WorkbookRefused` with the reason."""
     import zipfile
+    import zlib
     from xml.parsers import expat
 
     try:
@@ -796,6 +829,15 @@ def _inspect_workbook(path: Path) -> None:
                 elif local == "row":
                     _s["row_max"] = 0
                     _s["col"] = 0
+                    number = attrs.get("r")
+                    if number is not None and not (number.isascii() and number.isdigit()
+                                                   and 1 <= int(number) <= MAX_SHEET_ROWS):
+                        # the reader walks every row up to the last one, so a row
+                        # numbered in the billions takes hours though the file is tiny
+                        raise _WorkbookRefused(
+                            f"is damaged: the part {_part} has a row numbered "
+                            f"{number[:20]!r}; a sheet's rows are numbered 1 to "
+                            f"{MAX_SHEET_ROWS:,}.", _DAMAGED_HINT)
                 elif local == "t":
                     _s["in_t"] = True
                     _s["text"] = 0
@@ -846,7 +888,17 @@ def _inspect_workbook(path: Path) -> None:
                     f"is damaged: the part {name} is not valid XML "
                     f"({expat.ErrorString(exc.code)} at line {exc.lineno}).",
                     _DAMAGED_HINT) from exc
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            except NotImplementedError as exc:  # zipfile: a compression it cannot unpack
+                # (before RuntimeError: NotImplementedError is one)
+                raise _WorkbookRefused(f"cannot be read: the part {name} is packed in a "
+                                       f"way Excel does not use ({exc}).",
+                                       _DAMAGED_HINT) from exc
+            except RuntimeError as exc:  # zipfile: an encrypted part
+                raise _WorkbookRefused(f"cannot be read: the part {name} is encrypted "
+                                       "(password-protected).", "Save the workbook again "
+                                       "without a password, or export the two sheets as "
+                                       "CSV UTF-8.") from exc
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
                 raise _WorkbookRefused(f"is damaged: the part {name} cannot be unpacked "
                                        f"({exc}).", _DAMAGED_HINT) from exc
             except RecursionError as exc:  # pragma: no cover - expat does not recurse

@@ -201,6 +201,8 @@ def _workbook(path: Path, problems: list[Problem]) -> list[list[str]] | Answer |
 
 def _survey_workbook(path: Path, wb: object, sheets: dict[str, str],
                      problems: list[Problem]) -> Answer | None:
+    from .loader import _to_int
+
     about = wb[sheets[SHEET_ABOUT]]  # type: ignore[index]
     by_text = {normalise_name(q.text): q.key for q in ABOUT_YOU}
     details: dict[str, str] = {}
@@ -236,7 +238,7 @@ def _survey_workbook(path: Path, wb: object, sheets: dict[str, str],
             count = None
             if cells[2]:
                 try:
-                    count = int(float(cells[2]))
+                    count = _to_int(cells[2])  # the loader's rule for a whole number
                 except ValueError:
                     problems.append(Problem(f"{path} [{sheet}]", f"'{cells[2]}' is not a "
                                             "whole number.", i, 3, "young_people_per_year",
@@ -581,14 +583,16 @@ def _claimed(r: Route, sides: dict[str, tuple[int | None, str, str]]) -> Route:
 
 
 def _csv_text(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    from ._files import safe_cell
+    """A CSV table for Excel, guarded against formulas as every data file musicnet writes
+    (:func:`musicnet.export.csv_cell`; the loader reads it back without the guard)."""
+    from .export import csv_cell
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(columns)
     for row in rows:
         # a lone carriage return would not be quoted with "\n" line ends: make it "\n"
-        w.writerow(["" if v is None else _one_line_end(safe_cell(v)) for v in row])
+        w.writerow(["" if v is None else _one_line_end(csv_cell(v)) for v in row])
     return buf.getvalue()
 
 

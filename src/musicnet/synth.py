@@ -126,19 +126,20 @@ def generate(n_orgs: int, n_routes: int, *, seed: int = 0
 
 
 def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, tuple):
-        return ";".join(value)
+    """A value as a data-file cell, guarded against running as a formula in Excel
+    (:func:`musicnet.export.csv_cell`; the loader reads it back without the guard)."""
+    from .export import csv_cell
+
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(value)
+    return csv_cell(value)
 
 
 def data_files(folder: str | Path, organisations: Iterable[Organisation],
                routes: Iterable[Route]) -> dict[Path, str]:
-    """``organisations.csv`` and ``referrals.csv`` (UTF-8, the loader's format) as
-    ``{path: text}``, for :func:`musicnet._files.write_outputs`."""
+    """``organisations.csv`` and ``referrals.csv`` (UTF-8, the loader's format, text that
+    Excel would run as a formula guarded) as ``{path: text}``, for
+    :func:`musicnet._files.write_outputs`."""
     folder = Path(folder)
     org_cols = [c.name for c in schema.ORGANISATION_COLUMNS]
     buf = io.StringIO()
