@@ -203,6 +203,20 @@ def test_every_label_inside_the_canvas(browser, sample_map, size, view):
     page.close()
 
 
+@pytest.mark.parametrize("size", SIZES)
+def test_every_stage_heading_is_shown_with_its_count(browser, sample_map, size):
+    """At 768x1024 the columns are narrower than their headings: "Developing (39)" was
+    dropped (no room to lift it a line) and "Professional" lost its count."""
+    import re
+
+    page = open_map(browser, sample_map, size=size)
+    texts = [b["text"] for b in page.evaluate("window.musicnetMap.viewLabels()")]
+    page.close()
+    heads = [t for t in texts if re.fullmatch(
+        r"(First access|Participation|Developing|Advanced|Professional) \(\d+\)", t)]
+    assert len(heads) == 5, texts
+
+
 def test_zooming_in_reveals_more_names_still_without_overlap(browser, tmp_path):
     orgs, routes = musicnet.synth.generate(600, 2400, seed=3)
     net = musicnet.Network(orgs, routes)

@@ -1040,8 +1040,9 @@
         add(pretty(b.stage).replace(/^./, function (c) { return c.toUpperCase(); }) +
             " (" + b.count + ")", d[0], Math.max(10, top), "center", "#1f2a44");
         var prev = k ? out[out.length - 2] : null, me = out[out.length - 1];
-        if (prev && meets(prev.b, me.b) && prev.y === me.y && me.y - 16 >= 8) {
-          me.y -= 16; me.b[1] -= 16;  // a narrow column: its name a line higher
+        if (prev && meets(prev.b, me.b) && prev.y === me.y) {
+          // a narrow column: its name a line higher (the fit makes room for it at the top)
+          me.y -= 16; me.b[1] -= 16;
         }
       });
       groups.forEach(function (g) {
