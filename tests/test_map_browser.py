@@ -431,6 +431,18 @@ def test_click_shows_details_and_pathways(browser, sample_map, sample_net):
     s, t = next((u, w) for u, w in sample_net.graph.edges() if u in reach and w in reach)
     assert page.evaluate("([s, t]) => window.musicnetMap.edgeStyleOf(s, t)", [s, t]) == \
         ["pathway"]
+    # in words a coordinator uses: no "majority cc", no "looked after, neet", and one
+    # single point of failure (it said "Single points of failure: 3 cut off if it closed")
+    from musicnet.schema import REMIT_NAMES, REMITS, TARGET_GROUPS
+
+    details = page.locator("#panel-body dl").text_content()
+    o = sample_net.org(oid)
+    assert f"{REMIT_NAMES[o.remit]}: {REMITS[o.remit]}" in details
+    assert all(TARGET_GROUPS[g] in details for g in o.target_groups) and "neet" not in details
+    cut = next(b.cut_off for b in sample_net.bridge_organisations() if b.id == oid)
+    assert page.locator("#panel-body ul.flags").text_content() == (
+        f"Single point of failure: if it closed, {cut} organisations would be cut off from "
+        "the rest of the network")
     onward = sorted(sample_net.graph.successors(oid))
     shown = page.locator("#panel-body section:nth-of-type(2) button.link").all_text_contents()
     assert sorted(shown) == sorted(sample_net.name(v) for v in onward)
@@ -927,6 +939,16 @@ def test_a_click_shows_where_the_organisation_leads_clear_of_panel_and_key(
         count, hidden = page.evaluate(HIDDEN_UNDER, oid)
         assert count == len(musicnet_reach(sample_net, oid)) and hidden == []
         assert page.locator("#tooltip").is_hidden()  # the tooltip never sits on the panel
+    # the panel stops above the key (at 1024x768 it hid the key's "Shape" column), and no
+    # stage heading is drawn cut at the canvas's side ("ation (31)")
+    page.evaluate("id => window.musicnetMap.select(id)", "north-london-music-hub-illustrative")
+    page.wait_for_timeout(100)
+    panel, key = page.locator("#panel").bounding_box(), page.locator("#legend").bounding_box()
+    assert panel["y"] + panel["height"] <= key["y"] + 0.5, (panel, key)
+    canvas = page.locator("#map").bounding_box()
+    right = canvas["x"] + canvas["width"] + 0.5
+    for b in page.evaluate("window.musicnetMap.viewLabels()"):
+        assert canvas["x"] - 0.5 <= b["x"] and b["x"] + b["w"] <= right, b
     page.close()
 
 

@@ -37,7 +37,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..findings import FINDINGS, NETWORK_FINDINGS, plural
-from ..schema import HUB_AREAS, KINDS, REMITS, ROLES, STAGES, STATUSES, TARGET_GROUPS, TYPES
+from ..schema import (
+    HUB_AREAS,
+    KINDS,
+    REMIT_NAMES,
+    REMITS,
+    ROLES,
+    STAGES,
+    STATUSES,
+    TARGET_GROUPS,
+    TYPES,
+)
 from .bends import BEND_RULE
 from .labels import LABEL_RULE
 
@@ -459,14 +469,17 @@ def map_data(net: Network, *, include_private: bool = False,
         "colour_schemes": schemes,
         "area_tints": AREA_TINTS,
         "types_present": [t for t in TYPES if t in present],
-        "remit_labels": {k: f"{k.replace('_', ' ')}: {v}" for k, v in REMITS.items()},
+        "remit_labels": {k: f"{REMIT_NAMES[k]}: {v}" for k, v in REMITS.items()},
+        "group_labels": TARGET_GROUPS,
+        "flag_singular": {f.flag: f.singular for f in FINDINGS if f.flag},
         "filters": [
             {"key": "borough", "label": "Borough", "values": boroughs},
             {"key": "hub_area", "label": "Hub area", "values": list(HUB_AREAS)},
             {"key": "type", "label": "Type", "values": [t for t in TYPES if t in present]},
-            {"key": "remit", "label": "Remit", "values": list(REMITS)},
+            {"key": "remit", "label": "Remit", "values": list(REMITS), "names": REMIT_NAMES},
             {"key": "role", "label": "Pathfinders role", "values": list(ROLES)},
-            {"key": "target_group", "label": "Target group", "values": groups_present},
+            {"key": "target_group", "label": "Target group", "values": groups_present,
+             "names": {g: TARGET_GROUPS.get(g, g) for g in groups_present}},
             {"key": "stage", "label": "Stage offered", "values": list(STAGES)},
             {"key": "genre", "label": "Genre", "values": genres},
         ],

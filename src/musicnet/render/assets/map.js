@@ -1091,7 +1091,8 @@
     }
     reserved.forEach(function (t) {
       var b = t.b;
-      if (b[0] + b[2] < 0 || b[1] + b[3] < 0 || b[0] > W || b[1] > H) return;
+      // (a name cut at the canvas's side reads as another word: "ation (31)")
+      if (b[0] < 0 || b[0] + b[2] > W || b[1] + b[3] < 0 || b[1] > H) return;
       if (taken.hits(b, -9)) {  // a narrow column: its name a line higher, or shorter
         var up = [b[0], b[1] - 15, b[2], b[3]];
         if (up[1] >= 0 && !taken.hits(up, -9)) {
@@ -1269,6 +1270,7 @@
     new ResizeObserver(function () {
       var h = legendBox.offsetHeight;
       if (h === keyH) return;
+      panelRoom();
       var first = keyH < 0;
       keyH = h;
       if (!first && atFit && !booting) { fit(); changed(); network.redraw(); }
@@ -1376,7 +1378,10 @@
     var id = "filter-" + spec.key;
     var select = el("select", {id: id});
     select.appendChild(el("option", {value: ""}, "All"));
-    spec.values.forEach(function (v) { select.appendChild(el("option", {value: v}, pretty(v))); });
+    spec.values.forEach(function (v) {
+      var name = spec.names && Object.prototype.hasOwnProperty.call(spec.names, v) ? spec.names[v] : pretty(v);
+      select.appendChild(el("option", {value: v}, name));
+    });
     select.addEventListener("change", function () { state.filters[spec.key] = select.value; refilter(); });
     filterBox.appendChild(el("label", {"for": id}, spec.label));
     filterBox.appendChild(select);
@@ -1577,7 +1582,16 @@
       ev.stopPropagation();
     }
   }, true);
+  // the details panel stops above the key, so it never hides part of it (unless the map
+  // is too short to leave the panel 160 px: then the panel may reach over the key)
+  function panelRoom() {
+    var lg = rectIn(legendBox);
+    if (!lg) { panelBox.style.maxHeight = ""; return; }
+    var top = panelBox.offsetTop || 6;
+    panelBox.style.maxHeight = Math.max(160, lg[1] - top - 8) + "px";
+  }
   function openPanel() {
+    panelRoom();
     panelBox.hidden = false;
     changed();
     network.redraw();
@@ -1597,7 +1611,9 @@
     row("Remit", DATA.remit_labels[org.remit(i)]);
     row("Pathfinders role", org.role(i), true);
     row("Stages", org.stages(i), true);
-    row("Target groups", org.groups(i), true);
+    row("Target groups", org.groups(i).map(function (g) {
+      return Object.prototype.hasOwnProperty.call(DATA.group_labels, g) ? DATA.group_labels[g] : pretty(g);
+    }));
     row("Genres", org.genres(i));
     var area = hubArea(i);
     row("Borough", org.borough(i) + (area && area !== org.borough(i) ? " (" + area + " hub area)" : ""));
@@ -1620,8 +1636,10 @@
     if (fl.length) {
       var warn = el("ul", {"class": "flags"});
       fl.forEach(function (f) {
-        warn.appendChild(el("li", null, DATA.flag_styles[f].label.replace(/s$/, "") + ": " +
-          (f === "bridge_org" ? sparse(ND.cut_off, i) + " cut off if it closed" : DATA.flag_styles[f].what)));
+        var one = DATA.flag_singular[f], cut = sparse(ND.cut_off, i);
+        warn.appendChild(el("li", null, one.charAt(0).toUpperCase() + one.slice(1) + ": " +
+          (f === "bridge_org" ? "if it closed, " + cut + (cut === 1 ? " organisation" : " organisations") +
+           " would be cut off from the rest of the network" : DATA.flag_styles[f].what)));
       });
       panel.appendChild(warn);
     }
@@ -2059,7 +2077,7 @@
   booting = false;
   network.body.emitter.emit("_allowRedraw");
   network.redraw();
-  window.addEventListener("resize", function () { changed(); network.redraw(); });
+  window.addEventListener("resize", function () { panelRoom(); changed(); network.redraw(); });
   network.on("dragging", function (params) { if (params.nodes.length) changed(); });
 
   window.musicnetMap = {
