@@ -60,12 +60,13 @@ def brute_bends(points, radii, routes, rule=BEND_RULE):
         if nx > 0 or (nx == 0 and ny > 0):
             nx, ny = -nx, -ny
         mid = ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
-        tried = []
         for k in rule["bows"]:
+            if abs(k) * length / 2 > rule["max_bow"]:
+                continue
             c = (mid[0] + k * length * nx, mid[1] + k * length * ny)
-            tried.append((hit_count(curve_points(a, c, b, rule["samples"]), s, t), c))
-        fewest = min(n for n, _ in tried)
-        out[j] = next(c for n, c in tried if n == fewest)
+            if not hit_count(curve_points(a, c, b, rule["samples"]), s, t):
+                out[j] = c
+                break
     return out
 
 
@@ -149,8 +150,8 @@ def _positions(net, view):
 @pytest.mark.parametrize("view", ["ladder", "geo"])
 def test_picture_routes_bend_around_organisations(view):
     """On the ladder no route the picture draws passes over an organisation it does not
-    link; in the crowded geography (a borough's organisations close together) some cannot
-    be cleared, but fewer pass over one than drawn straight."""
+    link; in the crowded geography (a borough's organisations close together) a route no
+    bow clears stays straight, so never more pass over one than drawn straight."""
     net = musicnet.load(FIFTEEN)
     pieces, nodes = _picture_routes(net, view)
     assert len(pieces) == net.graph.number_of_edges()
@@ -166,7 +167,7 @@ def test_picture_routes_bend_around_organisations(view):
     if view == "ladder":
         assert drawn == 0 and straight >= 3 and bent >= 3
     else:
-        assert straight > 0 and drawn < straight, (drawn, straight)
+        assert straight > 0 and drawn <= straight, (drawn, straight)
 
 
 # ---- names that read as their own node's ---------------------------------------------------

@@ -23,10 +23,12 @@ __all__ = ["BEND_RULE", "bend_routes", "curve_points"]
 #: organisations first) or the right (negative); a quadratic curve bows out by half that.
 #: ``samples``: the curve is checked as this many straight pieces. ``max_orgs``: with more
 #: organisations shown than this, routes are drawn straight (a network that size is read
-#: by its shape, and the work grows with it).
+#: by its shape, and the work grows with it). ``max_bow``: bows that would take the curve
+#: further than this from the straight line are not tried (the layouts' units: a stage
+#: column is about 230 wide).
 BEND_RULE: dict[str, Any] = {
     "clear": 3, "bows": [0.12, -0.12, 0.3, -0.3, 0.5, -0.5, 0.8, -0.8], "samples": 12,
-    "max_orgs": 1500,
+    "max_orgs": 1500, "max_bow": 80,
 }
 
 
@@ -65,11 +67,11 @@ def bend_routes(points: Sequence[tuple[float, float] | None], radii: Sequence[fl
     radius, ``routes`` (source, target) index pairs, all in one drawing's units. A route is
     *blocked* when its straight line comes within ``radii[k] + clear`` of the centre of an
     organisation k drawn and neither its source nor its target. A blocked route gets the
-    first of the rule's ``bows`` whose curve (checked as ``samples`` straight pieces) is
-    clear of every such organisation; if none is clear, the one that passes the fewest
-    (the first of those). Routes that are not blocked, with an end not drawn or of no
-    length are drawn straight and are not in the result. With more than ``max_orgs``
-    organisations drawn, none is bent.
+    first of the rule's ``bows`` (those bowing out at most ``max_bow``) whose curve (checked
+    as ``samples`` straight pieces) is clear of every such organisation. Routes that are not
+    blocked, that no bow clears (in a crowded borough a swooping arc would only add
+    clutter), with an end not drawn or of no length are drawn straight and are not in the
+    result. With more than ``max_orgs`` organisations drawn, none is bent.
 
     >>> pts = [(0, 0), (0, 50), (0, 100)]  # three organisations down one column (y down)
     >>> bend_routes(pts, [10, 10, 10], [(0, 2), (0, 1)])  # 0 -> 2 passes over 1: bent left
@@ -120,14 +122,12 @@ def bend_routes(points: Sequence[tuple[float, float] | None], radii: Sequence[fl
         mx, my = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
         # (dy, -dx) is a normal to the route; turned to point left (or up), y downwards
         sign = -1.0 if dy > 0 or (dy == 0 and dx < 0) else 1.0
-        best: tuple[int, tuple[float, float]] | None = None
+        length = math.hypot(dx, dy)
         for k in rule["bows"]:
+            if abs(k) * length / 2 > rule["max_bow"]:
+                continue  # a swooping arc across the map reads worse than a straight line
             c = (mx + sign * k * dy, my - sign * k * dx)
-            n = hits(curve_points(a, c, b, samples), s, t)
-            if best is None or n < best[0]:
-                best = (n, c)
-            if n == 0:
+            if not hits(curve_points(a, c, b, samples), s, t):
+                out[j] = (float(c[0]), float(c[1]))
                 break
-        assert best is not None
-        out[j] = (float(best[1][0]), float(best[1][1]))
     return out

@@ -395,11 +395,16 @@
         ctx.stroke();
       });
       DATA.geo.strip.forEach(function (b) {
+        // at least as wide as its name (which keeps its size in pixels as the map shrinks)
+        measureCtx.font = BOLD;
+        var named = b.x0 + (measureCtx.measureText(b.name + " (" + b.count + ")").width + 14) / s;
+        measureCtx.font = FONT;
+        var bx1 = Math.max(b.x1, named);
         ctx.fillStyle = "#f1f1f1";
         ctx.strokeStyle = "#8c8c8c";
         ctx.lineWidth = 1 / s;
-        ctx.fillRect(b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0);
-        ctx.strokeRect(b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0);
+        ctx.fillRect(b.x0, b.y0, bx1 - b.x0, b.y1 - b.y0);
+        ctx.strokeRect(b.x0, b.y0, bx1 - b.x0, b.y1 - b.y0);
       });
     }
     ctx.restore();
@@ -429,7 +434,7 @@
   // The rule and its steps are musicnet.render.bends (BEND_RULE, bend_routes), shared with
   // the static picture: a route whose straight line comes within an organisation's radius
   // plus BR.clear of one it neither starts nor ends at is drawn as a quadratic curve, with
-  // the first of BR.bows that is clear (or the one passing the fewest). Worked out again
+  // the first of BR.bows that is clear (straight if none is). Worked out again
   // only when what is shown or where it is changes (a drag, "Relax layout", the view).
   var BR = DATA.bends, bendSig = "", bent = new Map();
   function bendRoutes() {  // route -> its curve's control point [x, y]
@@ -495,13 +500,13 @@
       var s = ED.s[j], t = ED.t[j], a = pts[s], b = pts[t];
       if (!a || !b || s === t || (a[0] === b[0] && a[1] === b[1]) || !hits([a, b], s, t)) continue;
       var dx = b[0] - a[0], dy = b[1] - a[1], mx = (a[0] + b[0]) / 2, my = (a[1] + b[1]) / 2;
-      var sign = dy > 0 || (dy === 0 && dx < 0) ? -1 : 1, best = null, bestN = Infinity;
+      var sign = dy > 0 || (dy === 0 && dx < 0) ? -1 : 1;
+      var len = Math.sqrt(dx * dx + dy * dy);
       for (var q = 0; q < BR.bows.length; q++) {
-        var k = BR.bows[q], c = [mx + sign * k * dy, my - sign * k * dx], hit = hits(curve(a, c, b), s, t);
-        if (hit < bestN) { best = c; bestN = hit; }
-        if (hit === 0) break;
+        if (Math.abs(BR.bows[q]) * len / 2 > BR.max_bow) continue;  // no swooping arcs
+        var k = BR.bows[q], c = [mx + sign * k * dy, my - sign * k * dx];
+        if (!hits(curve(a, c, b), s, t)) { bent.set(j, c); break; }
       }
-      bent.set(j, best);
     }
     return bent;
   }
@@ -1053,6 +1058,7 @@
       DATA.geo.strip.forEach(function (b) {
         var d = toDomC(cam, b.x0 + 6, b.y0 + 18);
         add(b.name + " (" + b.count + ")", d[0], d[1], "left", "#333333");
+        out[out.length - 1].b[2] += 8;  // and the box drawn around it (drawBackground)
       });
       var W = container.clientWidth, H = container.clientHeight, fixed = out.length;
       var key = rectIn(legendBox);
