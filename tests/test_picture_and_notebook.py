@@ -82,3 +82,28 @@ def test_dollar_signs_are_not_maths():
     net = net_of([org("a", name="$$ \\frac{1}{0} $"), org("b", "developing")], [("a", "b")])
     svg = render_picture(net, fmt="svg", title="$x$")
     assert b"$$ \\frac{1}{0} $" in svg
+
+
+def test_picture_rings_and_key_look_like_the_map(sample_net):
+    """The report's caption says "double dark blue rings" and "dashed dark red rings", as
+    the map draws them; the picture drew one blue ring, and its key a solid red one."""
+    from matplotlib.colors import to_hex
+
+    from musicnet.render.map import FLAG_STYLES
+    from musicnet.render.picture import picture_figure
+
+    _fig, parts = picture_figure(sample_net)
+    ax = parts["axes"]
+    blue = FLAG_STYLES["bridge_org"]["colour"].lower()
+    spof = {b.id for b in sample_net.bridge_organisations()}
+    rings = [c for c in ax.collections
+             if len(c.get_edgecolors()) and to_hex(c.get_edgecolors()[0]) == blue]
+    assert sum(len(c.get_offsets()) for c in rings) == 2 * len(spof)  # two rings each
+    key = {t.get_text().split(" (")[0]: h for t, h in
+           zip(parts["legend"].get_texts(), parts["legend"].legend_handles, strict=True)}
+    double = key["single point of failure"].get_marker()
+    dashed = key["progression gap"].get_marker()
+    # a compound path: two circles; eight separate arcs
+    assert sum(code == 1 for code in double.codes) == 2
+    assert sum(code == 1 for code in dashed.codes) == 8
+    assert key["dead end"].get_marker() == "o"

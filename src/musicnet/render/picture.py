@@ -34,6 +34,27 @@ _RING_GROW = {"dead_end": 5, "gap": 9, "bridge_org": 13}
 _REACH = {"o": 1.0, "s": 0.8 * 2 ** 0.5, "D": 0.8 * 2 ** 0.5}
 
 
+def _ring_marker(flag: str) -> Any:
+    """The key's marker for a highlight ring, drawn as the map draws it: a circle, dashed
+    (in pieces) where the map's ring is dashed, two circles where it is double."""
+    import numpy as np
+    from matplotlib.path import Path
+
+    from .map import FLAG_STYLES
+
+    st = FLAG_STYLES[flag]
+    if st.get("double"):
+        outer, inner = Path.circle((0, 0), 1.0), Path.circle((0, 0), 0.62)
+        return Path.make_compound_path(outer, inner)
+    if st["dash"]:
+        pieces = []
+        for k in range(8):  # eight arcs with gaps between them
+            t = np.linspace(k * np.pi / 4, k * np.pi / 4 + np.pi / 6, 6)
+            pieces.append(Path(np.column_stack([np.cos(t), np.sin(t)])))
+        return Path.make_compound_path(*pieces)
+    return "o"
+
+
 def _by_size(ids: list[str], size: Any) -> list[tuple[float, list[str]]]:
     """``ids`` grouped by ``size(id)``, smallest size first, ids in their given order."""
     groups: dict[float, list[str]] = {}
@@ -138,12 +159,14 @@ def picture_figure(net: Network, *, view: str = "ladder", title: str | None = No
         Line2D([], [], marker="o", ls="", color="#bbbbbb", mec="#333333",
                label="minority challenging circumstances"),
         Line2D([], [], marker="s", ls="", color="#bbbbbb", mec="#333333", label="general"),
-        Line2D([], [], marker="o", ls="", color="white", mec=FLAG_STYLES["dead_end"]["colour"],
-               mew=2, label=f"dead end ({counts['dead_end']})"),
-        Line2D([], [], marker="o", ls="", color="white", mec=FLAG_STYLES["gap"]["colour"],
-               mew=2, label=f"progression gap ({counts['gap']})"),
-        Line2D([], [], marker="o", ls="", color="white",
-               mec=FLAG_STYLES["bridge_org"]["colour"], mew=2,
+        Line2D([], [], marker=_ring_marker("dead_end"), ls="", color="white",
+               mec=FLAG_STYLES["dead_end"]["colour"], mew=2, ms=10,
+               label=f"dead end ({counts['dead_end']})"),
+        Line2D([], [], marker=_ring_marker("gap"), ls="", color="white",
+               mec=FLAG_STYLES["gap"]["colour"], mew=2, ms=10,
+               label=f"progression gap ({counts['gap']})"),
+        Line2D([], [], marker=_ring_marker("bridge_org"), ls="", color="white",
+               mec=FLAG_STYLES["bridge_org"]["colour"], mew=1.5, ms=10,
                label=f"single point of failure ({counts['bridge_org']})"),
         Line2D([], [], color=LINE_STYLES["active"]["colour"], lw=1, label="route"),
         Line2D([], [], color=LINE_STYLES["bridge"]["colour"], lw=3,
@@ -265,14 +288,18 @@ def picture_figure(net: Network, *, view: str = "ladder", title: str | None = No
                 continue
             st = FLAG_STYLES[f]
             for size, group in _by_size(ids, lambda v: node_size(g.degree(v))):
-                ax.scatter([pos[v][0] for v in group], [pos[v][1] for v in group], marker="o",
-                           s=((size + _RING_GROW[f]) * 2 * pt) ** 2,
-                           facecolors="none", edgecolors=st["colour"],
-                           linewidths=st["width"] * 0.7,
-                           linestyles=(0, tuple(st["dash"])) if st["dash"] else "solid",
-                           zorder=2.5)
+                # the map's look: dashed rings for gaps, double rings for single points of
+                # failure (a second ring just outside the first)
+                for extra in (0, 4) if st.get("double") else (0,):
+                    ax.scatter([pos[v][0] for v in group], [pos[v][1] for v in group],
+                               marker="o", s=((size + _RING_GROW[f] + extra) * 2 * pt) ** 2,
+                               facecolors="none", edgecolors=st["colour"],
+                               linewidths=st["width"] * 0.7,
+                               linestyles=(0, tuple(st["dash"])) if st["dash"] else "solid",
+                               zorder=2.5)
             for v in ids:
-                reach[v] = max(reach[v], (node_size(g.degree(v)) + _RING_GROW[f]) * scale
+                reach[v] = max(reach[v], (node_size(g.degree(v)) + _RING_GROW[f]
+                                          + (4 if st.get("double") else 0)) * scale
                                + st["width"] * 0.7 / 72 * dpi / 2)
         names: dict[str, list[Any]] = {}
         leaders: list[Any] = []

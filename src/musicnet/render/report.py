@@ -50,8 +50,8 @@ HEALTH_MEANING = {
     "degree_centralisation": "0 to 1: how much the network hangs on one hub. High means "
                              "one organisation's closure would strand many young people.",
     "largest_component_share": "Share of organisations in the largest connected part. "
-                               "Below 1, some organisations cannot be reached from the rest "
-                               "by any route.",
+                               "Below 100%, some organisations cannot be reached from the "
+                               "rest by any route.",
     "average_path_length": "Average number of referrals between two organisations that "
                            "can reach each other. Lower means shorter journeys with fewer "
                            "hand-offs where a young person can drop out.",
