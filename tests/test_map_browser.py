@@ -189,6 +189,7 @@ def test_every_label_inside_the_canvas(browser, sample_map, size, view):
     fixed = page.evaluate("window.musicnetMap.viewLabels()")
     strip = {"ladder": "London-wide", "geo": "London-wide (1)"}[view]
     assert strip in {b["text"] for b in fixed}
+    assert "Outside London (0)" not in {b["text"] for b in fixed}  # an empty box: not drawn
     outside = [(b["text"], round(b["x"] - canvas["x"], 1), round(b["y"] - canvas["y"], 1))
                for b in names + fixed
                if b["x"] < canvas["x"] or b["y"] < canvas["y"]

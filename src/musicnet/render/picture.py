@@ -232,6 +232,8 @@ def picture_figure(net: Network, *, view: str = "ladder", title: str | None = No
             ax.add_collection(PolyCollection(polys, facecolors=faces, edgecolors="#8c8c8c",
                                              linewidths=0.5, zorder=0))
             for s in plan.strip:
+                if not s["count"]:
+                    continue  # an empty box says nothing (as on the map)
                 ax.add_patch(Rectangle(
                     (s["x0"], s["y0"]), s["x1"] - s["x0"], s["y1"] - s["y0"],
                     facecolor="#f1f1f1", edgecolor="#8c8c8c", lw=0.5, zorder=0))

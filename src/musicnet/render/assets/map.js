@@ -395,6 +395,7 @@
         ctx.stroke();
       });
       DATA.geo.strip.forEach(function (b) {
+        if (!b.count) return;  // an empty box says nothing
         // at least as wide as its name (which keeps its size in pixels as the map shrinks)
         measureCtx.font = BOLD;
         var named = b.x0 + (measureCtx.measureText(b.name + " (" + b.count + ")").width + 14) / s;
@@ -1056,6 +1057,7 @@
       });
     } else {
       DATA.geo.strip.forEach(function (b) {
+        if (!b.count) return;
         var d = toDomC(cam, b.x0 + 6, b.y0 + 18);
         add(b.name + " (" + b.count + ")", d[0], d[1], "left", "#333333");
         out[out.length - 1].b[2] += 8;  // and the box drawn around it (drawBackground)
@@ -1188,7 +1190,8 @@
           }
         });
       });
-      DATA.geo.strip.forEach(function (b) {  // drawn, named, even when empty
+      DATA.geo.strip.forEach(function (b) {  // drawn and named when it holds anyone
+        if (!b.count) return;
         xs0 = Math.min(xs0, b.x0); xs1 = Math.max(xs1, b.x1);
         ys0 = Math.min(ys0, b.y0); ys1 = Math.max(ys1, b.y1);
         low = Math.max(low, b.y1);
