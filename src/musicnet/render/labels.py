@@ -68,7 +68,8 @@ def _pairs() -> list[list[int]]:
 #: ``assoc``: a name in the first ring (no leader line) must read as its own node's: of
 #: the sides of the name that face its node, every other node's centre is at least this
 #: many times as far as its own node's centre, and no other node's edge is nearer than its
-#: own node's edge (not checked when crowded).
+#: own node's edge (not checked when crowded). ``sep``: names side by side keep at least
+#: this far apart (two-line names 3 px apart read across as one).
 LABEL_RULE: dict[str, Any] = {
     "font_px": 11, "line_h": 13, "pad_w": 5, "pad_h": 2, "gap": 3, "diag": 0.72,
     "wraps": [106, 0, 140, 80, 60], "max_lines": 4,
@@ -76,7 +77,7 @@ LABEL_RULE: dict[str, Any] = {
     "rings": list(_RINGS), "pairs": _pairs(), "near_shapes": 2,
     "crowded": 400, "max_tries": 4000, "max_boxes": 8000,
     "repair_work": 200000, "repair_passes": 3, "repair_moves": 2,
-    "leader_from": 9, "assoc": 1.2,
+    "leader_from": 9, "assoc": 1.2, "sep": 6,
 }
 
 Box = tuple[float, float, float, float]
@@ -147,6 +148,7 @@ def place_labels(items: Iterable[tuple[str, float, float, float, str]],
     nodes = [(k, float(x), float(y), float(r), str(name)) for k, x, y, r, name in items]
     crowded = len(nodes) > rule["crowded"]
     assoc = rule["assoc"]
+    sep = rule["sep"] * em
     max_r = max((r for _, _, _, r, _ in nodes), default=0.0)
 
     class Grid:  # boxes in square buckets, to ask "what overlaps this box?" quickly
@@ -271,6 +273,10 @@ def place_labels(items: Iterable[tuple[str, float, float, float, str]],
                 return False
         return True
 
+    def apart(b: Box) -> Box:
+        """Box b widened by ``sep`` each side: names side by side keep that far apart."""
+        return (b[0] - sep, b[1], b[2] + 2 * sep, b[3])
+
     def put(key: str, got: tuple[Box, tuple[str, ...]]) -> None:
         at[key] = (labels.add(got[0], key), *got)
 
@@ -283,7 +289,7 @@ def place_labels(items: Iterable[tuple[str, float, float, float, str]],
         for pair in order:
             got = box_at(key, pair)
             count["work"] += 1
-            if got and not labels.owners(got[0]):
+            if got and not labels.owners(apart(got[0])):
                 put(key, got)
                 return True
         return False
@@ -307,7 +313,7 @@ def place_labels(items: Iterable[tuple[str, float, float, float, str]],
                 count["work"] += 1
                 if not got:
                     continue
-                who = labels.owners(got[0], limit=rule["repair_moves"])
+                who = labels.owners(apart(got[0]), limit=rule["repair_moves"])
                 if len(who) > rule["repair_moves"]:
                     continue
                 old = [lift(w) for w in who]

@@ -688,6 +688,8 @@
     changed();
   }
 
+  // names side by side keep LR.sep apart (lines 3 px apart read across as one name)
+  function apart(b) { return [b[0] - LR.sep, b[1], b[2] + 2 * LR.sep, b[3]]; }
   // boxes [x, y, w, h] in buckets, to ask "does anything overlap this box?" quickly
   function Grid(cell) { this.cell = cell; this.map = new Map(); }
   Grid.prototype.keys = function (b, fn) {
@@ -854,7 +856,7 @@
       for (var k = 0; k < pairs.length; k++) {
         var c = boxAt(v, pairs[k]);
         work++;
-        if (c && !labels.hits(c.b, -2) && !(avoid && meets(c.b, avoid))) { put(v, c); return true; }
+        if (c && !labels.hits(apart(c.b), -2) && !(avoid && meets(c.b, avoid))) { put(v, c); return true; }
       }
       return false;
     }
@@ -879,7 +881,7 @@
           var c = boxAt(u, PAIRS[k]);
           work++;
           if (!c) continue;
-          var who = labels.owners(c.b, LR.repair_moves);
+          var who = labels.owners(apart(c.b), LR.repair_moves);
           if (who.length > LR.repair_moves) continue;
           var old = who.map(lift);
           put(u, c);
@@ -921,7 +923,7 @@
       if (!p) return;
       var b = [p[0] + q.dx, p[1] + q.dy, q.w, q.h];
       if (b[0] < 0 || b[1] < 0 || b[0] + b[2] > W || b[1] + b[3] > H) return;
-      if (obstacles.hits(b, q.i) || labels.hits(b, -2)) return;
+      if (obstacles.hits(b, q.i) || labels.hits(apart(b), -2)) return;
       labels.add(b, q.i);
       out.push(q);
     });
