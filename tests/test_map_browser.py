@@ -444,6 +444,18 @@ def test_click_shows_details_and_pathways(browser, sample_map, sample_net):
     assert page.locator("#panel-body ul.flags").text_content() == (
         f"Single point of failure: if it closed, {cut} organisations would be cut off from "
         "the rest of the network")
+    # the organisations it "Comes from" are marked as sending young people to it (they
+    # were greyed like any organisation out of reach), with their routes into it
+    g = sample_net.graph
+    into = next(v for v in sorted(g) if set(g.predecessors(v)) - nx.descendants(g, v))
+    page.evaluate("id => window.musicnetMap.select(id)", into)
+    senders = sorted(set(g.predecessors(into)) - nx.descendants(g, into))
+    for u in senders:
+        assert page.evaluate("([s, t]) => window.musicnetMap.edgeStyleOf(s, t)",
+                             [u, into]) == ["incoming"]
+    assert "sends young people to it" in page.locator("#legend").text_content()
+    assert "route into it" in page.locator("#legend").text_content()
+    page.evaluate("id => window.musicnetMap.select(id)", oid)
     onward = sorted(sample_net.graph.successors(oid))
     shown = page.locator("#panel-body section:nth-of-type(2) button.link").all_text_contents()
     assert sorted(shown) == sorted(sample_net.name(v) for v in onward)

@@ -120,6 +120,8 @@ LINE_STYLES: dict[str, dict[str, Any]] = {
                "dash": [], "look": "thick pink lines"},
     "pathway": {"label": "On the selected organisation's pathways", "colour": "#222222",
                 "width": 2.5, "dash": []},
+    "incoming": {"label": "Route into the selected organisation", "colour": "#555555",
+                 "width": 2, "dash": [5, 3]},
     "suggested": {"label": "Suggested new link", "colour": "#7B3294", "width": 3,
                   "dash": [7, 5]},
 }

@@ -140,12 +140,19 @@
     var bg = fillOf(i), border = "#333333", bw = 1;
     if (state.reach) {
       if (state.reach.has(i)) bg = DATA.colour_schemes.top.colours[STAGES[ND.top[i]]];
+      else if (sendsHere(i)) { bg = GREY.background; border = FROM_BORDER; bw = 2; }
       else { bg = GREY.background; border = GREY.border; }
       if (i === state.selected) { border = "#000000"; bw = 3; }
     }
     return [bg, border, bw];
   }
   function nodeAt(i) { return state.view === "geo" ? pos.geo[i] : pos.ladder[i]; }
+  // with an organisation selected: those that send young people to it along a running
+  // route, and cannot be reached from it (the panel's "Comes from")
+  var FROM_BORDER = "#222222";
+  function sendsHere(i) {
+    return state.selected !== null && !state.reach.has(i) && inAdj[state.selected].indexOf(i) >= 0;
+  }
 
   // ---- positions: computed layout, plus what the user dragged (kept in localStorage) ------
   var pos = {ladder: [], geo: []};
@@ -416,6 +423,7 @@
       var on = state.reach.has(ED.s[j]) && state.reach.has(ED.t[j]) &&
         (edgeStatus(j) === "active" || cls === "proposed");
       if (on) return "pathway";
+      if (ED.t[j] === state.selected && (edgeStatus(j) === "active" || cls === "proposed")) return "incoming";
       return "faded";
     }
     if (cls) return "cls:" + cls;
@@ -429,7 +437,7 @@
     }
     return DATA.line_styles[key] || DATA.line_styles.active;
   }
-  var ORDER = ["faded", "lapsed", "planned", "active", "bridge", "pathway"];
+  var ORDER = ["faded", "lapsed", "planned", "active", "bridge", "incoming", "pathway"];
 
   // ---- routes bent around the organisations they would pass over ----------------------
   // The rule and its steps are musicnet.render.bends (BEND_RULE, bend_routes), shared with
@@ -1489,6 +1497,11 @@
     sw.style.background = colour;
     return sw;
   }
+  function fromSwatch() {  // grey with the dark border of an organisation that sends here
+    var sw = swatch(GREY.background);
+    sw.style.border = "2px solid " + FROM_BORDER;
+    return sw;
+  }
   function shapeIcon(kind, size) {
     var sw = el("span", {"class": "swatch", "aria-hidden": "true"});
     sw.style.background = "#bbbbbb";
@@ -1503,6 +1516,7 @@
     if (state.reach) {
       legendSection("Colour: highest stage (on the selected organisation's pathways)",
         STAGES.map(function (s) { return [swatch(DATA.colour_schemes.top.colours[s]), pretty(s)]; })
+          .concat(inAdj[state.selected].some(sendsHere) ? [[fromSwatch(), "sends young people to it"]] : [])
           .concat([[swatch(GREY.background), "not reachable from it"]]));
     } else {
       var scheme = DATA.colour_schemes[state.colourBy], present = new Set();
@@ -1520,6 +1534,9 @@
     if (state.highlights.bridge) lines.push([sampleLine(DATA.line_styles.bridge), "fragile route (the only link)"]);
     if (state.showSuggested) lines.push([sampleLine(DATA.line_styles.suggested), "suggested new link (click it)"]);
     if (state.reach) lines.push([sampleLine(DATA.line_styles.pathway), "on the pathways"]);
+    if (state.reach && inAdj[state.selected].some(sendsHere)) {
+      lines.push([sampleLine(DATA.line_styles.incoming), "route into it"]);
+    }
     var usedCls = new Set(), sections = new Map();
     edgeCls.forEach(function (c) { usedCls.add(c); });
     Object.keys(ND.cls).forEach(function (k) { usedCls.add(ND.cls[k]); });
@@ -2011,7 +2028,8 @@
     } else {
       var r = st.width ? parseFloat(st.width) * 8 : 6.5;  // rem to px, as drawn on the page
       ctx.fillStyle = st.backgroundColor || "#bbbbbb";
-      ctx.strokeStyle = "#555555";
+      ctx.strokeStyle = st.borderTopStyle === "solid" ? st.borderTopColor : "#555555";
+      ctx.lineWidth = st.borderTopStyle === "solid" ? parseFloat(st.borderTopWidth) || 1 : 1;
       ctx.beginPath();
       if (st.borderRadius === "50%") ctx.arc(cx, cy, r * 0.8, 0, 2 * Math.PI);
       else if (st.transform) { ctx.moveTo(cx, cy - r); ctx.lineTo(cx + r, cy); ctx.lineTo(cx, cy + r); ctx.lineTo(cx - r, cy); ctx.closePath(); }
