@@ -613,6 +613,14 @@ def test_list_view(browser, sample_map, sample_net):
     assert page.get_attribute("#org-table th[data-key=onward]", "aria-sort") == "descending"
     top = page.locator("#org-table tbody tr").first.get_attribute("data-id")
     assert sample_net.graph.out_degree(top) == max(d for _, d in sample_net.graph.out_degree())
+    # numbers and their heading line up on the right; findings in the singular per row
+    aligns = page.evaluate("""() => [...document.querySelectorAll(
+        '#org-table th[data-key=onward], #org-table tbody td.num')].slice(0, 5)
+        .map(e => getComputedStyle(e).textAlign)""")
+    assert aligns == ["right"] * 5
+    spof = next(b.id for b in sample_net.bridge_organisations())
+    cells = page.locator(f'#org-table tbody tr[data-id="{spof}"] td').all_text_contents()
+    assert "single point of failure" in cells[-1] and "points" not in cells[-1]
     # filter by typing, keyboard only
     page.focus("#list-filter")
     page.keyboard.type("bexley")

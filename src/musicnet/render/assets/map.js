@@ -1894,13 +1894,13 @@
     {key: "onward", label: "Onward routes", get: function (i) { return outAdj[i].length; }, num: true},
     {key: "findings", label: "Findings", get: function (i) {
       return DATA.flag_order.filter(function (f) { return f !== "bridge" && hasFlag(i, f); })
-        .map(function (f) { return DATA.flag_styles[f].label.replace(/s$/, "").toLowerCase(); }).join(", ");
+        .map(function (f) { return DATA.flag_singular[f]; }).join(", ");
     }}
   ];
   var sortCol = "name", sortDir = 1, LIST_MAX = 500;
   var headRow = document.querySelector("#org-table thead tr");
   COLS.forEach(function (c) {
-    var th = el("th", {scope: "col", "data-key": c.key});
+    var th = el("th", c.num ? {scope: "col", "data-key": c.key, "class": "num"} : {scope: "col", "data-key": c.key});
     var b = el("button", {type: "button"}, c.label);
     b.addEventListener("click", function () {
       sortDir = sortCol === c.key ? -sortDir : 1;
@@ -1940,7 +1940,7 @@
     rows.slice(0, LIST_MAX).forEach(function (i) {
       var tr = el("tr", {"data-id": N[i]});
       COLS.forEach(function (c, k) {
-        var td = el(k ? "td" : "th", k ? null : {scope: "row"});
+        var td = el(k ? "td" : "th", k ? (c.num ? {"class": "num"} : null) : {scope: "row"});
         if (!k) {
           var b = el("button", {type: "button", "class": "link", title: "Show on the map"}, ND.name[i]);
           b.addEventListener("click", function () {
