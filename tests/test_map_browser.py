@@ -933,6 +933,17 @@ def test_a_click_on_overlapping_organisations_takes_the_one_drawn_on_top(browser
         context.close()
 
 
+HIDDEN_OF = """ids => {
+    const m = window.musicnetMap;
+    const rects = ['panel', 'legend'].map(k => document.getElementById(k).getBoundingClientRect());
+    const map = document.getElementById('map').getBoundingClientRect();
+    const inside = (r, x, y) => x >= r.left && x <= r.right && y >= r.top && y <= r.bottom;
+    return ids.filter(id => {
+        const [x, y] = m.domPosition(id);
+        return !inside(map, x, y) || rects.some(r => inside(r, x, y));
+    });
+}"""
+
 HIDDEN_UNDER = """id => {
     const m = window.musicnetMap, i = m.data.nodes.id.indexOf(id);
     const list = Array.from(m.state.reach.keys());
@@ -960,9 +971,24 @@ def test_a_click_shows_where_the_organisation_leads_clear_of_panel_and_key(
         count, hidden = page.evaluate(HIDDEN_UNDER, oid)
         assert count == len(musicnet_reach(sample_net, oid)) and hidden == []
         assert page.locator("#tooltip").is_hidden()  # the tooltip never sits on the panel
+    # the organisations that send young people to it are in view too (14 here; half were
+    # off the map), and closing the panel puts the opening view back
+    page.evaluate("window.musicnetMap.select(null); window.musicnetMap.fit()")
+    opening = page.evaluate("""() => { const n = window.musicnetMap.network;
+        return [n.getScale(), n.getViewPosition()]; }""")
+    hub = "north-london-music-hub-illustrative"
+    x, y = page.evaluate("id => window.musicnetMap.domPosition(id)", hub)
+    page.mouse.click(x, y)
+    g = sample_net.graph
+    senders = sorted(set(g.predecessors(hub)) - set(musicnet_reach(sample_net, hub)))
+    assert len(senders) >= 10 and page.evaluate(HIDDEN_OF, senders) == []
+    page.click("#panel-close")
+    back = page.evaluate("""() => { const n = window.musicnetMap.network;
+        return [n.getScale(), n.getViewPosition()]; }""")
+    assert back[0] == pytest.approx(opening[0]) and back[1]["x"] == pytest.approx(opening[1]["x"])
     # the panel stops above the key (at 1024x768 it hid the key's "Shape" column), and no
     # stage heading is drawn cut at the canvas's side ("ation (31)")
-    page.evaluate("id => window.musicnetMap.select(id)", "north-london-music-hub-illustrative")
+    page.evaluate("id => window.musicnetMap.select(id)", hub)
     page.wait_for_timeout(100)
     panel, key = page.locator("#panel").bounding_box(), page.locator("#legend").bounding_box()
     assert panel["y"] + panel["height"] <= key["y"] + 0.5, (panel, key)

@@ -1019,6 +1019,10 @@
       if (p.lead) { ctx.moveTo(p.lead[0], p.lead[1]); ctx.lineTo(p.lead[2], p.lead[3]); }
     });
     ctx.stroke();
+    // a faint white ground under each name (as in the picture), so the routes behind it,
+    // the thick ones of a selected organisation's pathways too, do not cut it up
+    ctx.fillStyle = "rgba(255,255,255,0.72)";
+    placed.forEach(function (p) { ctx.fillRect(p.b[0], p.b[1], p.b[2], p.b[3]); });
     ctx.lineWidth = 3;
     ctx.strokeStyle = "rgba(255,255,255,0.92)";
     placed.forEach(function (p) {
@@ -1239,6 +1243,7 @@
     return cam;
   }
   var atFit = false;  // the camera is where fit() put it (the user has not moved it since)
+  var autoMoved = false;  // a selection moved the camera from there (the user has not since)
   function fit() {
     var cam = fitCamera(state.view, LADDER, function (i) {
       return state.view === "geo" ? pos.geo[i] : pos.ladder[i];
@@ -1256,7 +1261,8 @@
   function reveal(list) {
     if (!list.length) return;
     var W = container.clientWidth, H = container.clientHeight, pad = 16;
-    var fx0 = pad, fy0 = pad, fx1 = W - pad, fy1 = H - pad;
+    // (on the ladder, room at the top for the stage names)
+    var fx0 = pad, fy0 = pad + (state.view === "ladder" ? 34 : 0), fx1 = W - pad, fy1 = H - pad;
     var pr = rectIn(panelBox), lg = rectIn(legendBox);
     if (pr && pr[0] - pad - fx0 >= 160) fx1 = Math.min(fx1, pr[0] - pad);  // panel on the right
     else if (pr && pr[1] + pr[3] + pad < fy1 - 160) fy0 = Math.max(fy0, pr[1] + pr[3] + pad);
@@ -1443,10 +1449,10 @@
   });
   document.getElementById("fit").addEventListener("click", fit);
   network.on("dragEnd", function (params) {
-    if (!params.nodes.length) { atFit = false; return; }  // the view was dragged
+    if (!params.nodes.length) { atFit = autoMoved = false; return; }  // the view was dragged
     keepPositions(params.nodes);
   });
-  network.on("zoom", function () { atFit = false; });
+  network.on("zoom", function () { atFit = autoMoved = false; });
   // positions vis moved (a drag, or relaxing) become the page's own and are kept; the
   // data set vis rebuilds a node from (when a filter shows it again) gets them too
   function keepPositions(list) {
@@ -1756,11 +1762,18 @@
         network.moveTo({position: {x: p[0], y: p[1]}, scale: Math.max(view.scale, 1), animation: false});
       }
       showOrg(i);
-      reveal(Array.from(state.reach.keys()).filter(function (j) { return visible[j]; }));
+      // where young people can go from it, and those that send them to it
+      var fitted = atFit || autoMoved;
+      reveal(Array.from(state.reach.keys()).concat(inAdj[i].filter(sendsHere))
+        .filter(function (j) { return visible[j]; }));
+      if (fitted && !atFit) autoMoved = true;
       document.body.dataset.selected = N[i];
     } else {
       network.unselectAll();
       closePanel();
+      // the view a selection moved goes back to the opening view (unless the user has
+      // panned or zoomed since), so a later picture is not of a shifted map
+      if (autoMoved) { autoMoved = false; fit(); changed(); network.redraw(); }
       delete document.body.dataset.selected;
     }
   }
