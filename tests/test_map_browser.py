@@ -167,8 +167,9 @@ def test_names_on_smaller_screens(browser, sample_map, sample_net, size):
     page = open_map(browser, sample_map, size=size)
     boxes = check_names(page, sample_net, every=False)
     # 0.65 before names had to read as their own node's (test_routes_drawn): at 1024x768
-    # 101 were drawn, 33 of them nearer another organisation than their own; now 85, none
-    assert len(boxes) >= 0.6 * len(sample_net)
+    # 101 were drawn, 33 of them nearer another organisation than their own and 22 more on
+    # leader lines beside another; now 80, each clearly its own organisation's
+    assert len(boxes) >= 0.55 * len(sample_net)
     spof = {b.id for b in sample_net.bridge_organisations()}
     assert len(spof & {b["id"] for b in boxes}) >= 0.9 * len(spof)  # the most important first
     page.close()

@@ -54,22 +54,25 @@ def _pairs() -> list[list[int]]:
 
 #: The naming rule, in pixels for names drawn in an 11 px font (the picture scales every
 #: length by its own font size over ``font_px``). ``wraps``: the widths a name is wrapped
-#: at to make its shapes, in this order (0: the whole name on one line; a shape of more than
-#: ``max_lines`` lines is dropped unless it is the first); a shape's box is its widest line
-#: plus ``pad_w`` by its lines times ``line_h`` plus ``pad_h``. ``positions``: see
-#: ``_POSITIONS``; ``rings``: the extra distance of each ring of positions (names further
-#: out are tied to their node by a leader line); ``pairs``: every (position, shape) in the
-#: order tried; ``near_shapes``: with more than ``crowded`` organisations on screen only the
-#: first ring and the first ``near_shapes`` shapes are tried, names are tried for at most
-#: ``max_tries`` organisations and ``max_boxes`` boxes, and no room is made. Otherwise up to
-#: ``repair_passes`` passes (``repair_work`` spots tried in all) let a name that did not fit
-#: take a spot held by at most ``repair_moves`` placed names if each of those can move to a
-#: free spot. ``gap``: the space between a node's edge and the nearest candidate.
-#: ``assoc``: a name in the first ring (no leader line) must read as its own node's: of
-#: the sides of the name that face its node, every other node's centre is at least this
-#: many times as far as its own node's centre, and no other node's edge is nearer than its
-#: own node's edge (not checked when crowded). ``sep``: names side by side keep at least
-#: this far apart (two-line names 3 px apart read across as one).
+#: at to make its shapes, in this order (0: the whole name on one line; a shape of more
+#: than ``max_lines`` lines is dropped unless it is the first); a shape's box is its
+#: widest line plus ``pad_w`` by its lines times ``line_h`` plus ``pad_h``. ``positions``:
+#: see ``_POSITIONS``; ``rings``: the extra distance of each ring of positions (names
+#: further out are tied to their node by a leader line); ``pairs``: every (position,
+#: shape) in the order tried; ``near_shapes``: with more than ``crowded`` organisations on
+#: screen only the first ring and the first ``near_shapes`` shapes are tried, names are
+#: tried for at most ``max_tries`` organisations and ``max_boxes`` boxes, and no room is
+#: made. Otherwise up to ``repair_passes`` passes (``repair_work`` spots tried in all) let
+#: a name that did not fit take a spot held by at most ``repair_moves`` placed names if
+#: each of those can move to a free spot. ``gap``: the space between a node's edge and the
+#: nearest candidate. ``assoc``: a name in the first ring (no leader line) must read as
+#: its own node's: of the sides of the name that face its node, every other node's centre
+#: is at least this many times as far as its own node's centre, and no other node's edge
+#: is nearer than its own node's edge (not checked when crowded). ``lead_clear``: a name
+#: further out, tied to its node by a leader line, keeps at least this far from every
+#: other node's edge (not checked when crowded; a name that found no place at all is then
+#: tried without it). ``sep``: names side by side keep at least this far apart (two-line
+#: names 3 px apart read across as one).
 LABEL_RULE: dict[str, Any] = {
     "font_px": 11, "line_h": 13, "pad_w": 5, "pad_h": 2, "gap": 3, "diag": 0.72,
     "wraps": [106, 0, 140, 80, 60], "max_lines": 4,
@@ -77,7 +80,7 @@ LABEL_RULE: dict[str, Any] = {
     "rings": list(_RINGS), "pairs": _pairs(), "near_shapes": 2,
     "crowded": 400, "max_tries": 4000, "max_boxes": 8000,
     "repair_work": 200000, "repair_passes": 3, "repair_moves": 2,
-    "leader_from": 9, "assoc": 1.2, "sep": 6,
+    "leader_from": 9, "assoc": 1.2, "sep": 6, "lead_clear": 10,
 }
 
 Box = tuple[float, float, float, float]
@@ -149,6 +152,7 @@ def place_labels(items: Iterable[tuple[str, float, float, float, str]],
     crowded = len(nodes) > rule["crowded"]
     assoc = rule["assoc"]
     sep = rule["sep"] * em
+    lead_clear = rule["lead_clear"] * em
     max_r = max((r for _, _, _, r, _ in nodes), default=0.0)
 
     class Grid:  # boxes in square buckets, to ask "what overlaps this box?" quickly
@@ -187,7 +191,7 @@ def place_labels(items: Iterable[tuple[str, float, float, float, str]],
     at: dict[str, tuple[list[Any], Box, tuple[str, ...]]] = {}
     widths: dict[str, float] = {}
     shapes: dict[str, list[tuple[tuple[str, ...], float, float]]] = {}
-    spots: dict[tuple[str, int, int], tuple[Box, tuple[str, ...]] | None] = {}
+    spots: dict[tuple[str, int, int, bool], tuple[Box, tuple[str, ...]] | None] = {}
     where = {k: (x, y, r) for k, x, y, r, _ in nodes}
     names = {k: name for k, _, _, _, name in nodes}
     corners: dict[tuple[str, int], list[tuple[float, float]]] = {}
@@ -221,8 +225,11 @@ def place_labels(items: Iterable[tuple[str, float, float, float, str]],
             shapes[key] = out
         return shapes[key]
 
-    def box_at(key: str, pair: tuple[int, int]) -> tuple[Box, tuple[str, ...]] | None:
-        got = spots.get((key, *pair), False)
+    def box_at(key: str, pair: tuple[int, int], loose: bool = False
+               ) -> tuple[Box, tuple[str, ...]] | None:
+        """The name's box at ``pair`` if it may go there (``loose``: a leader-line name,
+        making room, may sit near other nodes)."""
+        got = spots.get((key, *pair, loose), False)
         if got is not False:
             return got  # type: ignore[return-value]
         count["boxes"] += 1
@@ -237,9 +244,10 @@ def place_labels(items: Iterable[tuple[str, float, float, float, str]],
             box = (bx, by, w, h)
             if bx >= 0 and by >= 0 and bx + w <= width and by + h <= height \
                     and not blocked.owners(box, skip=key) \
-                    and (crowded or pair[0] >= n_pos or own_name(key, box)):
+                    and (crowded or (loose or clear_of_others(key, box) if pair[0] >= n_pos
+                                     else own_name(key, box))):
                 got = (box, lines)
-        spots[(key, *pair)] = got
+        spots[(key, *pair, loose)] = got
         return got
 
     def side_dist(key: str, x0: float, y0: float, x1: float, y1: float) -> float:
@@ -270,6 +278,20 @@ def place_labels(items: Iterable[tuple[str, float, float, float, str]],
                 continue
             d = facing_dist(key, o, b)
             if d < far or d - where[o][2] < edge - 0.5 * em:
+                return False
+        return True
+
+    def clear_of_others(key: str, b: Box) -> bool:
+        """Whether every other node's edge is at least ``lead_clear`` from box ``b`` (a
+        name tied to its node by a leader line must not sit beside another node)."""
+        pad = lead_clear + max_r
+        for o in blocked.owners((b[0] - pad, b[1] - pad, b[2] + 2 * pad, b[3] + 2 * pad),
+                                skip=key, limit=len(nodes)):
+            if o is None:
+                continue
+            x, y, r = where[o]
+            dx, dy = max(b[0] - x, 0.0, x - b[0] - b[2]), max(b[1] - y, 0.0, y - b[1] - b[3])
+            if math.sqrt(dx * dx + dy * dy) - r < lead_clear:
                 return False
         return True
 
@@ -309,7 +331,7 @@ def place_labels(items: Iterable[tuple[str, float, float, float, str]],
             for pair in pairs:
                 if count["work"] >= budget:
                     break
-                got = box_at(u, pair)
+                got = box_at(u, pair, loose=True)
                 count["work"] += 1
                 if not got:
                     continue

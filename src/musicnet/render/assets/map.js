@@ -812,8 +812,10 @@
     if (obstacles.seal) obstacles.seal();
     var at = new Map();  // organisation -> {item, b, lines}
     var spots = new Array(n);  // per organisation, per (position, shape) pair: its box or null
-    function boxAt(v, pair) {
-      var mine = spots[v] || (spots[v] = new Array(PAIRS.length)), got = mine[pair[2]];
+    var spotsLoose = new Array(n);  // the same for a name making room (see boxAt)
+    function boxAt(v, pair, loose) {  // loose: a leader-line name may sit near other nodes
+      var all = loose ? spotsLoose : spots;
+      var mine = all[v] || (all[v] = new Array(PAIRS.length)), got = mine[pair[2]];
       if (got !== undefined) return got;
       boxes++;
       got = null;
@@ -822,7 +824,7 @@
         var L = shapes[pair[1]], p = pts[v], c = corner(pair[0], p[0], p[1], p[2] + LR.gap, L);
         var b = [c[0], c[1], L.w, L.h];
         if (b[0] >= 0 && b[1] >= 0 && b[0] + b[2] <= W && b[1] + b[3] <= H && !obstacles.hits(b, v) &&
-            (crowded || pair[0] >= N_POS || ownName(v, b))) {
+            (crowded || (pair[0] >= N_POS ? loose || clearOfOthers(v, b) : ownName(v, b)))) {
           got = {b: b, lines: L.lines};
         }
       }
@@ -857,6 +859,20 @@
       }
       return true;
     }
+    // a name further out, tied to its node by a leader line, must not sit beside another
+    // node either (a reader takes a name for the nearest shape): every other node's edge
+    // at least LR.lead_clear from it
+    function clearOfOthers(v, b) {
+      var pad = LR.lead_clear + maxR;
+      var near = obstacles.owners([b[0] - pad, b[1] - pad, b[2] + 2 * pad, b[3] + 2 * pad], n);
+      for (var t = 0; t < near.length; t++) {
+        var u = near[t];
+        if (u < 0 || u === v) continue;
+        var p = pts[u], dx = Math.max(b[0] - p[0], 0, p[0] - b[0] - b[2]), dy = Math.max(b[1] - p[1], 0, p[1] - b[1] - b[3]);
+        if (Math.sqrt(dx * dx + dy * dy) - p[2] < LR.lead_clear) return false;
+      }
+      return true;
+    }
     function put(v, c) { at.set(v, {item: labels.add(c.b, v), b: c.b, lines: c.lines}); }
     function lift(v) { var a = at.get(v); a.item.dead = true; at.delete(v); return a; }
     var boxes = 0, work = 0, pairs = PAIRS;
@@ -886,7 +902,7 @@
       var still = [];
       left.forEach(function (u) {
         for (var k = 0; k < PAIRS.length && work < budget; k++) {
-          var c = boxAt(u, PAIRS[k]);
+          var c = boxAt(u, PAIRS[k], true);
           work++;
           if (!c) continue;
           var who = labels.owners(apart(c.b), LR.repair_moves);
