@@ -243,3 +243,19 @@ def test_network_picture_at_its_own_size_and_no_sideways_page(browser, sample_re
     assert abs(shown - natural) < 1
     assert page_w <= size[0] and box_w <= size[0]
     page.close()
+
+
+def test_report_words_for_a_funder(sample_net):
+    """A second look as a funder found "majority CC", "(as `musicnet whatif` does)", an
+    unexplained score, and 5 suggestions where the map showed 10 with no word why."""
+    from musicnet.render.report import report_suggestions
+
+    ten = report_suggestions(sample_net, top=10)
+    html = render_report(sample_net, suggested=ten)
+    assert "majority CC" not in html and "musicnet whatif" not in html
+    assert "majority challenging circumstances" in html
+    assert "The higher the score, the bigger the improvement." in html
+    assert "The first 5 of 10: the map's <em>Suggested new links</em> layer shows all 10." in html
+    assert html.count('<tr><td class="num">') >= 5
+    alone = render_report(sample_net)  # its own 5: nothing to say about the map's
+    assert "The first 5 of" not in alone

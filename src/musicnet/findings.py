@@ -81,13 +81,14 @@ FINDINGS: tuple[Finding, ...] = (
             "Link each to an organisation offering a stage above its own.",
             "progression gap", "progression gaps", flag="gap", anchor="progression-gaps"),
     Finding("bridges", "Fragile routes", "Fragile routes",
-            "Bridges: each is the only link between two parts of the network.",
+            "Each is the only link between two parts of the network (a bridge, in network "
+            "terms).",
             "Add a second route beside each, so one lapsed relationship cannot cut young "
             "people off.",
             "fragile route", "fragile routes", flag="bridge", anchor="bridges"),
     Finding("bridge_organisations", "Single points of failure", "Single points of failure",
-            "Bridge organisations: if one of these closed, part of the network would be cut "
-            "off.",
+            "If one of these closed, part of the network would be cut off (bridge "
+            "organisations, in network terms).",
             "Build routes around them, so the network survives if one closes or loses its "
             "key member of staff.",
             "single point of failure", "single points of failure", flag="bridge_org",

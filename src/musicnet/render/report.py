@@ -198,10 +198,12 @@ def report_context(net: Network, *, include_private: bool = False, suppress_belo
     s = result["summary"]
     coverage = result["borough_coverage"]
     sugs = []
+    sugs_total = 0
     sugs_note = ""
     if suggestions:
         found = suggested if suggested is not None else report_suggestions(net, suggestions)
         sugs = [sg.to_dict() for sg in found[:suggestions]]
+        sugs_total = len(found)
         if found.capped is not None:
             sugs_note = (f"This network is large, so to keep the report quick these were "
                          f"chosen from {found.capped[0]:,} of the best-fitting candidate "
@@ -266,6 +268,7 @@ def report_context(net: Network, *, include_private: bool = False, suppress_belo
                                for r in rows[:REPORT_ROWS]],
                       "todo": FINDING[k].todo} for k, rows in rows_by_key.items()],
         "suggestions": sugs,
+        "suggestions_total": sugs_total,
         "suggestions_note": sugs_note,
         "stage_chart": stage_chart_svg(result["stage_reach"]),
         "picture": picture,
