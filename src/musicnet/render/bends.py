@@ -94,12 +94,19 @@ def bend_routes(points: Sequence[tuple[float, float] | None], radii: Sequence[fl
 
     def hits(path: list[tuple[float, float]], s: int, t: int) -> int:
         """How many organisations other than s and t the polyline passes over."""
-        xs = [p[0] for p in path]
-        ys = [p[1] for p in path]
         near: set[int] = set()
-        for gx in range(math.floor(min(xs) / cell), math.floor(max(xs) / cell) + 1):
-            for gy in range(math.floor(min(ys) / cell), math.floor(max(ys) / cell) + 1):
-                near.update(grid.get((gx, gy), ()))
+        for q in range(len(path) - 1):
+            # the cells along each piece (cut into lengths of at most a cell: the box of a
+            # long diagonal line would hold most of the map)
+            (x0, y0), (x1, y1) = path[q], path[q + 1]
+            steps = max(1, math.ceil(math.hypot(x1 - x0, y1 - y0) / cell))
+            for k in range(steps):
+                ax, ay = x0 + (x1 - x0) * k / steps, y0 + (y1 - y0) * k / steps
+                bx, by = x0 + (x1 - x0) * (k + 1) / steps, y0 + (y1 - y0) * (k + 1) / steps
+                for gx in range(math.floor(min(ax, bx) / cell), math.floor(max(ax, bx) / cell) + 1):
+                    for gy in range(math.floor(min(ay, by) / cell),
+                                    math.floor(max(ay, by) / cell) + 1):
+                        near.update(grid.get((gx, gy), ()))
         near.discard(s)
         near.discard(t)
         count = 0

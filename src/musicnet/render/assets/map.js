@@ -477,14 +477,21 @@
       return qx * qx + qy * qy;
     }
     function hits(path, s, t) {  // organisations other than s and t the polyline passes over
-      var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
-      path.forEach(function (p) {
-        x0 = Math.min(x0, p[0]); x1 = Math.max(x1, p[0]); y0 = Math.min(y0, p[1]); y1 = Math.max(y1, p[1]);
-      });
       var near = new Set();
-      for (var gx2 = Math.floor(x0 / cell); gx2 <= Math.floor(x1 / cell); gx2++) {
-        for (var gy2 = Math.floor(y0 / cell); gy2 <= Math.floor(y1 / cell); gy2++) {
-          (grid.get(gx2 + "," + gy2) || []).forEach(function (k) { near.add(k); });
+      for (var q0 = 0; q0 + 1 < path.length; q0++) {
+        // the cells along each piece, cut into lengths of at most a cell (the box of a
+        // long diagonal line would hold most of the map)
+        var X0 = path[q0][0], Y0 = path[q0][1], X1 = path[q0 + 1][0], Y1 = path[q0 + 1][1];
+        var steps = Math.max(1, Math.ceil(Math.sqrt((X1 - X0) * (X1 - X0) + (Y1 - Y0) * (Y1 - Y0)) / cell));
+        for (var k0 = 0; k0 < steps; k0++) {
+          var ax = X0 + (X1 - X0) * k0 / steps, ay = Y0 + (Y1 - Y0) * k0 / steps;
+          var bx = X0 + (X1 - X0) * (k0 + 1) / steps, by = Y0 + (Y1 - Y0) * (k0 + 1) / steps;
+          for (var gx2 = Math.floor(Math.min(ax, bx) / cell); gx2 <= Math.floor(Math.max(ax, bx) / cell); gx2++) {
+            for (var gy2 = Math.floor(Math.min(ay, by) / cell); gy2 <= Math.floor(Math.max(ay, by) / cell); gy2++) {
+              var hit = grid.get(gx2 + "," + gy2);
+              if (hit) for (var h = 0; h < hit.length; h++) near.add(hit[h]);
+            }
+          }
         }
       }
       near.delete(s); near.delete(t);
