@@ -171,3 +171,39 @@ def test_capped_only_when_candidates_were_left_out():
     assert measured == 1 and found > 2
     assert suggest_links(net, max_candidates=found).capped is None
     assert suggest_links(net, max_candidates=found - 1).capped == (found - 1, found)
+
+
+# -- the mutation run of the code changed since 434ade6 (26 November, third round) ----------
+
+def test_the_capped_pool_is_cut_to_exactly_two_per_source_plus_one():
+    """The capped pool keeps 2 * per_source + 1 targets: the best-fitting third of three
+    is found (a pool cut to one would keep p0), and a pool of exactly that size (or less)
+    is not reported as cut. Kills _candidates 107, 108 and 113."""
+    src = org("s", "first_access", genres=("jazz",))
+    pool = [org("p0", "developing"), org("p1", "developing"),
+            org("p2", "developing", genres=("jazz",)), org("p3", "developing")]
+    four = net_of([src, *pool], [])
+    got = suggest_links(four, top=10, per_source=1, for_org="s", max_candidates=5)
+    assert [x.target for x in got] == ["p2"]
+    for size in (3, 2):
+        net = net_of([src, *pool[:size]], [])
+        assert suggest_links(net, top=10, per_source=1, for_org="s",
+                             max_candidates=5).capped is None, size
+
+
+def test_a_source_at_the_top_stage_does_not_end_the_search():
+    """A source already at the top stage has no stage above to reach: it is never a source
+    (so _candidates 55, a `break` for its `continue`, is equivalent), and the sources
+    after it are still searched."""
+    net = net_of([org("a", "professional"), org("b", "first_access"),
+                  org("c", "developing")], [])
+    assert ("b", "c") in {(x.source, x.target) for x in suggest_links(net, top=5)}
+
+
+def test_alike_targets_skip_only_the_one_already_linked():
+    """Exact ranking scores a group of alike targets once; a member the source already
+    has a route to is skipped, the next one still offered (a `break` there would drop the
+    whole group)."""
+    net = net_of([org("s", "first_access"), org("a1", "developing"), org("a2", "developing")],
+                 [("s", "a1")])
+    assert [x.target for x in suggest_links(net, top=5, for_org="s")] == ["a2"]

@@ -557,6 +557,32 @@ def test_suggestions_never_break_a_hard_rule(net, data):
             assert named == ref_broken(net, s.source, s.target)
 
 
+def test_bridges_made_safe_on_a_deep_branching_tree():
+    """Random networks of 9 organisations make shallow bridge trees: the binary lifting in
+    the lowest common ancestor (several levels up, two branches met at the same depth)
+    was never exercised, and the mutation run showed it (a lifting step skipped, the
+    meeting loop never run, a wrong jump kept: all survived). A binary tree of routes 4
+    levels deep under a chain of 12, every route a bridge, against brute force."""
+    from musicnet.suggest import _Context
+
+    from .conftest import net_of, org
+
+    ids = [f"c{k}" for k in range(12)] + [f"t{k}" for k in range(1, 32)]
+    routes = [(f"c{k}", f"c{k + 1}") for k in range(11)] + [("c11", "t1")]
+    routes += [(f"t{k // 2}", f"t{k}") for k in range(2, 32)]
+    net = net_of([org(v, "first_access") for v in ids], routes)
+    ctx = _Context(net)
+    es = edges(net)
+    before = set(ref_bridges(net, es))
+    assert len(before) == len(es)  # a tree: every route is a bridge
+    leaves = [f"t{k}" for k in range(16, 32)]
+    pairs = [(a, b) for a in leaves[::3] for b in leaves if a != b]
+    pairs += [(a, "c0") for a in leaves] + [("t5", "t26"), ("t30", "t3"), ("c3", "t17")]
+    for s, t in pairs:
+        after = set(ref_bridges(net.with_routes(add=[(s, t)]), [*es, (s, t)]))
+        assert ctx.bridges_made_safe(s, t) == len(before - after), (s, t)
+
+
 @SETTINGS
 @given(networks(max_nodes=9))
 def test_bridges_made_safe_counts_the_bridge_tree_path(net):
