@@ -92,8 +92,8 @@ def bend_routes(points: Sequence[tuple[float, float] | None], radii: Sequence[fl
             for gy in range(math.floor((y - r) / cell), math.floor((y + r) / cell) + 1):
                 grid.setdefault((gx, gy), []).append(i)
 
-    def hits(path: list[tuple[float, float]], s: int, t: int) -> int:
-        """How many organisations other than s and t the polyline passes over."""
+    def hits(path: list[tuple[float, float]], s: int, t: int) -> bool:
+        """Whether the polyline passes over an organisation other than s and t."""
         near: set[int] = set()
         for q in range(len(path) - 1):
             # the cells along each piece (cut into lengths of at most a cell: the box of a
@@ -109,14 +109,13 @@ def bend_routes(points: Sequence[tuple[float, float] | None], radii: Sequence[fl
                         near.update(grid.get((gx, gy), ()))
         near.discard(s)
         near.discard(t)
-        count = 0
-        for k in sorted(near):
+        for k in near:
             px, py = points[k]  # type: ignore[misc]
             r2 = reach[k] * reach[k]
             if any(_seg_dist2(px, py, *path[q], *path[q + 1]) < r2
                    for q in range(len(path) - 1)):
-                count += 1
-        return count
+                return True
+        return False
 
     out: dict[int, tuple[float, float]] = {}
     for j, (s, t) in enumerate(routes):

@@ -70,9 +70,9 @@ def _pairs() -> list[list[int]]:
 #: is at least this many times as far as its own node's centre, and no other node's edge
 #: is nearer than its own node's edge (not checked when crowded). ``lead_clear``: a name
 #: further out, tied to its node by a leader line, keeps at least this far from every
-#: other node's edge (not checked when crowded; a name that found no place at all is then
-#: tried without it). ``sep``: names side by side keep at least this far apart (two-line
-#: names 3 px apart read across as one).
+#: other node's edge (not checked when crowded, nor for a name that did not fit and is
+#: making room in the repair passes). ``sep``: names side by side keep at least this far
+#: apart (two-line names 3 px apart read across as one).
 LABEL_RULE: dict[str, Any] = {
     "font_px": 11, "line_h": 13, "pad_w": 5, "pad_h": 2, "gap": 3, "diag": 0.72,
     "wraps": [106, 0, 140, 80, 60], "max_lines": 4,
@@ -118,10 +118,12 @@ def place_labels(items: Iterable[tuple[str, float, float, float, str]],
 
     The rule: every node's disc (a square of side ``2 * radius``) and every box in
     ``obstacles`` is kept free of names, and a name beside its node (the first ring) is read
-    as its own: no other node is near the sides of the name that face its node (``assoc``;
-    not checked when crowded). A name has shapes: wrapped at each of the rule's ``wraps``
-    widths (``measure(word)`` gives a word's width, a line is its words and the spaces
-    between; lines break at spaces only, so a name is never cut), each shape once.
+    as its own: no other node is near the sides of the name that face its node (``assoc``);
+    a name further out keeps ``lead_clear`` from every other node (except a name making room
+    in the repair passes), and names side by side keep ``sep`` apart (when crowded only
+    ``sep`` is checked). A name has shapes: wrapped at each of the rule's ``wraps`` widths
+    (``measure(word)`` gives a word's width, a line is its words and the spaces between;
+    lines break at spaces only, so a name is never cut), each shape once.
     Each name in turn takes the first (position, shape) pair of ``pairs`` whose box lies
     inside the canvas and overlaps no obstacle, no other node and no name already placed.
     Names that found no spot then get up to ``repair_passes`` passes: such a name may take
@@ -289,9 +291,7 @@ def place_labels(items: Iterable[tuple[str, float, float, float, str]],
                                 skip=key, limit=len(nodes)):
             if o is None:
                 continue
-            x, y, r = where[o]
-            dx, dy = max(b[0] - x, 0.0, x - b[0] - b[2]), max(b[1] - y, 0.0, y - b[1] - b[3])
-            if math.sqrt(dx * dx + dy * dy) - r < lead_clear:
+            if side_dist(o, b[0], b[1], b[0] + b[2], b[1] + b[3]) - where[o][2] < lead_clear:
                 return False
         return True
 

@@ -476,7 +476,7 @@
       var qx = a[0] + t * dx - px, qy = a[1] + t * dy - py;
       return qx * qx + qy * qy;
     }
-    function hits(path, s, t) {  // organisations other than s and t the polyline passes over
+    function hits(path, s, t) {  // does the polyline pass over an organisation but s and t?
       var near = new Set();
       for (var q0 = 0; q0 + 1 < path.length; q0++) {
         // the cells along each piece, cut into lengths of at most a cell (the box of a
@@ -495,14 +495,13 @@
         }
       }
       near.delete(s); near.delete(t);
-      var count2 = 0;
-      near.forEach(function (k) {
+      for (var k of near) {
         var p = pts[k], r2 = reach[k] * reach[k];
         for (var q = 0; q + 1 < path.length; q++) {
-          if (segDist2(p[0], p[1], path[q], path[q + 1]) < r2) { count2++; return; }
+          if (segDist2(p[0], p[1], path[q], path[q + 1]) < r2) return true;
         }
-      });
-      return count2;
+      }
+      return false;
     }
     function curve(a, c, b) {
       var out = [];
@@ -875,8 +874,7 @@
       for (var t = 0; t < near.length; t++) {
         var u = near[t];
         if (u < 0 || u === v) continue;
-        var p = pts[u], dx = Math.max(b[0] - p[0], 0, p[0] - b[0] - b[2]), dy = Math.max(b[1] - p[1], 0, p[1] - b[1] - b[3]);
-        if (Math.sqrt(dx * dx + dy * dy) - p[2] < LR.lead_clear) return false;
+        if (sideDist(pts[u], b[0], b[1], b[0] + b[2], b[1] + b[3]) - pts[u][2] < LR.lead_clear) return false;
       }
       return true;
     }
