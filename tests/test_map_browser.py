@@ -636,6 +636,34 @@ def test_list_view(browser, sample_map, sample_net):
     page.close()
 
 
+def test_types_in_words(browser, sample_map, sample_net):
+    """Types read as words a funder knows ("Pupil Referral Unit or alternative
+    provision"), not data codes ("pru"), in the details, the tooltip, the list, the
+    type filter and the key."""
+    from musicnet.schema import TYPE_NAMES
+
+    page = open_map(browser, sample_map)
+    options = page.locator("#filter-type option").all_text_contents()
+    assert options[1:] == [TYPE_NAMES[t] for t in TYPE_NAMES
+                           if any(o.type == t for o in sample_net.orgs.values())]
+    page.select_option("#colour-by", "type")
+    legend = page.locator("#legend").text_content()
+    assert TYPE_NAMES["pru"] in legend and TYPE_NAMES["music_education_hub"] in legend
+    assert "music education hub" not in legend
+    pru = next(o for o in sample_net.orgs.values() if o.type == "pru")
+    page.evaluate("id => window.musicnetMap.select(id)", pru.id)
+    details = page.locator("#panel-body dl").text_content()
+    assert f"Type{TYPE_NAMES['pru']}" in details
+    page.click("#tab-list")
+    page.focus("#list-filter")
+    page.keyboard.type("referral unit")
+    rows = page.locator("#org-table tbody tr")
+    assert rows.count() == sum(o.type == "pru" for o in sample_net.orgs.values())
+    cells = page.locator(f'#org-table tbody tr[data-id="{pru.id}"] td').all_text_contents()
+    assert TYPE_NAMES["pru"] in cells
+    page.close()
+
+
 def test_javascript_property_names_as_ids(browser, tmp_path):
     ids = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "length"]
     orgs = [org(v, ("first_access", "participation", "developing")[i % 3], name=f"Org {v}")

@@ -24,6 +24,7 @@ __all__ = [
     "STATUSES",
     "TARGET_GROUPS",
     "TYPES",
+    "TYPE_NAMES",
     "Column",
     "hub_area",
     "stage_level",
@@ -49,6 +50,28 @@ TYPES: tuple[str, ...] = (
     "industry",
     "other",
 )
+
+#: Types as people read them: on the map, the pictures and the report (the data keeps
+#: the codes above).
+TYPE_NAMES: dict[str, str] = {
+    "music_education_hub": "Music Education Hub",
+    "music_service": "Music service",
+    "grassroots": "Grassroots setting",
+    "youth_service": "Youth service",
+    "orchestral_outreach": "Orchestral outreach",
+    "venue": "Venue",
+    "pru": "Pupil Referral Unit or alternative provision",
+    "school": "School",
+    "academy": "Academy",
+    "youth_justice": "Youth justice setting",
+    "health": "Health setting",
+    "further_education": "Further education college",
+    "higher_education": "Higher education",
+    "conservatoire_junior": "Junior conservatoire",
+    "youth_ensemble": "Youth ensemble",
+    "industry": "Music industry",
+    "other": "Other",
+}
 
 #: Remits (column ``remit``), after Sound Connections' *Taking Off* research.
 REMITS: dict[str, str] = {

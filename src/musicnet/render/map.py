@@ -46,6 +46,7 @@ from ..schema import (
     STAGES,
     STATUSES,
     TARGET_GROUPS,
+    TYPE_NAMES,
     TYPES,
 )
 from .bends import BEND_RULE
@@ -71,9 +72,10 @@ COLOUR_SCHEMES: dict[str, dict[str, Any]] = {
     "type": {"label": "Type", "colours": dict(zip(TYPES, (
         "#332288", "#4477AA", "#EE7733", "#CCBB44", "#AA3377", "#EE3377", "#882255",
         "#66CCEE", "#009988", "#C2A5CF", "#F4A582", "#117733", "#999933", "#CC6677",
-        "#DFC27D", "#8C510A", "#BBBBBB"), strict=True))},
+        "#DFC27D", "#8C510A", "#BBBBBB"), strict=True)), "value_names": TYPE_NAMES},
     "remit": {"label": "Remit", "colours": {
-        "majority_cc": "#D55E00", "minority_cc": "#0072B2", "general": "#999999"}},
+        "majority_cc": "#D55E00", "minority_cc": "#0072B2", "general": "#999999"},
+        "value_names": REMIT_NAMES},
     "hub_area": {"label": "Hub area", "colours": {
         "North": "#E69F00", "East": "#56B4E9", "West": "#009E73", "South East": "#F0E442",
         "South West": "#CC79A7", "London-wide": "#999999", "Outside London": "#555555"}},
@@ -473,11 +475,13 @@ def map_data(net: Network, *, include_private: bool = False,
         "types_present": [t for t in TYPES if t in present],
         "remit_labels": {k: f"{REMIT_NAMES[k]}: {v}" for k, v in REMITS.items()},
         "group_labels": TARGET_GROUPS,
+        "type_names": TYPE_NAMES,
         "flag_singular": {f.flag: f.singular for f in FINDINGS if f.flag},
         "filters": [
             {"key": "borough", "label": "Borough", "values": boroughs},
             {"key": "hub_area", "label": "Hub area", "values": list(HUB_AREAS)},
-            {"key": "type", "label": "Type", "values": [t for t in TYPES if t in present]},
+            {"key": "type", "label": "Type", "values": [t for t in TYPES if t in present],
+             "names": TYPE_NAMES},
             {"key": "remit", "label": "Remit", "values": list(REMITS), "names": REMIT_NAMES},
             {"key": "role", "label": "Pathfinders role", "values": list(ROLES)},
             {"key": "target_group", "label": "Target group", "values": groups_present,

@@ -152,7 +152,8 @@ def picture_figure(net: Network, *, view: str = "ladder", title: str | None = No
     colours_used = [k for k in scheme["colours"] if any(colour_value(v) == k
                                                         for v in net.orgs)]
     handles = [Line2D([], [], marker="s", ls="", color=scheme["colours"][k], mec="#333333",
-                      label=k.replace("_", " ")) for k in colours_used]
+                      label=scheme.get("value_names", {}).get(k, k.replace("_", " ")))
+               for k in colours_used]
     handles += [
         Line2D([], [], marker="D", ls="", color="#bbbbbb", mec="#333333",
                label="majority challenging circumstances"),

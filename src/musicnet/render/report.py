@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import DataError
 from ..findings import FINDING, plural
 from ..privacy import privacy_line, published_parts, published_total
-from ..schema import HUB_AREAS, REMIT_NAMES, STAGES
+from ..schema import HUB_AREAS, REMIT_NAMES, STAGES, TYPE_NAMES
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..diff import Diff
@@ -254,6 +254,7 @@ def report_context(net: Network, *, include_private: bool = False, suppress_belo
             suppress_below),
         "suppress_below": suppress_below,
         "remit_labels": dict(REMIT_NAMES),
+        "type_names": dict(TYPE_NAMES),
         "stage_labels": {st: st.replace("_", " ") for st in STAGES},
         "stages": list(STAGES),
         "hub_areas": list(HUB_AREAS),

@@ -28,6 +28,9 @@
     return e;
   }
   function pretty(s) { return String(s).replace(/_/g, " "); }
+  function typeName(t) {
+    return Object.prototype.hasOwnProperty.call(DATA.type_names, t) ? DATA.type_names[t] : pretty(t);
+  }
   function fromBits(b, vocab) {
     var out = [];
     if (Array.isArray(b)) return b.map(function (k) { return vocab[k]; });
@@ -1550,7 +1553,11 @@
       for (var i = 0; i < n; i++) if (visible[i]) present.add(colourValue(i));
       legendSection("Colour: " + scheme.label.toLowerCase(), Object.keys(scheme.colours)
         .filter(function (k) { return present.has(k); })
-        .map(function (k) { return [swatch(scheme.colours[k]), pretty(k)]; }));
+        .map(function (k) {
+          var names = scheme.value_names;
+          return [swatch(scheme.colours[k]),
+                  names && Object.prototype.hasOwnProperty.call(names, k) ? names[k] : pretty(k)];
+        }));
     }
     legendSection("Shape: remit", [[shapeIcon("diamond"), "majority challenging circumstances"],
       [shapeIcon("dot"), "minority challenging circumstances"], [shapeIcon("square"), "general"]]);
@@ -1662,7 +1669,7 @@
       dl.appendChild(el("dd", null, Array.isArray(v) ? v.map(show).join(", ") : show(v)));
     }
     row("Id", N[i]);
-    row("Type", org.type(i), true);
+    row("Type", typeName(org.type(i)));
     row("Remit", DATA.remit_labels[org.remit(i)]);
     row("Pathfinders role", org.role(i), true);
     row("Stages", org.stages(i), true);
@@ -1864,7 +1871,7 @@
     if (touching || !visible[i]) return;  // a finger has no hover: the tap opens the details
     tip.replaceChildren();
     tip.appendChild(el("strong", null, ND.name[i]));
-    tip.appendChild(el("span", null, pretty(org.type(i)) + " · " + org.borough(i)));
+    tip.appendChild(el("span", null, typeName(org.type(i)) + " · " + org.borough(i)));
     tip.appendChild(el("br"));
     tip.appendChild(el("span", null, "Stages: " + org.stages(i).map(pretty).join(", ")));
     tip.hidden = false;
@@ -1921,7 +1928,7 @@
   var wrapMap = document.getElementById("map-wrap");
   var COLS = [
     {key: "name", label: "Organisation", get: function (i) { return ND.name[i]; }},
-    {key: "type", label: "Type", get: function (i) { return pretty(org.type(i)); }},
+    {key: "type", label: "Type", get: function (i) { return typeName(org.type(i)); }},
     {key: "borough", label: "Borough", get: function (i) { return org.borough(i); }},
     {key: "stages", label: "Stages", get: function (i) { return org.stages(i).map(pretty).join(", "); },
      sort: function (i) { return ND.top[i]; }},
@@ -1954,7 +1961,8 @@
     for (var i = 0; i < n; i++) {
       if (!visible[i]) continue;
       if (q) {
-        var hay = (ND.name[i] + " " + N[i] + " " + org.type(i) + " " + org.borough(i) + " " +
+        var hay = (ND.name[i] + " " + N[i] + " " + org.type(i) + " " + typeName(org.type(i)) + " " +
+                   org.borough(i) + " " +
                    org.stages(i).join(" ")).toLowerCase().replace(/_/g, " ");
         if (hay.indexOf(q.replace(/_/g, " ")) < 0) continue;
       }
