@@ -107,3 +107,43 @@ def test_picture_rings_and_key_look_like_the_map(sample_net):
     assert sum(code == 1 for code in double.codes) == 2
     assert sum(code == 1 for code in dashed.codes) == 8
     assert key["dead end"].get_marker() == "o"
+
+
+@pytest.mark.parametrize("view", ["ladder", "geo"])
+def test_picture_routes_have_arrowheads(view):
+    """Every route ends in an arrowhead pointing into its target, just outside the
+    target's drawing, in the route's colour (the report's picture had none: which way
+    young people go was invisible)."""
+    import math
+
+    from matplotlib.colors import to_hex
+
+    import musicnet
+    from musicnet.render.map import LINE_STYLES
+    from musicnet.render.picture import picture_figure
+
+    net = musicnet.load(SAMPLE.parent / "tests" / "corpus" / "fifteen")
+    _fig, parts = picture_figure(net, view=view)
+    ax = parts["axes"]
+    heads = [(c, p) for c in ax.collections if c.get_zorder() == 2.6 for p in c.get_paths()]
+    routes = list(net.graph.edges())
+    assert len(heads) == len(routes)
+    fragile = set(net.bridges())
+    centres = {v: ax.transData.transform(p) for v, p in parts["positions"].items()}
+    unmatched = list(heads)
+    for u, v in routes:
+        cx, cy = centres[v]
+        for k, (c, path) in enumerate(unmatched):
+            tip, b1, b2 = ax.transData.transform(path.vertices[:3])
+            base = (b1 + b2) / 2
+            axis = (tip - base) / math.hypot(*(tip - base))
+            to_centre = (cx - tip[0], cy - tip[1])
+            d = math.hypot(*to_centre)
+            if 3 <= d <= 40 and abs(axis[0] * to_centre[0] / d + axis[1] * to_centre[1] / d
+                                    - 1) < 1e-3:
+                colour = LINE_STYLES["bridge" if (u, v) in fragile else "active"]["colour"]
+                assert to_hex(c.get_facecolors()[0]) == colour.lower()
+                del unmatched[k]
+                break
+        else:
+            raise AssertionError(f"no arrowhead into {v} from {u}")

@@ -204,14 +204,22 @@ def _too_close(boxes, sep=LABEL_RULE["sep"]):
 def _misread(nodes, boxes, assoc=LABEL_RULE["assoc"], slack=0.5):
     """Names beside their node that another node comes too near (on the sides facing the
     node, its centre closer than assoc times the node's own, or its edge closer than the
-    node's own edge): [(name, other node)]."""
+    node's own edge; or its centre nearer any side of the name than the node's own centre
+    is: the picture put "Southwark Grime Hub" just right of Bermondsey PRU, whose own name
+    then moved away): [(name, other node)]."""
     bad = []
     for v, box in boxes.items():
         own, r = nodes[v]
         mine = _facing_dist(own, own, box)
+        x0, y0, x1, y1 = box[0], box[1], box[0] + box[2], box[1] + box[3]
         for u, (p, ru) in nodes.items():
             d = _facing_dist(own, p, box)
-            if u != v and (d < assoc * mine - 1e-6 or d - ru < mine - r - slack - 1e-6):
+            anywhere = min(_dist_to_segment(p, a, b) for a, b in (
+                ((x0, y0), (x1, y0)), ((x1, y0), (x1, y1)), ((x1, y1), (x0, y1)),
+                ((x0, y1), (x0, y0))))
+            inside = x0 <= p[0] <= x1 and y0 <= p[1] <= y1
+            if u != v and (d < assoc * mine - 1e-6 or d - ru < mine - r - slack - 1e-6
+                           or inside or anywhere < mine - 1e-6):
                 bad.append((v, u))
     return bad
 

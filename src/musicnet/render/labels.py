@@ -67,8 +67,9 @@ def _pairs() -> list[list[int]]:
 #: each of those can move to a free spot. ``gap``: the space between a node's edge and the
 #: nearest candidate. ``assoc``: a name in the first ring (no leader line) must read as
 #: its own node's: of the sides of the name that face its node, every other node's centre
-#: is at least this many times as far as its own node's centre, and no other node's edge
-#: is nearer than its own node's edge (not checked when crowded). ``lead_clear``: a name
+#: is at least this many times as far as its own node's centre, no other node's edge
+#: is nearer than its own node's edge, and no other node's centre is nearer any side of
+#: the name than its own node's centre is (not checked when crowded). ``lead_clear``: a name
 #: further out, tied to its node by a leader line, keeps at least this far from every
 #: other node's edge (not checked when crowded, nor for a name that did not fit and is
 #: making room in the repair passes). ``sep``: names side by side keep at least this far
@@ -270,7 +271,8 @@ def place_labels(items: Iterable[tuple[str, float, float, float, str]],
     def own_name(key: str, b: Box) -> bool:
         """Whether box ``b`` reads as key's name: of its sides facing key (where a reader
         looks for the name's owner), every other node's centre is ``assoc`` times as far
-        as key's centre, and its edge no nearer (by half a pixel) than key's edge."""
+        as key's centre, and its edge no nearer (by half a pixel) than key's edge; and no
+        other node's centre is nearer any side of the name than key's centre is."""
         mine = facing_dist(key, key, b)
         far, edge = mine * assoc, mine - where[key][2]
         pad = far + max_r
@@ -278,6 +280,8 @@ def place_labels(items: Iterable[tuple[str, float, float, float, str]],
                                 skip=key, limit=len(nodes)):
             if o is None:
                 continue
+            if side_dist(o, b[0], b[1], b[0] + b[2], b[1] + b[3]) < mine:
+                return False
             d = facing_dist(key, o, b)
             if d < far or d - where[o][2] < edge - 0.5 * em:
                 return False

@@ -13,6 +13,7 @@ Byte-identical for the same input.
 from __future__ import annotations
 
 import io
+import math
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,6 +32,8 @@ NAME_PT = 8.0
 _RING_GROW = {"dead_end": 5, "gap": 9, "bridge_org": 13}
 #: How far a marker reaches from its centre, in node radii: circles 1; squares and
 #: diamonds are drawn at 0.8 of the circle's size, and their corners reach 0.8 * sqrt 2.
+#: Arrowhead length on screen, px (the map draws vis-network's arrows about this size).
+ARROW_PX = 7.0
 _REACH = {"o": 1.0, "s": 0.8 * 2 ** 0.5, "D": 0.8 * 2 ** 0.5}
 
 
@@ -304,6 +307,33 @@ def picture_figure(net: Network, *, view: str = "ladder", title: str | None = No
                 reach[v] = max(reach[v], (node_size(g.degree(v)) + _RING_GROW[f]
                                           + (4 if st.get("double") else 0)) * scale
                                + st["width"] * 0.7 / 72 * dpi / 2)
+        # arrowheads where each route meets its target's drawing (rings included), in
+        # the route's colour, pointing along the route's last stretch: which way young
+        # people go is what the picture is about
+        heads: dict[str, list[Any]] = {k: [] for k in lines}
+        for j, (u, v) in enumerate(routes):
+            key = ("proposed" if (u, v) in net.proposed else
+                   "bridge" if (u, v) in fragile else "active")
+            st = CLASS_STYLES["proposed"] if key == "proposed" else LINE_STYLES[key]
+            # in map units: ARROW_PX plus twice the line's width, so thick lines show it
+            head = (ARROW_PX + 2 * st["width"] * 0.6 * scale * dpi / 72) / scale
+            (ax_, ay), (bx, by) = bent[j] if j in bent else pos[u], pos[v]
+            d = math.hypot(bx - ax_, by - ay)
+            if d < 1e-9:
+                continue
+            ux, uy = (bx - ax_) / d, (by - ay) / d
+            back = reach.get(v, 0.0) / scale
+            tx, ty = bx - ux * back, by - uy * back
+            heads[key].append(((tx, ty), (tx - ux * head - uy * head * 0.45,
+                                          ty - uy * head + ux * head * 0.45),
+                               (tx - ux * head + uy * head * 0.45,
+                                ty - uy * head - ux * head * 0.45)))
+        for key, tris in heads.items():
+            if tris:
+                st = CLASS_STYLES["proposed"] if key == "proposed" else LINE_STYLES[key]
+                ax.add_collection(PolyCollection(tris, facecolors=st["colour"],
+                                                 edgecolors="none", zorder=2.6),
+                                  autolim=False)
         names: dict[str, list[Any]] = {}
         leaders: list[Any] = []
         if labels is not False and net.orgs:
@@ -385,7 +415,7 @@ def picture_figure(net: Network, *, view: str = "ladder", title: str | None = No
                         break
                     t.remove()
     return fig, {"names": names, "leaders": leaders, "axes": ax, "legend": legend,
-                 "renderer": renderer}
+                 "renderer": renderer, "positions": pos}
 
 
 def render_picture(net: Network, *, fmt: str = "svg", view: str = "ladder",

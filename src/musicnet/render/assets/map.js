@@ -843,7 +843,8 @@
     // a name beside its node (no leader line) must read as that node's: of the sides of
     // the name that face the node (where a reader looks for the name's owner), every other
     // node's centre is LR.assoc times as far as the node's own centre, and its edge is no
-    // nearer than the node's own edge
+    // nearer than the node's own edge; and no other node's centre is nearer any side of the
+    // name than the node's own centre is
     function sideDist(p, x0, y0, x1, y1) {  // from p's centre to the segment (x0, y0)-(x1, y1)
       var dx = Math.max(x0 - p[0], 0, p[0] - x1), dy = Math.max(y0 - p[1], 0, p[1] - y1);
       return Math.sqrt(dx * dx + dy * dy);
@@ -865,6 +866,7 @@
         if (u < 0 || u === v) continue;
         var d = facingDist(own, pts[u], b);
         if (d < far || d - pts[u][2] < edge - 0.5) return false;
+        if (sideDist(pts[u], b[0], b[1], b[0] + b[2], b[1] + b[3]) < mine) return false;
       }
       return true;
     }
@@ -892,6 +894,30 @@
       }
       return false;
     }
+    // the selected organisation is always named where there is room at all: if no spot
+    // passes the rule, the first spot (a leader line ties it further out) that covers only
+    // organisations greyed out as out of its reach (they stay visible around it)
+    function tryPlaceLoose(v) {
+      var shapes = shapesOf(v), p = pts[v];
+      for (var k = 0; k < PAIRS.length; k++) {
+        var pair = PAIRS[k];
+        if (pair[1] >= shapes.length) continue;
+        var L = shapes[pair[1]], c = corner(pair[0], p[0], p[1], p[2] + LR.gap, L);
+        var b = [c[0], c[1], L.w, L.h];
+        work++;
+        if (b[0] < 0 || b[1] < 0 || b[0] + b[2] > W || b[1] + b[3] > H) continue;
+        if (labels.hits(apart(b), -2)) continue;
+        var ok = !obstacles.hits(b, v);
+        if (!ok && obstacles.owners && state.reach) {
+          var who = obstacles.owners(b, 64);
+          ok = who.length <= 64 && who.every(function (u) {
+            return u >= 0 && u !== v && !state.reach.has(u) && !sendsHere(u);
+          });
+        }
+        if (ok) { put(v, {b: b, lines: L.lines}); return true; }
+      }
+      return false;
+    }
     // with hundreds on screen most names cannot fit: only the nearest spots and the first
     // two shapes are tried, and the search stops after MAX_BOXES boxes in all
     var tries = 0, left = [], cut = false;
@@ -900,7 +926,7 @@
       var v = ord[k];
       if (!pts[v]) continue;
       if (++tries > MAX_TRIES || (crowded && boxes > MAX_BOXES)) { cut = true; break; }
-      if (!tryPlace(v, null)) left.push(v);
+      if (!tryPlace(v, null) && !(v === state.selected && tryPlaceLoose(v))) left.push(v);
     }
     pairs = PAIRS;
     // make room (within a budget of REPAIR_WORK spots tried): a name that did not fit takes a
@@ -1773,6 +1799,14 @@
     closePanel();
   }
   document.getElementById("panel-close").addEventListener("click", dismiss);
+  // Escape closes the details panel, as the close button does (focus, if it was in the
+  // panel, goes back to the search box)
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape" || panelBox.hidden) return;
+    var inPanel = panelBox.contains(document.activeElement);
+    dismiss();
+    if (inPanel) document.getElementById("search").focus();
+  });
   function select(id, focus) {
     var i = id === null || id === undefined ? null : byId.get(id);
     if (i === undefined) i = null;
@@ -1997,8 +2031,11 @@
       });
       body.appendChild(tr);
     });
-    document.getElementById("list-status").textContent = "Showing " + Math.min(rows.length, LIST_MAX) +
-      " of " + rows.length + " organisations" + (rows.length > LIST_MAX ? " (filter to see the rest)." : ".");
+    // counted against every organisation in the data, so a filter says how much it hides
+    var msg = rows.length === n ? "Showing all " + n + " organisations"
+      : rows.length + " of " + n + " organisations match";
+    if (rows.length > LIST_MAX) msg += "; the first " + LIST_MAX + " are shown (filter to see the rest)";
+    document.getElementById("list-status").textContent = msg + ".";
   }
   var tabMap = document.getElementById("tab-map"), tabList = document.getElementById("tab-list");
   function showTab(which) {
