@@ -535,6 +535,11 @@ def test_geography_view_draws_london(browser, sample_map, sample_net):
     img = Image.open(BytesIO(shot)).convert("RGB")
     colours = {"#{:02X}{:02X}{:02X}".format(*c) for _, c in img.getcolors(1 << 20)}
     assert len(colours & set(tints.values())) >= 4
+    # and the key says what the tints mean (the pale hub-area colours were unexplained)
+    key = page.locator("#legend-boroughs li").all_text_contents()
+    assert [k.strip() for k in key] == list(tints)
+    page.check("input[value=ladder]")
+    assert page.locator("#legend-boroughs").count() == 0
     page.close()
 
 

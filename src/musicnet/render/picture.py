@@ -357,7 +357,10 @@ def picture_figure(net: Network, *, view: str = "ladder", title: str | None = No
             blocked = []
             for t in fixed:
                 e = t.get_window_extent(renderer)
-                blocked.append((e.x0 - frame.x0 - 2, frame.y1 - e.y1 - 2, e.width + 4,
+                # kept LABEL_RULE sep clear at the sides, as names are of each other (a
+                # name just beside a row name read as one: "Zephyr Academy East")
+                pad = LABEL_RULE["sep"] * em
+                blocked.append((e.x0 - frame.x0 - pad, frame.y1 - e.y1 - 2, e.width + 2 * pad,
                                 e.height + 4))
             order = label_order(net, flags, cut_off)
             placed = place_labels(

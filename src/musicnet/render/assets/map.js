@@ -1004,7 +1004,9 @@
   var exporting = false;  // drawing the picture to download: the key and panel are not on it
   function blockedBoxes(fixed) {
     return (exporting ? [] : [rectIn(legendBox), rectIn(panelBox)]).filter(Boolean).concat(
-      fixed.map(function (r) { return r.b; }));
+      // headings and row names kept LR.sep clear at the sides, as names are of each other
+      // (a name just beside a row name read as one: "Zephyr Academy East")
+      fixed.map(function (r) { return apart(r.b); }));
   }
 
   // Names are placed afresh whenever the view or anything on it changed. When a placement
@@ -1282,10 +1284,10 @@
       }
       cam = {scale: scale, tx: sx - cx * scale, ty: ty};
       var out = {l: 0, r: 0, t: 0};
-      fixedLabels(cam, ladder, which).forEach(function (t) {
-        out.l = Math.max(out.l, -t.b[0]);
-        out.r = Math.max(out.r, t.b[0] + t.b[2] - W);
-        out.t = Math.max(out.t, -t.b[1]);
+      fixedLabels(cam, ladder, which).forEach(function (t) {  // (kept 8 px in from the edge)
+        out.l = Math.max(out.l, 8 - t.b[0]);
+        out.r = Math.max(out.r, t.b[0] + t.b[2] - (W - 8));
+        out.t = Math.max(out.t, 4 - t.b[1]);
       });
       if (out.l <= 0 && out.r <= 0 && out.t <= 0) break;
       left += Math.max(0, out.l) + 1; right += Math.max(0, out.r) + 1; top += Math.max(0, out.t) + 1;
@@ -1588,6 +1590,12 @@
     legendSection("Shape: remit", [[shapeIcon("diamond"), "majority challenging circumstances"],
       [shapeIcon("dot"), "minority challenging circumstances"], [shapeIcon("square"), "general"]]);
     legendSection("Size", [[shapeIcon("dot", 0.5), "few routes"], [shapeIcon("dot", 1), "many routes"]]);
+    if (state.view === "geo") {  // the pale borough tints under the organisations
+      legendSection("Boroughs: hub area", Object.keys(DATA.area_tints).map(function (a) {
+        return [swatch(DATA.area_tints[a]), a];
+      }));
+      legendBody.lastChild.querySelector("ul").id = "legend-boroughs";
+    }
     var lines = [[sampleLine(DATA.line_styles.active), "route (arrow: where young people go)"]];
     if (state.showLapsed) lines.push([sampleLine(DATA.line_styles.lapsed), "lapsed"]);
     if (state.showPlanned) lines.push([sampleLine(DATA.line_styles.planned), "planned"]);
