@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import musicnet
 from musicnet import UsageError
 from musicnet.suggest import _Context, impact_score
 from musicnet.whatif import compare
@@ -179,6 +180,18 @@ def test_whatif_cli_errors_and_map(tmp_path):
     assert res.returncode == 0 and "Dead ends resolved" in res.stdout
     html = out.read_text()
     assert '"proposed"' in html and "Proposed route (what-if)" in html
+    # the header says what changed, for whoever the map is sent to: each count that
+    # changed with its old value, from the analysis before and after
+    import re
+
+    before = musicnet.load(SAMPLE)
+    after = before.with_routes(add=[("ashdown-primary-school", "marigold-song-studio")])
+    stats = re.search(r'id="stats"[^>]*>([^<]*)<', html).group(1)
+    a, b = len(before.dead_ends()), len(after.dead_ends())
+    assert a == b + 1 and f"{b} dead ends (was {a})" in stats
+    n = before.graph.number_of_edges()
+    assert f"{n + 1} active routes (was {n})" in stats
+    assert f"{len(after.bridges())} fragile routes ·" in stats  # unchanged: no "was"
 
 
 def test_whatif_routes_file(tmp_path):

@@ -968,7 +968,8 @@ def whatif(data_dir: Path, add: tuple[str, ...], remove: tuple[str, ...],
         from ._files import write_outputs
         from .render.map import render_map
 
-        write_outputs({map_file: render_map(after, title="What if: proposed routes")},
+        write_outputs({map_file: render_map(after, title="What if: proposed routes",
+                                                 before=net)},
                       force=force)
     if quiet:  # nothing but errors (useful with --map)
         return

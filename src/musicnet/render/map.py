@@ -520,8 +520,12 @@ def _health_line(net: Network, result: Mapping[str, Any] | None = None) -> str:
 def render_map(net: Network, *, title: str | None = None, include_private: bool = False,
                proposed: Iterable[Route] = (), data_date: str | None = None,
                suppress_below: int = 5, suggestions: Iterable[Any] | None = None,
-               changes: Mapping[str, Any] | None = None, **classes: Any) -> str:
+               changes: Mapping[str, Any] | None = None, before: Network | None = None,
+               **classes: Any) -> str:
     """The interactive map as one HTML document (a string); see the module docstring.
+
+    ``before``: the network before a what-if change; the header then gives each count
+    that changed with its old value ("6 dead ends (was 7)").
 
     ``classes`` are passed to :func:`map_data` (``extra_routes``, ``route_classes``,
     ``node_classes``, ``class_styles``, ``top_suggestions``).
@@ -552,9 +556,18 @@ def render_map(net: Network, *, title: str | None = None, include_private: bool 
     c = data["counts"]
     active = net.graph.number_of_edges()
     dated = f"Data: {data_date} · " if data_date else ""
-    stats_line = " · ".join([f"{dated}{plural(len(net.orgs), 'organisation')}",
-                             plural(active, "active route"),
-                             *(f.count(c[f.flag]) for f in NETWORK_FINDINGS[:4] if f.flag)])
+    then: dict[str, int] = {}
+    if before is not None:
+        then = {"orgs": len(before.orgs), "active": before.graph.number_of_edges(),
+                **flag_table(before)[1]}
+
+    def was(key: str, now: int, text: str) -> str:
+        return text if key not in then or then[key] == now else f"{text} (was {then[key]})"
+
+    stats_line = " · ".join([
+        was("orgs", len(net.orgs), f"{dated}{plural(len(net.orgs), 'organisation')}"),
+        was("active", active, plural(active, "active route")),
+        *(was(f.flag, c[f.flag], f.count(c[f.flag])) for f in NETWORK_FINDINGS[:4] if f.flag)])
     privacy = privacy_line(include_private, suppress_below)
     health_line = _health_line(net, classes.get("result") if changes is None else None)
     csp = f"script-src {_csp_hash(vis_js)} {_csp_hash(map_js)}"
