@@ -1103,3 +1103,31 @@ def test_enter_on_a_list_row_puts_the_keyboard_on_the_details(browser, sample_ma
     assert page.locator("body").get_attribute("data-selected")
     assert page.evaluate("document.activeElement.id") == "panel-name"
     page.close()
+
+
+def test_geography_view_zooms_to_a_small_network(browser, tmp_path):
+    """A network in a corner of London (the 15-organisation one: Southwark, Lewisham,
+    Greenwich) is drawn big in the geography view, the boroughs around it still shown;
+    every organisation stays on the canvas. (The whole of London was fitted, its
+    organisations a small cluster with a third of the names drawn at 1024x768.)"""
+    net = musicnet.load(Path(__file__).parent / "corpus" / "fifteen")
+    path = tmp_path / "map.html"
+    path.write_text(render_map(net), encoding="utf-8")
+    page = open_map(browser, path, size=(1024, 768))
+    page.check("input[value=geo]")
+    page.wait_for_selector("body[data-labels=placed]")
+    box = page.locator("#map").bounding_box()
+    for v in net.orgs:
+        x, y = page.evaluate("id => window.musicnetMap.domPosition(id)", v)
+        assert box["x"] <= x <= box["x"] + box["width"], v
+        assert box["y"] <= y <= box["y"] + box["height"], v
+    london = page.evaluate("""() => { const net = window.musicnetMap.network;
+        let x0 = Infinity, x1 = -Infinity;
+        for (const b of window.musicnetMap.data.geo.boroughs) for (const r of b.rings)
+            for (let k = 0; k < r.length; k += 2) {
+                const p = net.canvasToDOM({x: r[k], y: r[k + 1]});
+                x0 = Math.min(x0, p.x); x1 = Math.max(x1, p.x); }
+        return x1 - x0; }""")
+    assert london > 1.2 * box["width"]  # London wider than the canvas: zoomed in
+    assert len(page.evaluate("window.musicnetMap.labelBoxes()")) >= 13
+    page.close()

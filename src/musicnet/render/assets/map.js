@@ -1248,14 +1248,34 @@
       left = 112; top = 46; right = LABEL_W + 16;
       xs0 = Math.min(xs0, ladder.bands.length ? ladder.bands[0].x0 : xs0);
     } else {
+      // London's outline, or where the organisations are when they sit in a small part of
+      // it (with a margin of a quarter of their spread, and at least a tenth of London's,
+      // so the boroughs around them show): a network in three boroughs is drawn big
+      var L = [Infinity, Infinity, -Infinity, -Infinity];
       DATA.geo.boroughs.forEach(function (b) {
         b.rings.forEach(function (r) {
           for (var k = 0; k < r.length; k += 2) {
-            xs0 = Math.min(xs0, r[k]); xs1 = Math.max(xs1, r[k]);
-            ys0 = Math.min(ys0, r[k + 1]); ys1 = Math.max(ys1, r[k + 1]);
+            L[0] = Math.min(L[0], r[k]); L[2] = Math.max(L[2], r[k]);
+            L[1] = Math.min(L[1], r[k + 1]); L[3] = Math.max(L[3], r[k + 1]);
           }
         });
       });
+      var O = [Infinity, Infinity, -Infinity, -Infinity];
+      for (var q = 0; q < n; q++) {
+        if (!visible[q]) continue;
+        var g = xy(q);
+        if (g[0] < L[0] || g[0] > L[2] || g[1] < L[1] || g[1] > L[3]) continue;  // the strip
+        O[0] = Math.min(O[0], g[0]); O[2] = Math.max(O[2], g[0]);
+        O[1] = Math.min(O[1], g[1]); O[3] = Math.max(O[3], g[1]);
+      }
+      if (isFinite(O[0])) {
+        var mx = Math.max((O[2] - O[0]) / 4, (L[2] - L[0]) / 10);
+        var my = Math.max((O[3] - O[1]) / 4, (L[3] - L[1]) / 10);
+        L = [Math.max(L[0], O[0] - mx), Math.max(L[1], O[1] - my),
+             Math.min(L[2], O[2] + mx), Math.min(L[3], O[3] + my)];
+      }
+      xs0 = Math.min(xs0, L[0]); ys0 = Math.min(ys0, L[1]);
+      xs1 = Math.max(xs1, L[2]); ys1 = Math.max(ys1, L[3]);
       DATA.geo.strip.forEach(function (b) {  // drawn and named when it holds anyone
         if (!b.count) return;
         xs0 = Math.min(xs0, b.x0); xs1 = Math.max(xs1, b.x1);
@@ -1284,10 +1304,12 @@
       }
       cam = {scale: scale, tx: sx - cx * scale, ty: ty};
       var out = {l: 0, r: 0, t: 0};
-      fixedLabels(cam, ladder, which).forEach(function (t) {  // (kept 8 px in from the edge)
-        out.l = Math.max(out.l, 8 - t.b[0]);
-        out.r = Math.max(out.r, t.b[0] + t.b[2] - (W - 8));
-        out.t = Math.max(out.t, 4 - t.b[1]);
+      // (in the geography view kept 8 px in from the edge: the strip's boxes have borders)
+      var inset = which === "geo" ? 8 : 0;
+      fixedLabels(cam, ladder, which).forEach(function (t) {
+        out.l = Math.max(out.l, inset - t.b[0]);
+        out.r = Math.max(out.r, t.b[0] + t.b[2] - (W - inset));
+        out.t = Math.max(out.t, inset / 2 - t.b[1]);
       });
       if (out.l <= 0 && out.r <= 0 && out.t <= 0) break;
       left += Math.max(0, out.l) + 1; right += Math.max(0, out.r) + 1; top += Math.max(0, out.t) + 1;
