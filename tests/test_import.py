@@ -265,7 +265,7 @@ def test_never_overwrites_without_force(tmp_path, sample_net):
     out.mkdir()
     (out / "organisations.csv").write_text("precious")
     code, text = run("import", str(tmp_path / "n.gexf"), "-o", str(out))
-    assert code == 1 and "--force" in text and "nothing was written" in text
+    assert code == 2 and "--force" in text and "nothing was written" in text
     assert (out / "organisations.csv").read_text() == "precious"
     code, text = run("import", str(tmp_path / "n.gexf"), "-o", str(out), "--force")
     assert code == 0, text
@@ -275,7 +275,7 @@ def test_never_overwrites_without_force(tmp_path, sample_net):
     write(export_files(sample_net, "csv", tables))
     before = (tables / "organisations.csv").read_bytes()
     code, text = run("import", str(tables), "-o", str(tables), "--force")
-    assert code == 1 and "overwrite the source" in text
+    assert code == 2 and "overwrite the source" in text
     assert (tables / "organisations.csv").read_bytes() == before
 
 

@@ -270,3 +270,47 @@ def test_a_repeated_bad_value_is_reported_on_every_line(tmp_path):
     where = sorted((p.field, p.line) for p in got if p.severity == "error")
     assert where == [("age_min", 2), ("age_min", 4), ("status", 2), ("status", 4),
                      ("young_people_per_year", 5), ("young_people_per_year", 6)]
+
+
+def test_a_file_of_made_up_values_is_checked_quickly(tmp_path):
+    """A 2 MB file of thousands of made-up target groups per cell took two minutes (a
+    did-you-mean for each), and a 41 MB one seven: the first five unknown values of a cell
+    are reported one by one and the rest counted; past 500 problems no did-you-mean is
+    looked for; past 10,000 the file's checking stops, and says where."""
+    import time
+
+    from musicnet import loader
+
+    d = tmp_path / "d"
+    d.mkdir()
+    many = ";".join(f"q{i}" for i in range(3000))
+    (d / "organisations.csv").write_text(
+        "id,name,type,remit,stages,borough,target_groups\n"
+        + "".join(f"o{i},Org {i},other,general,participation,Lewisham,neet;{many}\n"
+                  for i in range(20)), encoding="utf-8")
+    (d / "referrals.csv").write_text("source,target\no1,o2\n", encoding="utf-8")
+    t0 = time.perf_counter()
+    with pytest.raises(DataError) as err:
+        musicnet.load(d)
+    assert time.perf_counter() - t0 < 10
+    problems = err.value.problems
+    assert len(problems) == 20 * (loader._MAX_CELL_PROBLEMS + 1)
+    more = [p for p in problems if "more unknown target groups in this cell" in p.message]
+    assert len(more) == 20 and more[0].message.startswith(
+        f"{3000 - loader._MAX_CELL_PROBLEMS:,} more")
+    # a long file of made-up values: checking stops after 10,000 problems
+    rows = "".join(f"o{i},Org {i},typ{i},rem{i},stage{i},Lewisam\n" for i in range(5000))
+    (d / "organisations.csv").write_text("id,name,type,remit,stages,borough\n" + rows,
+                                         encoding="utf-8")
+    t0 = time.perf_counter()
+    with pytest.raises(DataError) as err:
+        musicnet.load(d)
+    assert time.perf_counter() - t0 < 20
+    problems = err.value.problems
+    assert len(problems) == loader._MAX_PROBLEMS + 1
+    last = problems[-1]
+    assert last.code == "too-many-problems" and last.line == 2 + loader._MAX_PROBLEMS // 4
+    assert "checking stopped" in err.value.report()  # shown though past the first 200
+    boroughs = [p for p in problems if p.field == "borough"]
+    assert boroughs[0].suggestion == "Did you mean 'Lewisham'?"
+    assert boroughs[-1].suggestion.startswith("Allowed values:")  # no did-you-mean

@@ -227,24 +227,25 @@ def test_workbook_and_form_answers_make_a_new_data_folder(tmp_path, data):
 
 
 def test_outputs_never_overwrite_inputs(tmp_path, data):
+    """Refused outputs exit 2, as for every command (they exited 1 here)."""
     answers = form_csv(tmp_path / "a" / "form.csv", [("Vale Youth Club", "Fairground Beats",
                                                       "")])
     res = run("responses", str(answers), "-d", str(data), "-o", str(data))
-    assert res.returncode == 1 and "is an input" in res.stderr
+    assert res.returncode == 2 and "is an input" in res.stderr
     res = run("responses", str(answers), "-d", str(data), "-o", str(data), "--force")
-    assert res.returncode == 1 and "is an input" in res.stderr
+    assert res.returncode == 2 and "is an input" in res.stderr
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("x")
     res = run("responses", str(answers), "-d", str(data), "-o", str(out))
-    assert res.returncode == 1 and "--force" in res.stderr
+    assert res.returncode == 2 and "--force" in res.stderr
     assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
     res = run("responses", str(answers), "-d", str(data), "-o", str(out), "--force")
     assert res.returncode == 0, res.stderr
     # a reviewed file inside the output folder cannot be overwritten
     res = run("responses", str(answers), "-d", str(data), "-o", str(out), "--force",
               "--review", str(out / "review.csv"))
-    assert res.returncode == 1 and "would overwrite an input" in res.stderr
+    assert res.returncode == 2 and "would overwrite an input" in res.stderr
 
 
 def test_bad_decisions_and_unreadable_answers_are_clear(tmp_path, data):

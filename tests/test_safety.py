@@ -183,19 +183,27 @@ def test_read_only_outputs_are_kept(sample_copy):
             p.chmod(0o444)
         out.chmod(0o555)
         before = {p.name: digest(p) for p in out.iterdir()}
-        res = run("build", str(data), "-o", str(out), "--title", "changed", plain_user=True)
-        assert res.returncode == 2 and "read-only" in res.stderr, res.stderr
-        assert {p.name: digest(p) for p in out.iterdir()} == before
+        # as an ordinary user, and as root (whom the system lets write anything: a file
+        # or folder with no write bit at all was replaced)
+        for plain in (True, False):
+            res = run("build", str(data), "-o", str(out), "--title", "changed",
+                      plain_user=plain)
+            assert res.returncode == 2 and "read-only" in res.stderr, res.stderr
+            assert {p.name: digest(p) for p in out.iterdir()} == before
         # a read-only file in a writable folder: kept unless --force
         out.chmod(0o755)
         single = base / "map.html"
         assert run("map", str(data), "-o", str(single)).returncode == 0
         single.chmod(0o444)
         before_one = digest(single)
-        res = run("map", str(data), "-o", str(single), "--title", "changed",
-                  plain_user=True)
-        assert res.returncode == 2 and "read-only" in res.stderr, res.stderr
-        assert digest(single) == before_one
+        for plain in (True, False):
+            res = run("map", str(data), "-o", str(single), "--title", "changed",
+                      plain_user=plain)
+            assert res.returncode == 2 and "read-only" in res.stderr, res.stderr
+            assert digest(single) == before_one
+        assert run("map", str(data), "-o", str(single), "--title", "forced",
+                   "--force").returncode == 0
+        assert digest(single) != before_one
     finally:  # (so that pytest can remove it)
         for root, dirs, _files in os.walk(base):
             for d in dirs:
@@ -537,6 +545,19 @@ def _crafted(base: Path, tmp_path: Path, kind: str) -> Path:
         _rewrite(base, dst, {refs: sheet.replace(b"</sheetData>", b'<row r="400000000"><c '
                              b'r="A400000000" t="inlineStr"><is><t>x</t></is></c></row>'
                              b"</sheetData>")})
+    elif kind == "padded-row-bomb":  # blank space first: it was taken for a non-XML part
+        _rewrite(base, dst, {refs: b" " * 80 + sheet.split(b"?>", 1)[-1].replace(
+            b"</sheetData>", b'<row r="400000000"><c r="A400000000" t="inlineStr"><is><t>x'
+            b"</t></is></c></row></sheetData>")})
+    elif kind == "padded-wide-rows":
+        rows = b"".join(b'<row r="%d"><c r="XFD%d" t="inlineStr"><is><t>x</t></is></c></row>'
+                        % (i, i) for i in range(400, 700))
+        _rewrite(base, dst, {refs: b"\n" * 70_000 + sheet.split(b"?>", 1)[-1].replace(
+            b"</sheetData>", rows + b"</sheetData>")})
+    elif kind == "non-ascii-reference":  # the reader reads 'ſZZ' as SZZ: 13,546 columns
+        rows = b"".join(f'<row r="{i}"><c r="\u017fZZ{i}" t="inlineStr"><is><t>x</t></is>'
+                        f"</c></row>".encode() for i in range(400, 700))
+        _rewrite(base, dst, {refs: sheet.replace(b"</sheetData>", rows + b"</sheetData>")})
     elif kind in ("encrypted-part", "deflate64-part"):
         _flag_part(base, dst, refs, kind)
     elif kind == "not-a-zip":
@@ -593,7 +614,9 @@ BAD = {"wide-rows": "cells", "row-number-bomb": "rows are numbered 1 to 1,048,57
        "long-cell": "characters",
        "deep-xml": "nested", "entity-expansion": "document type declaration",
        "undefined-entity": "not valid XML", "mismatched-tags": "not valid XML",
-       "not-a-zip": "not a valid .xlsx", "dimension-bomb": "values, the header has"}
+       "not-a-zip": "not a valid .xlsx", "dimension-bomb": "values, the header has",
+       "padded-row-bomb": "rows are numbered 1 to 1,048,576", "padded-wide-rows": "cells",
+       "non-ascii-reference": "not a column letter and row number"}
 
 
 @pytest.mark.parametrize("kind", sorted(BAD))
@@ -1009,3 +1032,128 @@ def test_a_file_saved_into_the_output_folder_during_a_build_is_kept(sample_copy,
     assert res.exit_code == 0, res.output
     assert (out / "notes-saved-meanwhile.txt").read_text() == "mine"
     assert leftovers(out, tmp_path) == []
+
+
+def test_a_signal_held_through_the_swap_says_what_was_written(tmp_path):
+    """Ctrl-C arriving while the new set is swapped in is held till the swap is done; the
+    message then said "Interrupted: nothing was written." beside a whole new set. It now
+    names what was written (the set is whole, and nothing temporary is left)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    script = textwrap.dedent(f"""
+        import os, shutil, signal, sys
+        real = shutil.rmtree
+        def rmtree(*a, **k):  # first called just after the swap, signals still held
+            os.kill(os.getpid(), signal.SIGINT)
+            return real(*a, **k)
+        shutil.rmtree = rmtree
+        sys.argv = ["musicnet", "build", {str(SAMPLE)!r}, "--out", {str(out)!r}]
+        from musicnet.cli import main
+        main()
+    """)
+    res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=180)
+    assert res.returncode == 130, res.stderr
+    assert "nothing was written" not in res.stderr
+    assert "Interrupted: already written: " in res.stderr
+    assert str(out / "map.html") in res.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["analysis.json", "map.html",
+                                                     "report.html"]
+    assert not [p for p in tmp_path.iterdir() if p.name != "out"]  # no temporary folder
+
+
+def test_build_into_a_mount_point(tmp_path, monkeypatch):
+    """A USB stick or a volume as the output folder: the folder cannot be swapped (the
+    swap failed with "Device or resource busy" on every run), so the files are written
+    one by one. A real tmpfs mount where this machine allows one; else the folder is
+    made to look like a mount point."""
+    from musicnet import _files
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "none", str(usb)],
+                             capture_output=True).returncode == 0
+    try:
+        if not mounted:
+            real = os.path.ismount
+            monkeypatch.setattr(os.path, "ismount", lambda p: str(p) == str(usb) or real(p))
+        (usb / "mine.txt").write_text("kept")
+        files = {usb / "map.html": "<p>new</p>", usb / "report.html": "<p>new</p>"}
+        _files.write_outputs(files)
+        assert (usb / "map.html").read_text() == "<p>new</p>"
+        assert (usb / "mine.txt").read_text() == "kept"
+        assert sorted(p.name for p in usb.iterdir()) == ["map.html", "mine.txt",
+                                                         "report.html"]
+        if mounted:  # and the command itself
+            res = run("build", str(SAMPLE), "--out", str(usb))
+            assert res.returncode == 0, res.stderr
+            assert os.path.ismount(usb) and (usb / "analysis.json").exists()
+    finally:
+        if mounted:
+            subprocess.run(["umount", str(usb)], check=False)
+
+
+def test_a_lone_organisations_csv_is_data(sample_copy, tmp_path):
+    """An organisations.csv with no referrals.csv beside it (a half-finished folder) was
+    replaced by synth, export, diff and whatif --map; it is data whatever is beside it."""
+    half = tmp_path / "half"
+    half.mkdir()
+    orgs = half / "organisations.csv"
+    orgs.write_bytes((sample_copy / "organisations.csv").read_bytes())
+    before = digest(orgs)
+    for args in (["synth", str(half)],
+                 ["export", str(sample_copy), "--format", "csv", "-o", str(half)],
+                 ["whatif", str(sample_copy), "--add",
+                  "ashdown-primary-school:marigold-song-studio", "--map", str(orgs)]):
+        res = run(*args)
+        assert res.returncode == 2 and "--force" in res.stderr, (args, res.stderr)
+        assert digest(orgs) == before, args
+
+
+def test_a_data_workbook_is_known_wherever_its_main_part_is(base_workbook, tmp_path):
+    """A workbook whose list of sheets is not at xl/workbook.xml (the package's
+    relationships say where; Excel reads it) was not known as data and was replaced by
+    export and whatif --map."""
+    moved = tmp_path / "moved.xlsx"
+    with zipfile.ZipFile(base_workbook) as zf:
+        parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    book = parts.pop("xl/workbook.xml")
+    parts["xl/book.xml"] = book
+    parts["xl/_rels/book.xml.rels"] = parts.pop("xl/_rels/workbook.xml.rels")
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(b"xl/workbook.xml", b"xl/book.xml")
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"/xl/workbook.xml", b"/xl/book.xml")
+    with zipfile.ZipFile(moved, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    assert run("check", str(moved)).returncode == 0  # it is read as data ...
+    before = digest(moved)
+    for args in (["export", str(SAMPLE), "--format", "kumu", "-o", str(moved)],
+                 ["whatif", str(SAMPLE), "--add", "ashdown-primary-school:marigold-song-studio",
+                  "--map", str(moved)]):
+        res = run(*args)
+        assert res.returncode == 2 and "holds musicnet data" in res.stderr, (args, res.stderr)
+        assert digest(moved) == before
+
+
+def test_two_outputs_to_one_file_are_refused(tmp_path):
+    """diff -o X --map X wrote only the map and said "wrote X" once."""
+    same = tmp_path / "same.html"
+    for other in (same, tmp_path / "." / "same.html"):
+        res = run("diff", str(SAMPLE), str(SAMPLE), "--format", "html", "-o", str(same),
+                  "--map", str(other))
+        assert res.returncode == 2 and "same.html" in res.stderr, res.stderr
+        assert not same.exists()
+
+
+def test_usage_errors_escape_the_command_line(tmp_path):
+    """A usage error repeating an argument that holds terminal escape sequences (a folder
+    name from an unzipped archive, picked up by tab completion) printed them raw."""
+    evil = "dir\x1b]0;PWN\x07"
+    for args in (["map", str(SAMPLE), "-o", f"{tmp_path}/{evil}/x.pdf"],
+                 ["whatif", str(SAMPLE), "--add", f"a\x1b[31m{evil}"],
+                 ["path", str(SAMPLE), "a", "b", f"c{evil}"]):
+        res = run(*args)
+        assert res.returncode == 2, (args, res.stderr)
+        assert "\x1b" not in res.stderr and "\x07" not in res.stderr, args
+        assert "\\x1b" in res.stderr, args  # shown, made visible

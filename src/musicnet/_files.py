@@ -3,7 +3,7 @@
 Every file musicnet writes goes through :func:`write_outputs`. It guarantees:
 
 * **No data loss.** A file read as input in this run (see :func:`note_input`), and any
-  musicnet data file (``referrals.csv``, an ``organisations.csv`` beside one, or a data
+  musicnet data file (``referrals.csv``, ``organisations.csv`` (any case), or a data
   workbook with ``organisations`` and ``referrals`` sheets) is never replaced unless
   ``force=True`` (``--force`` on the command line).
 * **Only regular files are replaced.** A destination that is a device, FIFO, socket or
@@ -88,6 +88,28 @@ def odd_input(path: str | Path) -> str | None:
     return _kind(st.st_mode)
 
 
+def _main_part(zf: zipfile.ZipFile) -> str:
+    """The name of a workbook's main part (its list of sheets): where the package's own
+    relationships say (``_rels/.rels``, as every reader finds it), else the usual
+    ``xl/workbook.xml``; a workbook keeping it elsewhere was not known as data."""
+    import posixpath
+    import re
+
+    try:
+        rels = zf.read("_rels/.rels") if zf.getinfo("_rels/.rels").file_size < 1_000_000 \
+            else b""
+    except KeyError:
+        return "xl/workbook.xml"
+    for m in re.finditer(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
+        tag = m.group(0)
+        kind = re.search(rb'Type\s*=\s*["\']([^"\']*)', tag)
+        target = re.search(rb'Target\s*=\s*["\']([^"\']*)', tag)
+        if kind and target and kind.group(1).endswith(b"/officeDocument"):
+            name = target.group(1).decode("utf-8", "replace")
+            return posixpath.normpath(name.lstrip("/"))
+    return "xl/workbook.xml"
+
+
 def _is_data_workbook(path: Path) -> bool:
     """True for an .xlsx/.xlsm holding both an organisations and a referrals sheet (sheet
     names read by an XML parser, so any quoting or character references count), and for
@@ -98,7 +120,7 @@ def _is_data_workbook(path: Path) -> bool:
 
     try:
         with zipfile.ZipFile(path) as zf:
-            info = zf.getinfo("xl/workbook.xml")
+            info = zf.getinfo(_main_part(zf))
             if info.file_size > 5_000_000:
                 return True
             raw = zf.read(info)
@@ -129,11 +151,20 @@ def _is_data_file(path: Path) -> bool:
     name = path.name.lower()
     if name == "referrals.csv":
         return True
-    if name == "organisations.csv":
-        return any((path.parent / n).exists() for n in ("referrals.csv", "Referrals.csv"))
+    if name == "organisations.csv":  # (with or without a referrals.csv beside it)
+        return True
     if name.endswith((".xlsx", ".xlsm")):
         return _is_data_workbook(path)
     return False
+
+
+def _writable(path: Path, st: os.stat_result) -> bool:
+    """Whether ``path`` may be written as its permissions say: ``os.access``, and for the
+    superuser (whom ``os.access`` lets write anything) no write bit at all means
+    read-only, as the user who removed them meant."""
+    if not os.access(path, os.W_OK):
+        return False
+    return not (hasattr(os, "geteuid") and os.geteuid() == 0 and not st.st_mode & 0o222)
 
 
 def check_outputs(paths: Iterable[str | Path], *, force: bool = False,
@@ -143,8 +174,13 @@ def check_outputs(paths: Iterable[str | Path], *, force: bool = False,
     an input of this run or a musicnet data file (the last three unless ``force``). With
     ``new_only`` (what the command writes, in words), any existing file is refused unless
     ``force``."""
+    seen: dict[str, Path] = {}
     for raw in paths:
         path = Path(raw)
+        same = seen.setdefault(os.path.realpath(path), path)
+        if same is not path:
+            raise OutputRefused(f"{same} and {path} are the same file: give each output its "
+                                "own file.")
         try:
             pst = os.stat(path.parent)
         except OSError:
@@ -155,7 +191,7 @@ def check_outputs(paths: Iterable[str | Path], *, force: bool = False,
                 "folder. Give the path of a folder to write into.")
         # a read-only folder is a deliberate "keep as is": the set is written by swapping
         # in a new folder, which only needs the folder above it to be writable
-        if pst is not None and not os.access(path.parent, os.W_OK):
+        if pst is not None and not _writable(path.parent, pst):
             raise OutputRefused(
                 f"cannot write into {path.parent}: the folder is read-only. Make it "
                 "writable, or write somewhere else.")
@@ -169,7 +205,7 @@ def check_outputs(paths: Iterable[str | Path], *, force: bool = False,
                 "Give the path of a file to write.")
         if force:
             continue
-        if not os.access(path, os.W_OK):
+        if not _writable(path, st):
             raise OutputRefused(
                 f"will not write over {path}: the file is read-only. Write somewhere else, "
                 "or add --force to replace it.")
@@ -243,6 +279,11 @@ def _signals_held() -> Iterator[None]:
 
 _RENAME_EXCHANGE = 2
 
+#: Every file this process has written (replaced or created), in order: an interruption
+#: just after a swap (the signal was held during it) reports what was written, not
+#: "nothing was written".
+WRITTEN: list[Path] = []
+
 
 def _exchange(a: str, b: str) -> bool:
     """Atomically swap two paths (Linux ``renameat2``). False if not supported here."""
@@ -254,8 +295,9 @@ def _exchange(a: str, b: str) -> bool:
     if rc == 0:
         return True
     err = ctypes.get_errno()
-    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EPERM):
-        return False
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EPERM, errno.EBUSY,
+               errno.EXDEV):
+        return False  # (EBUSY: the folder is a mount point, a USB stick or a volume)
     raise OSError(err, os.strerror(err), b)
 
 
@@ -352,6 +394,7 @@ def _write_each(data: Mapping[Path, bytes]) -> None:
         with _signals_held():
             for tmp, path in temps:
                 os.replace(tmp, path)
+            WRITTEN.extend(path for _, path in temps)
             temps.clear()
     finally:
         for tmp, _ in temps:
@@ -386,6 +429,8 @@ def _write_folder_swap(folder: Path, data: Mapping[Path, bytes]) -> bool:
     cwd = Path(os.getcwd())
     if cwd == folder or folder in cwd.parents:
         return False  # swapping the working folder would strand the process inside it
+    if os.path.ismount(folder):
+        return False  # a USB stick, a volume: a mount point cannot be swapped
     names = {p.name for p in data}
     keep = []
     for entry in os.scandir(folder):
@@ -420,6 +465,7 @@ def _write_folder_swap(folder: Path, data: Mapping[Path, bytes]) -> bool:
         with _signals_held():
             swapped = _exchange(tmp, str(folder))
             if swapped:
+                WRITTEN.extend(data)  # (a signal held till now must not say "nothing")
                 shutil.rmtree(tmp, ignore_errors=True)
         return swapped
     finally:

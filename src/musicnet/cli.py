@@ -745,6 +745,8 @@ def diff_command(old: Path, new: Path, fmt: str, out: Path | None, map_file: Pat
     if map_file is not None:
         from .render.diff import render_diff_map
 
+        if map_file in files:  # (other spellings of one path: check_outputs)
+            raise click.UsageError(f"--map and -o both name {map_file}: give two files.")
         files[map_file] = render_diff_map(d, title=title, include_private=include_private,
                                           suppress_below=suppress_below)
     if files:
@@ -1106,18 +1108,32 @@ def _run() -> int:
 
     with contextlib.suppress(ValueError, OSError):  # not in the main thread
         signal.signal(signal.SIGTERM, _on_sigterm)
+    def done() -> str:  # what was written before the interruption
+        from ._files import WRITTEN
+
+        if not WRITTEN:
+            return "nothing was written"
+        return "already written: " + ", ".join(str(p) for p in WRITTEN)
+
     try:
         rc = cli(prog_name="musicnet", standalone_mode=False)
     except KeyboardInterrupt:
-        click.echo("\nInterrupted: nothing was written.", err=True)
+        _echo(f"\nInterrupted: {done()}.", err=True)
         return 130
     except _Terminated as exc:
-        click.echo("Stopped (SIGTERM): nothing was written.", err=True)
+        _echo(f"Stopped (SIGTERM): {done()}.", err=True)
         return int(exc.code or 143)
     except click.exceptions.Abort:
-        click.echo("\nInterrupted: nothing was written.", err=True)
+        _echo(f"\nInterrupted: {done()}.", err=True)
         return 130
     except click.ClickException as exc:
+        # the message may repeat the command line's own arguments (a folder name from an
+        # unzipped archive may hold terminal escape sequences)
+        from ._terminal import term_safe
+
+        exc.message = term_safe(exc.message)
+        if isinstance(exc, click.BadParameter) and exc.param_hint:
+            exc.param_hint = term_safe(str(exc.param_hint))
         exc.show()
         return exc.exit_code
     except click.exceptions.Exit as exc:

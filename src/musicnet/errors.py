@@ -89,6 +89,8 @@ class DataError(MusicnetError):
         lines = [str(p) for p in self.problems[:limit]]
         if len(self.problems) > limit:
             lines.append(f"... and {len(self.problems) - limit} more problems not shown.")
+            # a file whose checking stopped says so, even when its line is not shown
+            lines += [str(p) for p in self.problems[limit:] if p.code == "too-many-problems"]
         n = len(self.problems)
         lines.append(f"Found {n} problem{'s' if n != 1 else ''}"
                      f"{'; nothing was written' if writes else ''}. "

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._files import xml_safe
-from .errors import MusicnetError
+from .errors import OutputRefused
 from .findings import FINDING
 from .privacy import privacy_line, suppressed
 from .schema import STAGES, hub_area
@@ -434,14 +434,14 @@ def check_output_name(fmt: str, path: str | Path) -> None:
     suffix = path.suffix.lower()
     if fmt == "csv":
         if suffix in (".csv", ".xlsx", ".json", ".gexf", ".graphml"):
-            raise MusicnetError(f"--format csv writes a folder of tables, but {path} looks "
+            raise OutputRefused(f"--format csv writes a folder of tables, but {path} looks "
                                 f"like a file name. Give a folder, e.g. -o {path.with_suffix('')}")
         return
     want = SUFFIXES[fmt]
     if suffix != want:
         extra = (" Kumu imports Excel workbooks (.xlsx); there is no .kumu file."
                  if fmt == "kumu" else "")
-        raise MusicnetError(f"--format {fmt} writes a {want} file, but the output name is "
+        raise OutputRefused(f"--format {fmt} writes a {want} file, but the output name is "
                             f"{path.name}.{extra} Use -o {path.with_suffix(want)}")
 
 

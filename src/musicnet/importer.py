@@ -772,7 +772,7 @@ def import_files(source: str | Path, out_dir: str | Path, *, force: bool = False
         raise OutputRefused(f"cannot import into {out}: it is {odd or 'a file'}, not a "
                             "folder. Give a folder to import into.")
     if out.is_dir() and any(out.iterdir()) and not force:
-        raise MusicnetError(f"{out} already exists and is not empty; nothing was written. "
+        raise OutputRefused(f"{out} already exists and is not empty; nothing was written. "
                             "Give a new folder, or add --force to replace its "
                             "organisations.csv and referrals.csv.")
     result = read_source(source)
@@ -787,6 +787,6 @@ def import_files(source: str | Path, out_dir: str | Path, *, force: bool = False
     inputs = {p.resolve() for p in ([source] if source.is_file() else source.iterdir())}
     clash = [p for p in files if p.resolve() in inputs]
     if clash:
-        raise MusicnetError(f"importing would overwrite the source file {clash[0]}; give "
+        raise OutputRefused(f"importing would overwrite the source file {clash[0]}; give "
                             "another folder with -o.")
     return files, result

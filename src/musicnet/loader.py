@@ -52,6 +52,13 @@ MAX_XML_DEPTH = 200
 MAX_CELL_CHARS = 100_000
 #: Did-you-mean look-ups are skipped after this many unknown ids (they cost O(n) each).
 _MAX_ID_SUGGESTIONS = 50
+#: Unknown values reported one by one in a single list cell (target_groups, stages,
+#: genres ...); the rest are counted in one more problem.
+_MAX_CELL_PROBLEMS = 5
+#: Problems in one file after which values are checked without a did-you-mean.
+_MAX_SUGGESTED = 500
+#: Problems in one file after which its checking stops.
+_MAX_PROBLEMS = 10_000
 
 _LIST_SPLIT = re.compile(r"[;|,]")
 #: Aliases are names, which may hold commas: only ';', '|' and new lines separate them.
@@ -319,6 +326,8 @@ def _read_organisations(r: _Reader, records: list[tuple[int, dict[str, str]]]
     seen: dict[str, int] = {}
     known = r.known
     for line, c in records:
+        if _gave_up(r, line):
+            break
         before = len(r.problems)
 
         def need(fld: str, _line: int = line, _c: dict[str, str] = c) -> str:
@@ -433,16 +442,34 @@ def _check_aliases(r: _Reader, orgs: list[Organisation]) -> None:
                           "from one of the two if it belongs to only one.")
 
 
+def _gave_up(r: _Reader, line: int) -> bool:
+    """Whether a file has :data:`_MAX_PROBLEMS` problems already, so its checking stops at
+    this line (with a problem saying so): a file of made-up values is not worth reading
+    to the end, and costs minutes."""
+    if len(r.problems) < _MAX_PROBLEMS:
+        return False
+    r.problem(f"checking stopped at this line after {_MAX_PROBLEMS:,} problems.", line=line,
+              code="too-many-problems",
+              suggestion="Check this is the right file; fix the problems above and run "
+              "again to see any further ones.")
+    return True
+
+
 def _checked(r: _Reader, line: int, fld: str, check: Callable[..., Any], *args: Any
              ) -> Any:
     """``check(*args)`` (a validator from :mod:`musicnet.values`); a refused value becomes
     a problem at this line and column, and ``None``."""
+    # past _MAX_SUGGESTED problems no did-you-mean is looked for (the allowed values are
+    # still listed): a file of made-up values otherwise costs minutes
+    quiet = values.SUGGESTING.set(len(r.problems) < _MAX_SUGGESTED)
     try:
         return check(*args)
     except values.InvalidValue as exc:
         r.problem(exc.message, line=line, fld=fld, code=exc.code,
                   suggestion=exc.suggestion or None)
         return None
+    finally:
+        values.SUGGESTING.reset(quiet)
 
 
 def _enum(r: _Reader, line: int, fld: str, value: str, allowed: tuple[str, ...]) -> str | None:
@@ -464,12 +491,28 @@ def _enum_list(r: _Reader, line: int, fld: str, value: str, allowed: tuple[str, 
         return r.known[key]
     out: list[str] = []
     before = len(r.problems)
+    more = 0  # unknown values past the first _MAX_CELL_PROBLEMS in this cell
     for part in _LIST_SPLIT.split(value):
         if not part.strip():
+            continue
+        if len(r.problems) - before >= _MAX_CELL_PROBLEMS:
+            # the rest only counted (a did-you-mean for each of thousands of made-up values
+            # in one cell took minutes)
+            tok = values.token(part)
+            tok = (aliases or {}).get(tok, tok)
+            if tok in allowed:
+                if tok not in out:
+                    out.append(tok)
+            else:
+                more += 1
             continue
         tok = _checked(r, line, fld, values.choice, fld.rstrip("s"), part, allowed, aliases)
         if tok is not None and tok not in out:
             out.append(tok)
+    if more:
+        r.problem(f"{more:,} more unknown {fld.replace('_', ' ')} in this cell.", line=line,
+                  fld=fld, code=f"unknown-{fld.rstrip('s')}",
+                  suggestion="Allowed values: " + ", ".join(allowed) + ".")
     if len(r.problems) == before:
         r.known[key] = tuple(out)
     return tuple(out)
@@ -619,6 +662,8 @@ def _read_routes(r: _Reader, records: list[tuple[int, dict[str, str]]],
                   code="unknown-id", suggestion=hint)
 
     for line, c in records:
+        if _gave_up(r, line):
+            break
         before = len(r.problems)
         s_value, t_value = c.get("source", ""), c.get("target", "")
         src, tgt = canon.get(s_value.casefold()), canon.get(t_value.casefold())
@@ -736,19 +781,28 @@ def _column_number(ref: str) -> int:
 
 
 def _looks_like_xml(zf: Any, info: Any) -> bool:
-    """Whether a workbook part starts like an XML document (after any byte order mark)."""
+    """Whether a workbook part may be an XML document: anything but an empty part or one
+    whose first byte after any byte order mark and blank space is not ``<``. Blank space
+    is read past however long it runs (a part padded with blanks past the first bytes
+    looked like a picture, went unchecked, and was then read by openpyxl)."""
     import zipfile
     import zlib
 
     try:
         with zf.open(info) as fh:
             head = fh.read(64)
+            if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+                return True  # UTF-16, as XML may be
+            rest = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+            while not rest and head:
+                head = fh.read(1 << 16)
+                rest = head.lstrip()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError,
             RuntimeError, zlib.error):
         return True  # let the full read report it
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return True  # UTF-16, as XML may be
-    return head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
+    if not rest:
+        return info.file_size > 0  # blank space only: checked (and refused as not XML)
+    return rest.startswith(b"<")
 
 
 def open_workbook(path: Path) -> Any:
@@ -824,6 +878,13 @@ def _inspect_workbook(path: Path) -> None:
                 local = tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
                 if local == "c":
                     ref = attrs.get("r")
+                    if ref and not ref.isascii():
+                        # Excel writes A1-style references in ASCII; the reader upper-cases
+                        # others ('ſZZ2' becomes SZZ2: a row 13,546 cells wide)
+                        raise _WorkbookRefused(
+                            f"is damaged: the part {_part} has a cell reference "
+                            f"{ref[:20]!r} that is not a column letter and row number.",
+                            _DAMAGED_HINT)
                     _s["col"] = _column_number(ref) if ref else _s["col"] + 1
                     _s["row_max"] = max(_s["row_max"], _s["col"])
                 elif local == "row":

@@ -131,6 +131,8 @@ def did_you_mean(value: str, choices: Iterable[str], *, cutoff: float = 0.6) -> 
     >>> did_you_mean("Kingstn", ["Islington", "Kingston upon Thames"])
     'Kingston upon Thames'
     """
+    if len(value) > 200:  # nobody mistypes a word that long (and comparing costs its square)
+        return None
     lowered: dict[str, str] = {}
     for c in choices:
         lowered.setdefault(c.lower(), c)

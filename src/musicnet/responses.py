@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import DataError, Problem, UsageError
+from .errors import DataError, OutputRefused, Problem, UsageError
 from .matching import AUTOMATIC, Match, NameMatcher, split_answer
 from .names import normalise_name
 from .survey import (
@@ -719,12 +719,12 @@ def plan(responses: Iterable[str | Path], data: str | Path, out: str | Path, *,
         inputs.append(data)
     resolved = {p.resolve() for p in inputs}
     if out.resolve() == data.resolve() or out.resolve() in resolved:
-        raise UsageError(f"the output folder {out} is an input; write to a new folder "
+        raise OutputRefused(f"the output folder {out} is an input; write to a new folder "
                          "(inputs are never changed).")
     if out.exists() and not out.is_dir():
-        raise UsageError(f"{out} is a file; give a folder for the new data.")
+        raise OutputRefused(f"{out} is not a folder; give a folder for the new data.")
     if out.exists() and any(out.iterdir()) and not force:
-        raise UsageError(f"{out} already exists and is not empty; choose a new folder, or "
+        raise OutputRefused(f"{out} already exists and is not empty; choose a new folder, or "
                          "pass --force to replace the files musicnet writes there.")
     from ._files import note_input
 
@@ -740,6 +740,6 @@ def plan(responses: Iterable[str | Path], data: str | Path, out: str | Path, *,
                                       for name, content in outcome.files.items()}
     clash = sorted(str(p) for p in files if p.resolve() in resolved)
     if clash:
-        raise UsageError(f"writing {', '.join(clash)} would overwrite an input; write to a "
+        raise OutputRefused(f"writing {', '.join(clash)} would overwrite an input; write to a "
                          "new folder (inputs are never changed).")
     return outcome, files, [str(w) for w in net.warnings]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from contextvars import ContextVar
 
 from . import schema
 from .errors import UsageError
@@ -33,6 +34,12 @@ class InvalidValue(UsageError, ValueError):
         super().__init__(f"{message} {suggestion}".strip())
 
 
+#: Whether :func:`suggestion` looks for the closest allowed value; a file reader turns it
+#: off past a few hundred problems (a did-you-mean for each of 600,000 made-up values
+#: took minutes), leaving the list of allowed values.
+SUGGESTING: ContextVar[bool] = ContextVar("musicnet_suggesting", default=True)
+
+
 def suggestion(value: str, allowed: Iterable[str], *, listing: bool = True) -> str:
     """"Did you mean ...?" for the closest allowed value, else (``listing``) the list.
 
@@ -40,7 +47,7 @@ def suggestion(value: str, allowed: Iterable[str], *, listing: bool = True) -> s
     "Did you mean 'advanced'?"
     """
     allowed = list(allowed)
-    guess = did_you_mean(value, allowed)
+    guess = did_you_mean(value, allowed) if SUGGESTING.get() else None
     if guess is not None:
         return f"Did you mean '{guess}'?"
     if listing:
