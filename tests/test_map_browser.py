@@ -125,17 +125,14 @@ def check_names(page, net, *, every: bool) -> list[dict]:
     """The names drawn now: whole, at least 11 px, none overlapping another or covering
     another organisation, each beside its own organisation (or tied to it by a leader line);
     with ``every``, every organisation's name is drawn."""
-    from musicnet.render.map import display_names
-
-    shown = display_names(net)  # (names shared by two organisations get their borough)
     boxes = page.evaluate("window.musicnetMap.labelBoxes()")
     assert overlaps(boxes) == []
     assert boxes and all(b["font_px"] >= 11 for b in boxes)
     centres = {c[0]: c[1:] for c in page.evaluate(NODE_CENTRES)}
     for b in boxes:
         # the whole name, never cut short (wrapped onto lines at spaces at most)
-        assert b["text"] == " ".join(shown[b["id"]].split()), b
-        assert "".join(b["lines"]).replace(" ", "") == shown[b["id"]].replace(" ", "")
+        assert b["text"] == " ".join(net.name(b["id"]).split()), b
+        assert "".join(b["lines"]).replace(" ", "") == net.name(b["id"]).replace(" ", "")
         x, y = centres[b["id"]]
         gap_x = max(b["x"] - x, 0, x - b["x"] - b["w"])
         gap_y = max(b["y"] - y, 0, y - b["y"] - b["h"])

@@ -147,27 +147,3 @@ def test_picture_routes_have_arrowheads(view):
                 break
         else:
             raise AssertionError(f"no arrowhead into {v} from {u}")
-
-
-def test_shared_names_are_told_apart(sample_net):
-    """Two organisations called "Foxglove Secondary School" (Camden and Redbridge) looked
-    the same on the map and in the picture: each is shown with its borough; a name shared
-    in one borough too gets the id; every other name is shown as it is."""
-    from musicnet.render.map import display_names, map_data
-    from musicnet.render.picture import picture_figure
-
-    twins = sorted(v for v, o in sample_net.orgs.items()
-                   if o.name == "Foxglove Secondary School")
-    assert len(twins) == 2
-    nodes = map_data(sample_net)["nodes"]
-    shown = dict(zip(nodes["id"], nodes["name"], strict=True))
-    assert {shown[v] for v in twins} == {"Foxglove Secondary School (Camden)",
-                                         "Foxglove Secondary School (Redbridge)"}
-    assert all(shown[v] == o.name for v, o in sample_net.orgs.items() if v not in twins)
-    _fig, parts = picture_figure(sample_net)
-    texts = {" ".join(t.get_text() for t in ts) for ts in parts["names"].values()}
-    assert "Foxglove Secondary School (Camden)" in texts
-    same = net_of([org("a", name="Kite Street"), org("b", name="kite  street"),
-                   org("c", name="Kite Street", borough="Camden")], [])
-    assert display_names(same) == {"a": "Kite Street (a)", "b": "kite  street (b)",
-                                   "c": "Kite Street (Camden)"}

@@ -97,11 +97,8 @@ def check_picture(net, **kw) -> dict:
         for w, c in flat[i + 1:]:
             assert v == w or not _meets(b, c), (v, w)
     # each whole name, never cut short
-    from musicnet.render.map import display_names
-
-    shown = display_names(net)  # (names shared by two organisations get their borough)
     for v, text in d["texts"].items():
-        assert text == " ".join(shown[v].split()), (v, text)
+        assert text == " ".join(net.orgs[v].name.split()), (v, text)
     # the key never covers an organisation or a name, and lies on the page
     assert not [m for m in d["markers"] if covers(m, key)]
     assert not any(_meets(key, b) for _, b in flat)
@@ -207,10 +204,7 @@ def test_map_and_picture_place_the_same_names(map_page, sample, seed):
     js = map_page.evaluate("a => window.musicnetMap.placeNamesFor(...a)",
                            [pts, order, 700, 500, blocked])
     # the page's widths of every word and space, so both sides measure alike
-    from musicnet.render.map import display_names
-
-    shown = display_names(sample)  # the page's names
-    words = sorted({w for i in chosen for w in shown[ids[i]].split()})
+    words = sorted({w for i in chosen for w in sample.orgs[ids[i]].name.split()})
     widths = dict(zip(words, map_page.evaluate(
         "ws => ws.map(w => window.musicnetMap.textWidth(w))", words), strict=True))
     space = map_page.evaluate("window.musicnetMap.textWidth(' ')")
@@ -223,7 +217,7 @@ def test_map_and_picture_place_the_same_names(map_page, sample, seed):
             total = total + space + widths[w] if k else widths[w]
         return total
 
-    py = place_labels([(ids[i], *pts[i], shown[ids[i]]) for i in order if pts[i]],
+    py = place_labels([(ids[i], *pts[i], sample.orgs[ids[i]].name) for i in order if pts[i]],
                       700, 500, blocked, measure=measure)
     got = {ids[q["i"]]: (q["x"], q["y"], q["w"], q["h"], tuple(q["lines"])) for q in js}
     assert len(got) > 30

@@ -58,8 +58,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..network import Network
 
 __all__ = ["CLASS_STYLES", "COLOUR_SCHEMES", "FLAG_STYLES", "LINE_STYLES", "MapLayouts",
-           "display_names", "flag_table", "label_order", "map_data", "map_layouts", "polyline",
-           "render_map"]
+           "flag_table", "label_order", "map_data", "map_layouts", "polyline", "render_map"]
 
 _HERE = Path(__file__).parent
 VIS_VERSION = "9.1.2"
@@ -208,37 +207,6 @@ def flag_table(net: Network, result: Mapping[str, Any] | None = None
     return flags, counts, cut_off, fragile_routes(dict(result))
 
 
-def display_names(net: Network) -> dict[str, str]:
-    """Each organisation's name as the map and the pictures show it: its own name, with
-    its borough added where organisations share a name ("Foxglove Secondary School
-    (Camden)"), or its id where they share the borough too, so no two look alike.
-
-    >>> from musicnet import Network, Organisation
-    >>> a = Organisation("a", "Kite Street", "school", "general", ("first_access",),
-    ...                  "Camden", "grassroots")
-    >>> b = Organisation("b", "Kite Street", "school", "general", ("first_access",),
-    ...                  "Brent", "grassroots")
-    >>> display_names(Network([a, b], []))
-    {'a': 'Kite Street (Camden)', 'b': 'Kite Street (Brent)'}
-    """
-    from collections import Counter
-
-    def key(text: str) -> str:
-        return " ".join(text.casefold().split())
-
-    names = Counter(key(o.name) for o in net.orgs.values())
-    places = Counter((key(o.name), o.borough) for o in net.orgs.values())
-    out = {}
-    for v, o in net.orgs.items():
-        if names[key(o.name)] == 1:
-            out[v] = o.name
-        elif places[(key(o.name), o.borough)] == 1:
-            out[v] = f"{o.name} ({o.borough})"
-        else:
-            out[v] = f"{o.name} ({v})"
-    return out
-
-
 def label_order(net: Network, flags: Mapping[str, list[str]],
                 cut_off: Mapping[str, int]) -> list[str]:
     """Organisations in the order their names are placed when not all fit: single points of
@@ -377,7 +345,6 @@ def map_data(net: Network, *, include_private: bool = False,
     ids = list(net.orgs)
     index = {v: i for i, v in enumerate(ids)}
     orgs = [net.orgs[v] for v in ids]
-    shown = display_names(net)
     v_type, v_remit, v_role = _vocab(TYPES), _vocab(REMITS), _vocab(ROLES)
     boroughs = sorted({o.borough for o in orgs})
     v_borough = _vocab(boroughs)
@@ -397,7 +364,7 @@ def map_data(net: Network, *, include_private: bool = False,
 
     nodes: dict[str, Any] = {
         "id": ids,
-        "name": [shown[o.id] for o in orgs],
+        "name": [o.name for o in orgs],
         "type": [v_type[o.type] for o in orgs],
         "remit": [v_remit[o.remit] for o in orgs],
         "role": [v_role[o.role] for o in orgs],

@@ -100,7 +100,6 @@ def picture_figure(net: Network, *, view: str = "ladder", title: str | None = No
         LADDER_NAMES_MAX,
         LADDER_TALL_ROW,
         LINE_STYLES,
-        display_names,
         flag_table,
         label_order,
         node_size,
@@ -364,9 +363,8 @@ def picture_figure(net: Network, *, view: str = "ladder", title: str | None = No
                 blocked.append((e.x0 - frame.x0 - pad, frame.y1 - e.y1 - 2, e.width + 2 * pad,
                                 e.height + 4))
             order = label_order(net, flags, cut_off)
-            shown = display_names(net)
             placed = place_labels(
-                [(v, *where[v], reach[v], str(xml_safe(shown[v]))) for v in order],
+                [(v, *where[v], reach[v], str(xml_safe(net.orgs[v].name))) for v in order],
                 frame.width, frame.height, blocked, measure=measure, em=em)
             line_h, lead_from = LABEL_RULE["line_h"] * em, LABEL_RULE["leader_from"] * em
             inv = ax.transData.inverted()
