@@ -951,6 +951,39 @@ def test_published_text_is_exact_when_nothing_is_suppressed():
 
 
 
+def test_suppression_threshold_is_exact():
+    """Below the threshold is withheld, the threshold itself is published (a planted
+    "<=" suppressed 5 with the threshold at 5 and no test noticed)."""
+    from musicnet.privacy import published_total, suppressed
+
+    for below in range(0, 12):
+        for v in range(0, 15):
+            want = f"fewer than {below}" if 0 < v < below else str(v)
+            assert suppressed(v, below) == want, (v, below)
+            assert published_total([v, 100], below) == (
+                f"100 + 1 route with fewer than {below}" if 0 < v < below else str(v + 100))
+    assert suppressed(None, 5) is None
+
+
+def test_young_people_total_counts_active_routes_only(tmp_path):
+    """The published yearly total is of active routes (only they are analysed): lapsed
+    and planned routes' figures are left out (a planted "not lapsed" counted the planned
+    route's 40 and no test noticed)."""
+    from .conftest import org
+
+    d = tmp_path / "d"
+    write_data(d, [org(f"o{i}") for i in range(4)], [
+        Route("o0", "o1", young_people_per_year=100),
+        Route("o1", "o2", young_people_per_year=40, status="planned"),
+        Route("o2", "o3", young_people_per_year=7, status="lapsed"),
+        Route("o3", "o0", young_people_per_year=12)])
+    res = run("analyse", str(d), "--format", "json")
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["summary"]["young_people_per_year"] == "112"
+    assert run("build", str(d), "-o", str(tmp_path / "o")).returncode == 0
+    saved = json.loads((tmp_path / "o" / "analysis.json").read_text())
+    assert saved["summary"]["young_people_per_year"] == "112"
+
 # -- outputs and inputs that are not what they seem (second hostile pass) -------------------
 
 @pytest.mark.parametrize("args", [["build", "{data}", "-o", "{odd}"],
