@@ -202,15 +202,16 @@ def test_kumu_workbook_follows_kumus_import_rules():
 
 
 def test_kumu_output_must_be_xlsx(tmp_path):
+    """A wrong output name is a refused output: exit 2, as for map and report."""
     out = tmp_path / "net.kumu"
     res = CliRunner().invoke(cli, ["export", str(SAMPLE), "--format", "kumu", "-o", str(out)])
-    assert res.exit_code == 1 and "net.xlsx" in res.output and "no .kumu file" in res.output
+    assert res.exit_code == 2 and "net.xlsx" in res.output and "no .kumu file" in res.output
     assert not out.exists()
     res = CliRunner().invoke(cli, ["export", str(SAMPLE), "-o", str(out)])
-    assert res.exit_code == 1 and "net.xlsx" in res.output and not out.exists()
+    assert res.exit_code == 2 and "net.xlsx" in res.output and not out.exists()
     res = CliRunner().invoke(cli, ["export", str(SAMPLE), "--format", "gexf", "-o",
                                    str(tmp_path / "n.graphml")])
-    assert res.exit_code == 1 and "n.gexf" in res.output
+    assert res.exit_code == 2 and "n.gexf" in res.output
     res = CliRunner().invoke(cli, ["export", str(SAMPLE), "-o", str(tmp_path / "n.gexf")])
     assert res.exit_code == 0, res.output  # the format follows from the name
     assert (tmp_path / "n.gexf").read_bytes().startswith(b"<?xml")

@@ -3,7 +3,8 @@
 Every file musicnet writes goes through :func:`write_outputs`. It guarantees:
 
 * **No data loss.** A file read as input in this run (see :func:`note_input`), and any
-  musicnet data file (``referrals.csv``, ``organisations.csv`` (any case), or a data
+  musicnet data file (``referrals.csv``, ``organisations.csv`` (any case; not one beside
+  the ``routes.csv`` of an export's tables), or a data
   workbook with ``organisations`` and ``referrals`` sheets) is never replaced unless
   ``force=True`` (``--force`` on the command line).
 * **Only regular files are replaced.** A destination that is a device, FIFO, socket or
@@ -151,8 +152,14 @@ def _is_data_file(path: Path) -> bool:
     name = path.name.lower()
     if name == "referrals.csv":
         return True
-    if name == "organisations.csv":  # (with or without a referrals.csv beside it)
-        return True
+    if name == "organisations.csv":
+        # data with or without a referrals.csv beside it, except in a folder of tables
+        # `export --format csv` wrote (beside its routes.csv), which is an output
+        try:
+            beside = {n.lower() for n in os.listdir(path.parent)}
+        except OSError:
+            return True
+        return "referrals.csv" in beside or "routes.csv" not in beside
     if name.endswith((".xlsx", ".xlsm")):
         return _is_data_workbook(path)
     return False
