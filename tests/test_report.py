@@ -259,3 +259,32 @@ def test_report_words_for_a_funder(sample_net):
     assert html.count('<tr><td class="num">') >= 5
     alone = render_report(sample_net)  # its own 5: nothing to say about the map's
     assert "The first 5 of" not in alone
+
+
+def test_percentages_are_rounded_not_cut():
+    """2 of 3 is 67%, not 66% (a planted int() that cut the fraction off went unnoticed:
+    the sample's shares happened to round down)."""
+    net = net_of([org("a", "developing"), org("b", "developing"), org("c", "first_access",
+                                                                       borough="Camden")], [])
+    html = render_report(net)
+    bars = re.findall(r'<g class="bar" data-stage="developing" data-group="all" '
+                      r'data-count="(\d+)" data-of="(\d+)">.*?<text[^>]*>([^<]*)</text>', html,
+                      flags=re.S)
+    assert bars == [("2", "3", "67%")]
+
+
+def test_cluster_table_counts_the_boroughs_it_leaves_out(sample_net):
+    """Each cluster row names four boroughs and says how many more: the count must be
+    the rest exactly (a planted "- 3" said one too many and went unnoticed)."""
+    from html import escape
+
+    html = render_report(sample_net)
+    table = re.search(r'<table id="clusters-table">(.*?)</table>', html, flags=re.S).group(1)
+    clusters = sample_net.analyse()["health"]["clusters"]["clusters"]
+    assert any(len(c["boroughs"]) > 4 for c in clusters)
+    for c in clusters:
+        row = next(r for r in table.split("<tr>") if f"<td>{escape(c['name'])}</td>" in r)
+        names = list(c["boroughs"])
+        assert all(b in row for b in names[:4])
+        more = re.search(r" and (\d+) more", row)
+        assert (int(more.group(1)) if more else 0) == max(0, len(names) - 4), row
