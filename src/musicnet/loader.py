@@ -498,8 +498,7 @@ def _enum_list(r: _Reader, line: int, fld: str, value: str, allowed: tuple[str, 
         if len(r.problems) - before >= _MAX_CELL_PROBLEMS:
             # the rest only counted (a did-you-mean for each of thousands of made-up values
             # in one cell took minutes)
-            tok = values.token(part)
-            tok = (aliases or {}).get(tok, tok)
+            tok = values.choice_token(part, aliases)
             if tok in allowed:
                 if tok not in out:
                     out.append(tok)

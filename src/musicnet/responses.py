@@ -720,12 +720,12 @@ def plan(responses: Iterable[str | Path], data: str | Path, out: str | Path, *,
     resolved = {p.resolve() for p in inputs}
     if out.resolve() == data.resolve() or out.resolve() in resolved:
         raise OutputRefused(f"the output folder {out} is an input; write to a new folder "
-                         "(inputs are never changed).")
+                            "(inputs are never changed).")
     if out.exists() and not out.is_dir():
         raise OutputRefused(f"{out} is not a folder; give a folder for the new data.")
     if out.exists() and any(out.iterdir()) and not force:
-        raise OutputRefused(f"{out} already exists and is not empty; choose a new folder, or "
-                         "pass --force to replace the files musicnet writes there.")
+        raise OutputRefused(f"{out} already exists and is not empty; choose a new folder, "
+                            "or pass --force to replace the files musicnet writes there.")
     from ._files import note_input
 
     for p in inputs:
@@ -740,6 +740,6 @@ def plan(responses: Iterable[str | Path], data: str | Path, out: str | Path, *,
                                       for name, content in outcome.files.items()}
     clash = sorted(str(p) for p in files if p.resolve() in resolved)
     if clash:
-        raise OutputRefused(f"writing {', '.join(clash)} would overwrite an input; write to a "
-                         "new folder (inputs are never changed).")
+        raise OutputRefused(f"writing {', '.join(clash)} would overwrite an input; write to "
+                            "a new folder (inputs are never changed).")
     return outcome, files, [str(w) for w in net.warnings]

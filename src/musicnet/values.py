@@ -18,7 +18,7 @@ from . import schema
 from .errors import UsageError
 from .names import did_you_mean, slugify, token
 
-__all__ = ["InvalidValue", "borough", "choice", "kind", "org_id", "stage", "status"]
+__all__ = ["InvalidValue", "borough", "choice", "choice_token", "kind", "org_id", "stage", "status"]
 
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 _BOROUGH_BY_LOWER = {b.lower(): b for b in schema.BOROUGHS}
@@ -74,6 +74,17 @@ def org_id(value: str) -> str:
     return value
 
 
+def choice_token(value: str, aliases: dict[str, str] | None = None) -> str:
+    """``value`` as :func:`choice` compares it with the allowed values: a vocabulary token
+    (case, spaces and hyphens ignored), then through ``aliases``.
+
+    >>> choice_token("First access")
+    'first_access'
+    """
+    tok = token(value)
+    return (aliases or {}).get(tok, tok)
+
+
 def choice(field: str, value: str, allowed: Iterable[str],
            aliases: dict[str, str] | None = None) -> str:
     """``value`` as one of ``allowed`` (case, spaces and hyphens ignored: 'First access'
@@ -83,8 +94,7 @@ def choice(field: str, value: str, allowed: Iterable[str],
     'first_access'
     """
     allowed = tuple(allowed)
-    tok = token(value)
-    tok = (aliases or {}).get(tok, tok)
+    tok = choice_token(value, aliases)
     if tok in allowed:
         return tok
     raise InvalidValue(f"unknown {field} '{value.strip()}'.", suggestion(tok, allowed),

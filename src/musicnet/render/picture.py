@@ -255,12 +255,18 @@ def picture_figure(net: Network, *, view: str = "ladder", title: str | None = No
                            [node_size(g.degree(v)) for v in net.orgs],
                            [(index[u], index[v]) for u, v in routes])
         lines: dict[str, list[Any]] = {"active": [], "bridge": [], "proposed": []}
+        styles = {k: CLASS_STYLES["proposed"] if k == "proposed" else LINE_STYLES[k]
+                  for k in lines}
+        # per line style, each route's target and the point its last stretch comes from
+        # (for the arrowheads, drawn once the organisations' drawn sizes are known)
+        ends: dict[str, list[tuple[str, Any]]] = {k: [] for k in lines}
         for j, (u, v) in enumerate(routes):
             key = ("proposed" if (u, v) in net.proposed else
                    "bridge" if (u, v) in fragile else "active")
             lines[key].append((pos[u], bent[j], pos[v]) if j in bent else (pos[u], pos[v]))
+            ends[key].append((v, bent[j] if j in bent else pos[u]))
         for key, segs in lines.items():
-            st = CLASS_STYLES["proposed"] if key == "proposed" else LINE_STYLES[key]
+            st = styles[key]
             if segs:
                 # one path per line style (a collection writes one SVG element per route:
                 # most of the time to draw 10,000 routes)
@@ -310,27 +316,24 @@ def picture_figure(net: Network, *, view: str = "ladder", title: str | None = No
         # arrowheads where each route meets its target's drawing (rings included), in
         # the route's colour, pointing along the route's last stretch: which way young
         # people go is what the picture is about
-        heads: dict[str, list[Any]] = {k: [] for k in lines}
-        for j, (u, v) in enumerate(routes):
-            key = ("proposed" if (u, v) in net.proposed else
-                   "bridge" if (u, v) in fragile else "active")
-            st = CLASS_STYLES["proposed"] if key == "proposed" else LINE_STYLES[key]
+        for key, items in ends.items():
+            st = styles[key]
             # in map units: ARROW_PX plus twice the line's width, so thick lines show it
             head = (ARROW_PX + 2 * st["width"] * 0.6 * scale * dpi / 72) / scale
-            (ax_, ay), (bx, by) = bent[j] if j in bent else pos[u], pos[v]
-            d = math.hypot(bx - ax_, by - ay)
-            if d < 1e-9:
-                continue
-            ux, uy = (bx - ax_) / d, (by - ay) / d
-            back = reach.get(v, 0.0) / scale
-            tx, ty = bx - ux * back, by - uy * back
-            heads[key].append(((tx, ty), (tx - ux * head - uy * head * 0.45,
-                                          ty - uy * head + ux * head * 0.45),
-                               (tx - ux * head + uy * head * 0.45,
-                                ty - uy * head - ux * head * 0.45)))
-        for key, tris in heads.items():
+            tris = []
+            for v, (ax_, ay) in items:
+                bx, by = pos[v]
+                d = math.hypot(bx - ax_, by - ay)
+                if d < 1e-9:
+                    continue
+                ux, uy = (bx - ax_) / d, (by - ay) / d
+                back = reach.get(v, 0.0) / scale
+                tx, ty = bx - ux * back, by - uy * back
+                tris.append(((tx, ty), (tx - ux * head - uy * head * 0.45,
+                                        ty - uy * head + ux * head * 0.45),
+                             (tx - ux * head + uy * head * 0.45,
+                              ty - uy * head - ux * head * 0.45)))
             if tris:
-                st = CLASS_STYLES["proposed"] if key == "proposed" else LINE_STYLES[key]
                 ax.add_collection(PolyCollection(tris, facecolors=st["colour"],
                                                  edgecolors="none", zorder=2.6),
                                   autolim=False)
