@@ -337,6 +337,10 @@ def test_filters(browser, sample_map, sample_net):
     page.close()
 
 
+def data_styles(page) -> dict:
+    return page.evaluate("window.musicnetMap.data.flag_styles")
+
+
 def test_highlights_have_their_own_styles(browser, sample_map, sample_net):
     page = open_map(browser, sample_map)
     dead = sample_net.dead_ends()[0]
@@ -344,7 +348,23 @@ def test_highlights_have_their_own_styles(browser, sample_map, sample_net):
               and v not in sample_net.progression_gaps()
               and v not in {b.id for b in sample_net.bridge_organisations()})
     rings = "id => window.musicnetMap.ringsOf(id)"
+    # the map opens with dead ends, progression gaps and single points of failure ringed,
+    # fragile routes and isolated organisations a tick away
+    on = {b.get_attribute("data-flag"): b.is_checked()
+          for b in page.locator("#highlights input[type=checkbox]").all()}
+    assert on == {"dead_end": True, "gap": True, "bridge_org": True, "bridge": False,
+                  "isolated": False}
+    assert "dead_end" in page.evaluate(rings, dead)
+    assert [s.text_content().strip() for s in page.locator("#legend-rings li").all()] == [
+        "dead end", "progression gap", "single point of failure"]
+    # the key names the rings; "How to read this map" says what each one means
+    help_text = page.locator("#rings-help").text_content()
+    for st in data_styles(page).values():
+        assert f"{st['look']} are {st['label'].lower()} ({st['what']})" in help_text
+    for flag in ("dead_end", "gap", "bridge_org"):
+        page.uncheck(f"#hl-{flag}")
     assert page.evaluate(rings, dead) == []
+    assert page.locator("#legend-rings").count() == 0
     page.check("#hl-dead_end")
     assert page.evaluate(rings, dead) == ["dead_end"]
     assert page.evaluate(rings, ok) == []
@@ -361,7 +381,7 @@ def test_highlights_have_their_own_styles(browser, sample_map, sample_net):
     node_colours = {c.lower() for c in data["colour_schemes"]["role"]["colours"].values()}
     assert not node_colours & {c.lower() for c, _ in styles}
     legend = page.locator("#legend").text_content()
-    assert "dead ends" in legend and "fragile route" in legend
+    assert "dead end" in legend and "fragile route" in legend
     page.uncheck("#hl-dead_end")
     assert page.evaluate(rings, dead) == []
     page.close()
@@ -804,9 +824,9 @@ def test_keyboard_only_use(browser, sample_map, sample_net):
     page.keyboard.type(target)
     page.keyboard.press("Enter")
     assert page.locator("body").get_attribute("data-selected") == target
-    page.focus("#hl-gap")
+    page.focus("#hl-isolated")
     page.keyboard.press("Space")
-    assert page.is_checked("#hl-gap")
+    assert page.is_checked("#hl-isolated")
     page.focus("#relax")
     page.keyboard.press("Enter")
     assert page.get_attribute("#relax", "aria-pressed") == "true"
@@ -1130,4 +1150,23 @@ def test_geography_view_zooms_to_a_small_network(browser, tmp_path):
         return x1 - x0; }""")
     assert london > 1.2 * box["width"]  # London wider than the canvas: zoomed in
     assert len(page.evaluate("window.musicnetMap.labelBoxes()")) >= 13
+    page.close()
+
+
+@pytest.mark.parametrize(("size", "across"), [((1440, 900), False), ((1280, 800), False),
+                                              ((1024, 768), True), ((768, 1024), True)])
+def test_the_opening_rings_cost_the_key_no_height(browser, sample_map, size, across):
+    """The rings the map opens with are in the key without making it taller (a taller key
+    leaves less room for names): on one line with the rest where it fits, else running
+    across the key's second line beside the lines column."""
+    page = open_map(browser, sample_map, size=size)
+    height = "document.getElementById('legend').offsetHeight"
+    with_rings = page.evaluate(height)
+    assert page.locator("#legend-rings li").count() == 3
+    assert page.evaluate("document.getElementById('legend-rings').classList.contains('across')") \
+        is across
+    page.evaluate("""() => document.querySelectorAll('#highlights input:checked').forEach(b => {
+        b.checked = false; b.dispatchEvent(new Event('change')); })""")
+    assert page.locator("#legend-rings").count() == 0
+    assert page.evaluate(height) == with_rings
     page.close()

@@ -151,11 +151,20 @@ LADDER_ASPECTS = (0.8, 1.0, 1.15, 1.3, 1.5, 1.75)
 LADDER_NAMES_MAX = 400
 LADDER_TALL_ROW = 34.0
 FLAG_ORDER = ("dead_end", "gap", "bridge_org", "bridge", "isolated")
+#: The findings ringed when the map opens: where journeys stop (dead ends, progression
+#: gaps) and the organisations the network hangs on. Fragile routes and isolated
+#: organisations are a tick away (thick lines everywhere would hide the routes).
+HIGHLIGHTS_ON = ("dead_end", "gap", "bridge_org")
 #: Map flag code -> label, from the one findings table.
 FLAG_LABELS: dict[str, str] = {f.flag: f.label for f in FINDINGS if f.flag}
 for _code, _style in FLAG_STYLES.items():
     _style["label"] = FLAG_LABELS[_code]
 LINE_STYLES["bridge"]["label"] = FLAG_LABELS["bridge"]
+#: "How to read this map": what each ring means (the key names them, to stay one row).
+RINGS_HELP = ("Rings mark what the analysis found: " + "; ".join(
+    f"{st['look']} are {st['label'].lower()} ({st['what']})" for st in FLAG_STYLES.values())
+    + ". Tick or untick them under Highlight, with fragile routes (the only link between "
+    "two parts of the network).")
 # kept for older callers: the colour of each highlight
 FLAG_COLOURS: dict[str, str] = {**{k: v["colour"] for k, v in FLAG_STYLES.items()},
                                 "bridge": LINE_STYLES["bridge"]["colour"]}
@@ -465,6 +474,7 @@ def map_data(net: Network, *, include_private: bool = False,
                 "strip": geo.strip, "attribution": ATTRIBUTION},
         "counts": counts,
         "flag_order": list(FLAG_ORDER),
+        "highlights_on": list(HIGHLIGHTS_ON),
         "flag_labels": FLAG_LABELS,
         "flag_styles": FLAG_STYLES,
         "line_styles": LINE_STYLES,
@@ -574,6 +584,7 @@ def render_map(net: Network, *, title: str | None = None, include_private: bool 
     return env.get_template("map.html.j2").render(csp=csp,
         title=title or "Youth music progression network",
         stats_line=stats_line, privacy_line=privacy, health_line=health_line, data=data,
+        rings_help=RINGS_HELP,
         version=__version__,
         css=_asset("map.css"), vis_js=vis_js, map_js=map_js, attribution=ATTRIBUTION,
     )

@@ -74,6 +74,8 @@
     showPlanned: false, showSuggested: false, highlights: {}, selected: null, reach: null,
     hits: [], suggestion: null
   };
+  // the findings ringed when the map opens (the rest are a tick away)
+  DATA.highlights_on.forEach(function (f) { state.highlights[f] = true; });
 
   // ---- routes a young person can take: active and proposed, as adjacency lists -------------
   var outAdj = [], inAdj = [];
@@ -1444,6 +1446,7 @@
   DATA.flag_order.forEach(function (f) {
     var label = el("label");
     var box = el("input", {type: "checkbox", id: "hl-" + f, "data-flag": f});
+    box.checked = !!state.highlights[f];
     box.addEventListener("change", function () { state.highlights[f] = box.checked; restyle(); });
     label.appendChild(box);
     label.appendChild(document.createTextNode(" "));
@@ -1567,6 +1570,7 @@
       var li = el("li");
       li.appendChild(it[0]);
       li.appendChild(document.createTextNode(" " + it[1]));
+      if (it[2]) li.title = it[2];
       ul.appendChild(li);
     });
     sec.appendChild(ul);
@@ -1648,9 +1652,23 @@
     legendSection("Lines", lines);
     var rings = [];
     ["dead_end", "gap", "bridge_org", "isolated"].forEach(function (f) {
-      if (state.highlights[f]) rings.push([sampleRing(DATA.flag_styles[f]), DATA.flag_styles[f].label.toLowerCase() + ": " + DATA.flag_styles[f].what]);
+      // the finding's name (its meaning on hover and under "How to read this map"): the
+      // key stays one row high at 1280 pixels wide with the opening rings in it
+      if (state.highlights[f]) rings.push([sampleRing(DATA.flag_styles[f]), DATA.flag_singular[f], DATA.flag_styles[f].what]);
     });
-    if (rings.length) legendSection("Rings", rings);
+    if (rings.length) {
+      legendSection("Rings", rings);
+      legendBody.lastChild.id = "legend-rings";
+    }
+    ringsAcross();
+  }
+  // On a narrow screen the key wraps onto a second line; the rings then run across it
+  // rather than down, so that line is no taller than the lines column beside it.
+  function ringsAcross() {
+    var sec = document.getElementById("legend-rings");
+    if (!sec) return;
+    sec.classList.remove("across");
+    if (sec.offsetTop > legendBody.firstChild.offsetTop) sec.classList.add("across");
   }
 
   // ---- details panel ------------------------------------------------------------------------
@@ -2215,7 +2233,7 @@
   booting = false;
   network.body.emitter.emit("_allowRedraw");
   network.redraw();
-  window.addEventListener("resize", function () { panelRoom(); changed(); network.redraw(); });
+  window.addEventListener("resize", function () { ringsAcross(); panelRoom(); changed(); network.redraw(); });
   network.on("dragging", function (params) { if (params.nodes.length) changed(); });
 
   window.musicnetMap = {
