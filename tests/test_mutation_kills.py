@@ -31,8 +31,8 @@ from . import test_numbers as numbers_tests
 from . import test_text as text_tests
 from .test_numbers import (
     EXAMPLES,
+    can_reach,
     lvl,
-    offered_or_reached,
     ref_bridges,
     ref_broken,
     ref_dead_ends,
@@ -183,8 +183,7 @@ def ref_impact(orgs: dict[str, Organisation], es: list[tuple[str, str]], s: str,
     resolved = sorted(set(de_b) - set(de_a))
     created = sorted(set(de_a) - set(de_b))
     closed = sorted(set(g_b) - set(g_a))
-    gained = {v: offered_or_reached(net, after, v) - offered_or_reached(net, es, v)
-              for v in orgs}
+    gained = {v: can_reach(net, after, v) - can_reach(net, es, v) for v in orgs}
     higher = sorted(v for v, new in gained.items()
                     if any(lvl(x) > max(map(lvl, orgs[v].stages)) for x in new))
     helped = sorted(v for v in orgs if orgs[v].remit == "majority_cc"
@@ -242,7 +241,7 @@ def ref_suggest(orgs: dict[str, Organisation], status: dict[tuple[str, str], str
         sources, max_per_source = [for_org], top
     else:
         sources = [v for v in orgs if (borough is None or orgs[v].borough == borough)
-                   and not {lvl(x) for x in offered_or_reached(net, es, v)}
+                   and not {lvl(x) for x in can_reach(net, es, v)}
                    >= set(range(level[v] + 1, 5))]
     found, pruned = [], []
     for s in sorted(sources):
@@ -378,7 +377,7 @@ def test_progress_is_reported_for_every_source(net, who):
     else:  # organisations that cannot yet reach every stage above their own
         es = [p for p, k in statuses(net).items() if k == "active"]
         sources = [v for v in net.orgs
-                   if not {lvl(x) for x in offered_or_reached(net, es, v)}
+                   if not {lvl(x) for x in can_reach(net, es, v)}
                    >= set(range(max(map(lvl, net.orgs[v].stages)) + 1, 5))]
     n = len(sources)
     assert calls == [(i, n) for i in range(n)] + [(n, n)]
@@ -699,14 +698,18 @@ class Draws:
 def path_text(p: dict, name: str) -> list[str]:
     """``musicnet path`` text, worded as docs/whatif.md shows it."""
     genre = f" in {p['genre']}" if p["genre"] else ""
-    out = [f"From {name} ({p['id']}), highest stage {p['highest_stage']}: "
-           f"{n_of(p['reachable_organisations'], 'organisation')} reachable{genre}."]
+    words = {"first_access": "first access"}
+    out = [f"From {name} ({p['id']}), highest stage "
+           f"{words.get(p['highest_stage'], p['highest_stage'])}: "
+           f"{n_of(p['reachable_organisations'], 'organisation')} reachable."
+           + (f" Routes to organisations offering {p['genre']}:" if p["genre"] else "")]
     for stage, routes in p["routes"].items():
-        out.append(f"{stage} ({n_of(len(routes[0]) - 1, 'step')}):")
+        out.append(f"{words.get(stage, stage)} ({n_of(len(routes[0]) - 1, 'step')}):")
         out += ["  " + " ".join([r[0]["name"], *(f"-[{x['kind']}]-> {x['name']}"
                                                   for x in r[1:])]) for r in routes]
     if p["unreachable_stages"]:
-        out.append(f"Not reachable at all{genre}: {', '.join(p['unreachable_stages'])}.")
+        out.append(f"Not reachable at all{genre}: "
+                   f"{', '.join(words.get(x, x) for x in p['unreachable_stages'])}.")
     if p["genres_unreachable"]:
         out.append("Its own genres with no onward offer: "
                    f"{', '.join(p['genres_unreachable'])} (a genre break).")

@@ -92,6 +92,13 @@ def offered_or_reached(net: Network, es: list[tuple[str, str]], v: str) -> set[s
     return {s for w in {v} | reachable(es, v) for s in net.orgs[w].stages}
 
 
+def can_reach(net: Network, es: list[tuple[str, str]], v: str) -> set[str]:
+    """The stages v can reach as stage reach means it: s when v offers or reaches s or any
+    stage above s."""
+    got = offered_or_reached(net, es, v)
+    return {s for s in STAGES if any(lvl(x) >= lvl(s) for x in got)}
+
+
 def parts(nodes: set[str], es: list[tuple[str, str]]) -> list[set[str]]:
     """Connected parts, routes seen as undirected."""
     left, out = set(nodes), []
@@ -472,8 +479,8 @@ def test_every_compare_field(change):
     bo_b, bo_a = ref_bridge_orgs(before, eb), ref_bridge_orgs(after, ea)
     assert (d["bridge_organisations_lost"], d["bridge_organisations_gained"]) == moved(bo_b,
                                                                                        bo_a)
-    rb = {v: offered_or_reached(before, eb, v) for v in both}
-    ra = {v: offered_or_reached(after, ea, v) for v in both}
+    rb = {v: can_reach(before, eb, v) for v in both}
+    ra = {v: can_reach(after, ea, v) for v in both}
     gained = {v: [s for s in STAGES if s in ra[v] - rb[v]] for v in sorted(both)
               if ra[v] - rb[v]}
     lost = {v: [s for s in STAGES if s in rb[v] - ra[v]] for v in sorted(both)

@@ -280,10 +280,35 @@ def test_removing_a_route_reports_reach_lost_and_harm():
                [("a", "b"), ("b", "c"), ("d", "a"), ("c", "e")])
     diff = compare(n, n.with_routes(remove=[("a", "b")]))
     assert diff.cut_off == ["a", "d"]  # {b, c, e} is the larger part left
-    assert diff.reach_lost == {"a": ["developing", "advanced"],
+    # a offered first access and reached advanced: it no longer reaches participation
+    # or anything above it; d still offers participation
+    assert diff.reach_lost == {"a": ["participation", "developing", "advanced"],
                                "d": ["developing", "advanced"]}
     assert diff.majority_cc_harmed == ["a"]
     assert str(diff).startswith("This change harms progression")
+
+
+def test_reach_means_a_stage_or_one_above_it_as_in_stage_reach():
+    """Found by a fresh audit: whatif and suggest counted reach stage by exact stage while
+    `analyse` counts an organisation as reaching s when it reaches s or anything above.
+    Closing a participation organisation harmed nobody who still reached a professional
+    college; a route to a developing organisation gained nothing for one already reaching
+    professional."""
+    n = net_of([org("n", "developing", remit="majority_cc"), org("m", "participation"),
+                org("o", "professional", otype="further_education")],
+               [("n", "m"), ("n", "o")])
+    d = compare(n, n.with_routes(close=["m"]))
+    assert d.reach_lost == {} and d.majority_cc_harmed == []
+    assert not str(d).startswith("This change harms")
+    assert n.stage_reach()["majority_cc"]["can_reach"]["participation"] == 1
+    s = net_of([org("s", "participation", remit="majority_cc"),
+                org("p", "professional", otype="industry"),
+                org("t", "developing", otype="music_service")], [("s", "p"), ("t", "p")])
+    gain = compare(s, s.with_routes(add=[("s", "t")]))
+    assert gain.reach_gained == {} and gain.majority_cc_helped == []
+    assert gain.higher_stage_gained == []
+    for sug in s.suggest_links(top=10, allow_any=True):
+        assert not any("higher stage" in r for r in sug.reasons)
 
 
 def test_suggestions_obey_the_domain_rules_on_the_sample(sample_net):

@@ -324,11 +324,24 @@ def _count(n: int, word: str) -> str:
 
 
 def reach_masks(net: Network) -> dict[str, int]:
-    """Stage bitset each organisation offers or can reach (own stages | descendants')."""
+    """Stage bitset of the stages each organisation can reach, in the sense of
+    ``musicnet analyse``'s stage reach: stage s is in it when the organisation offers, or
+    can reach along active routes an organisation offering, s *or any stage above s*. So
+    the set runs from first access up to the highest stage offered or reached, and an
+    organisation only gains or loses reach when that highest stage changes.
+
+    >>> import musicnet
+    >>> from musicnet import Organisation, Route
+    >>> o = lambda i, s: Organisation(i, i, "other", "general", (s,), "Lewisham", "intermediary")
+    >>> net = musicnet.Network([o("a", "participation"), o("b", "advanced")], [Route("a", "b")])
+    >>> _stages(reach_masks(net)["a"])
+    ['first_access', 'participation', 'developing', 'advanced']
+    """
     from .analysis._reach import descendant_masks, stage_bits
 
     desc = descendant_masks(net, stage_bits, "stages")
-    return {v: stage_bits(o) | desc[v] for v, o in net.orgs.items()}
+    # every stage up to the highest one offered or reached
+    return {v: (1 << (stage_bits(o) | desc[v]).bit_length()) - 1 for v, o in net.orgs.items()}
 
 
 def _stages(mask: int) -> list[str]:
