@@ -40,7 +40,7 @@ def test_route_between_names_its_ends_in_text_and_dict():
     assert str(route_between(net, "b", "a")) == (
         "From Org b (b) to Org a (a): no route. No chain of active routes leads there; "
         "1 organisation can be reached from Org b.\n"
-        "To see what a route would change: musicnet whatif --add b:a")
+        "To see what a route would change: musicnet whatif DATA_DIR --add b:a")
     assert "; 0 organisations can be reached from Org c." in str(route_between(net, "c", "a"))
     with pytest.raises(UsageError, match=r"^'a' and 'A ' are the same organisation: "
                                          r"give two\.$"):

@@ -158,7 +158,7 @@ def test_path_with_two_organisations_explains_itself():
             in res.stderr)
 
 
-def test_path_to_another_organisation(sample_net):
+def test_path_to_another_organisation(sample_net, tmp_path):
     """`path ORG --to OTHER`: the route in words, JSON with the same steps, no route
     explained with what to try, and --to with --to-stage refused."""
     import json
@@ -176,7 +176,19 @@ def test_path_to_another_organisation(sample_net):
     assert js["route"] == route.route and js["steps"] == route.steps == len(route.route) - 1
     back = _run("path", str(SAMPLE), b, "--to", a)
     assert back.returncode == 0 and "no route" in back.stdout
-    assert f"musicnet whatif --add {b}:{a}" in back.stdout
+    # the what-if it suggests runs on the same data (found by a first-time user: the
+    # hint left the folder out, so pasting it ran on ./data)
+    assert f"musicnet whatif {SAMPLE} --add {b}:{a}" in back.stdout
+    spaced = tmp_path / "my data"
+    spaced.mkdir()
+    for f in SAMPLE.glob("*.csv"):
+        (spaced / f.name).write_bytes(f.read_bytes())
+    quoted = _run("path", str(spaced), b, "--to", a)
+    assert f"musicnet whatif '{spaced}' --add {b}:{a}" in quoted.stdout
+    # the organisation forgotten: the folder is not taken for it
+    no_org = _run("path", str(SAMPLE))
+    assert no_org.returncode == 2 and "give the organisation to start from" in no_org.stderr
+    assert "Traceback" not in no_org.stderr
     same = _run("path", str(SAMPLE), a, "--to", a.upper())
     assert same.returncode == 1 and "same organisation" in same.stderr
     both = _run("path", str(SAMPLE), a, "--to", b, "--to-stage", "advanced")

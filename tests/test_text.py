@@ -244,19 +244,23 @@ def test_path_text_and_dict_match(net, data):
     lines = str(p).splitlines()
     top = STAGES[max(STAGES.index(x) for x in net.orgs[start].stages)]
     assert p.highest_stage == top
+    def words(code: str) -> str:
+        return code.replace("_", " ")
+
     assert lines[0] == (f"From {net.orgs[start].name} ({start}), highest stage "
-                        f"{top}: {_n(p.reachable_organisations, 'organisation')} reachable.")
+                        f"{words(top)}: {_n(p.reachable_organisations, 'organisation')} "
+                        "reachable.")
     i = 1
     for stage, routes in p.routes.items():
         steps = len(routes[0]) - 1
-        assert lines[i] == f"{stage} ({steps} step{'s' if steps != 1 else ''}):"
+        assert lines[i] == f"{words(stage)} ({steps} step{'s' if steps != 1 else ''}):"
         for k, route in enumerate(routes):
             want = route[0]["name"] + "".join(f" -[{x['kind']}]-> {x['name']}"
                                               for x in route[1:])
             assert lines[i + 1 + k] == "  " + want
         i += 1 + len(routes)
     rest = lines[i:]
-    assert rest == ([f"Not reachable at all: {', '.join(p.unreachable_stages)}."]
+    assert rest == ([f"Not reachable at all: {', '.join(map(words, p.unreachable_stages))}."]
                     if p.unreachable_stages else []) + (
         [f"Its own genres with no onward offer: {', '.join(p.genres_unreachable)} "
          "(a genre break)."] if p.genres_unreachable else [])

@@ -863,6 +863,13 @@ def responses(answers: tuple[Path, ...], data_dir: Path, out_dir: Path,
 
 
 def _data_and_org(args: tuple[str, ...]) -> tuple[Path, str]:
+    if len(args) == 1 and Path(args[0]).is_dir():
+        import shlex
+
+        raise click.UsageError(
+            f"give the organisation to start from after the data folder: musicnet path "
+            f"{shlex.quote(args[0])} ORG, where ORG is its id (the id column of "
+            f"organisations.csv).")
     if len(args) == 1:
         return Path("data"), args[0]
     if len(args) == 2:
@@ -907,8 +914,10 @@ def path(args: tuple[str, ...], to_stage: str | None, genre: str | None,
                                "--to-stage and --genre with it.")
     data_dir, org = _data_and_org(args)
     net = _load(data_dir, quiet)
-    result = (net.route_between(org, to_org) if to_org is not None
-              else net.pathways(org, to_stage=to_stage, genre=genre))
+    import dataclasses
+
+    result = (dataclasses.replace(net.route_between(org, to_org), data_dir=str(data_dir))
+              if to_org is not None else net.pathways(org, to_stage=to_stage, genre=genre))
     _echo(_json(result.to_dict()) if fmt == "json" else str(result))
 
 

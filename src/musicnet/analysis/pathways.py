@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..network import Network
 
 __all__ = ["Pathways", "RouteBetween", "pathways", "route_between"]
+
+def _words(code: str) -> str:
+    """A stage code as words: ``first_access`` -> ``first access``."""
+    return code.replace("_", " ")
+
 
 #: Shortest routes shown per stage (one per nearest destination).
 MAX_ROUTES_PER_STAGE = 3
@@ -46,19 +52,21 @@ class Pathways:
 
     def __str__(self) -> str:
         genre = f" in {self.genre}" if self.genre else ""
-        lines = [f"From {self.name} ({self.org}), highest stage {self.highest_stage}: "
-                 f"{plural(self.reachable_organisations, 'organisation')} "
-                 f"reachable{genre}."]
+        lines = [f"From {self.name} ({self.org}), highest stage "
+                 f"{_words(self.highest_stage)}: "
+                 f"{plural(self.reachable_organisations, 'organisation')} reachable."
+                 + (f" Routes to organisations offering {self.genre}:" if self.genre
+                    else "")]
         for stage, routes in self.routes.items():
             steps = len(routes[0]) - 1
-            lines.append(f"{stage} ({steps} step{'s' if steps != 1 else ''}):")
+            lines.append(f"{_words(stage)} ({steps} step{'s' if steps != 1 else ''}):")
             for route in routes:
                 parts = [route[0]["name"]]
                 parts += [f"-[{st['kind']}]-> {st['name']}" for st in route[1:]]
                 lines.append("  " + " ".join(parts))
         if self.unreachable_stages:
             lines.append("Not reachable at all" + genre + ": "
-                         + ", ".join(self.unreachable_stages) + ".")
+                         + ", ".join(map(_words, self.unreachable_stages)) + ".")
         if self.genres_unreachable:
             lines.append("Its own genres with no onward offer: "
                          + ", ".join(self.genres_unreachable) + " (a genre break).")
@@ -165,6 +173,8 @@ class RouteBetween:
     target_name: str
     route: list[dict[str, Any]] | None
     reachable_organisations: int
+    #: the data folder the what-if hint names (the CLI sets it; ``DATA_DIR`` otherwise)
+    data_dir: str | None = field(default=None, compare=False)
 
     @property
     def steps(self) -> int | None:
@@ -182,8 +192,9 @@ class RouteBetween:
             return (f"{head}: no route. No chain of active routes leads there; "
                     f"{plural(self.reachable_organisations, 'organisation')} can be "
                     f"reached from {self.source_name}.\n"
-                    f"To see what a route would change: musicnet whatif --add "
-                    f"{self.source}:{self.target}")
+                    f"To see what a route would change: musicnet whatif "
+                    f"{shlex.quote(self.data_dir) if self.data_dir else 'DATA_DIR'} --add "
+                    f"{shlex.quote(self.source + ':' + self.target)}")
         parts = [self.route[0]["name"]]
         parts += [f"-[{st['kind']}]-> {st['name']}" for st in self.route[1:]]
         return f"{head}: {plural(self.steps or 0, 'step')}.\n  " + " ".join(parts)
