@@ -336,3 +336,36 @@ def test_map_names_read_as_their_own_nodes(browser, fifteen_map, tmp_path, size,
                               max(b["y"] - p[1], 0, p[1] - b["y"] - b["h"])) - r
         < LABEL_RULE["lead_clear"] - 1e-6 for u, (p, r) in nodes.items())]
     assert len(near) <= 6, near
+
+
+LONG_ROW = Path(__file__).parent / "corpus" / "long-row"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", SIZES)
+def test_a_long_route_along_a_ladder_row_bends(browser, tmp_path, size):
+    """Found by a first-time user (the network they typed is tests/corpus/long-row): a
+    route from first access to professional along one hub-area row was drawn straight
+    over three organisations, one of them isolated, which then looked linked. A long
+    route can only take shallow bows within ``max_bow``; the rule now has them."""
+    path = tmp_path / "map.html"
+    path.write_text(render_map(musicnet.load(LONG_ROW)), encoding="utf-8")
+    page = _open(browser, path, size)
+    try:
+        geo = page.evaluate("window.musicnetMap.routeGeometry()")
+    finally:
+        page.close()
+    ids = [row[0] for row in geo["nodes"]]
+    points = [None if row[1] is None else (row[1], row[2]) for row in geo["nodes"]]
+    radii = [row[3] for row in geo["nodes"]]
+    bends = {int(j): tuple(c) for j, c in geo["bends"].items()}
+    routes = [tuple(r) for r in geo["routes"]]
+    assert set(bends) == set(bend_routes(points, radii, routes))
+    long_one = routes.index((ids.index("woolwich-camhs"), ids.index("greenwich-college")))
+    assert long_one in bends
+    for j, (s, t) in enumerate(routes):
+        poly = curve_points(points[s], bends[j], points[t], 48) if j in bends \
+            else [points[s], points[t]]
+        for k, p in enumerate(points):
+            if k not in (s, t) and p is not None:
+                assert not _passes(poly, p, radii[k]), (ids[s], ids[t], ids[k])

@@ -27,7 +27,12 @@ __all__ = ["BEND_RULE", "bend_routes", "curve_points"]
 #: further than this from the straight line are not tried (the layouts' units: a stage
 #: column is about 230 wide).
 BEND_RULE: dict[str, Any] = {
-    "clear": 3, "bows": [0.12, -0.12, 0.3, -0.3, 0.5, -0.5, 0.8, -0.8], "samples": 12,
+    "clear": 3, "bows": [0.12, -0.12, 0.3, -0.3, 0.5, -0.5, 0.8, -0.8,
+                         # then finer ones: the shallow bows a long route (across a ladder
+                         # row) can take within max_bow, and the steps between the above
+                         0.04, -0.04, 0.06, -0.06, 0.08, -0.08, 0.2, -0.2, 0.4, -0.4,
+                         0.65, -0.65, 1.0, -1.0],
+    "samples": 12,
     "max_orgs": 1500, "max_bow": 80,
 }
 
