@@ -192,6 +192,13 @@ def test_whatif_cli_errors_and_map(tmp_path):
     n = before.graph.number_of_edges()
     assert f"{n + 1} active routes (was {n})" in stats
     assert f"{len(after.bridges())} fragile routes ·" in stats  # unchanged: no "was"
+    # the title says what the change is (it read "What if: proposed routes" for a closure)
+    assert "<title>What if: 1 proposed route</title>" in html
+    hub = "open-doors-music-network-london-wide"
+    res = cli("whatif", str(SAMPLE), "--close", hub, "--remove",
+              "clocktower-primary-school:cedar-yard-youth-cafe", "--map", str(out), "--force")
+    title = re.search(r"<title>([^<]*)</title>", out.read_text()).group(1)
+    assert title == f"What if: {before.orgs[hub].name} closed, 1 route removed"
 
 
 def test_whatif_routes_file(tmp_path):

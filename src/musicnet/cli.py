@@ -921,6 +921,25 @@ def path(args: tuple[str, ...], to_stage: str | None, genre: str | None,
     _echo(_json(result.to_dict()) if fmt == "json" else str(result))
 
 
+def _whatif_title(diff: Any, added: int, removed: int, include_planned: bool) -> str:
+    """The what-if map's title: the change in words ("What if: Catford Beats closed, 2
+    proposed routes")."""
+    from .findings import plural
+
+    parts = []
+    closed = [diff.names[v] for v in diff.organisations_closed]
+    if closed:
+        parts.append(f"{closed[0]} closed" if len(closed) == 1
+                     else f"{len(closed)} organisations closed")
+    if added:
+        parts.append(plural(added, "proposed route"))
+    if removed:
+        parts.append(plural(removed, "route") + " removed")
+    if include_planned:
+        parts.append("planned routes switched on")
+    return "What if: " + ", ".join(parts)
+
+
 def _pairs(values: tuple[str, ...], option: str) -> list[tuple[str, str]]:
     """SRC:TGT option values as id pairs; a malformed one is a usage error (exit 2)."""
     from .errors import UsageError
@@ -979,7 +998,8 @@ def whatif(data_dir: Path, add: tuple[str, ...], remove: tuple[str, ...],
         from ._files import write_outputs
         from .render.map import render_map
 
-        write_outputs({map_file: render_map(after, title="What if: proposed routes",
+        write_outputs({map_file: render_map(after, title=_whatif_title(
+                          diff, len(added), len(removed), include_planned),
                                                  before=net)},
                       force=force)
     if quiet:  # nothing but errors (useful with --map)
