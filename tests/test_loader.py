@@ -314,3 +314,44 @@ def test_a_file_of_made_up_values_is_checked_quickly(tmp_path):
     boroughs = [p for p in problems if p.field == "borough"]
     assert boroughs[0].suggestion == "Did you mean 'Lewisham'?"
     assert boroughs[-1].suggestion.startswith("Allowed values:")  # no did-you-mean
+
+
+@pytest.mark.parametrize("form", ["csv", "xlsx"])
+def test_a_title_row_above_the_column_names_is_named(tmp_path, form):
+    """Found by a first-time user: a title row above the header gave six "required
+    column ... is missing" problems and no hint. Now one problem says where the column
+    names are and what to delete."""
+    import csv
+
+    sample = Path(__file__).parent.parent / "data"
+    with open(sample / "organisations.csv", encoding="utf-8", newline="") as f:
+        orgs = list(csv.reader(f))
+    with open(sample / "referrals.csv", encoding="utf-8", newline="") as f:
+        routes = list(csv.reader(f))
+    titled = [["Network list, March 2026"], [], *orgs]
+    if form == "csv":
+        with open(tmp_path / "organisations.csv", "w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows(titled)
+        with open(tmp_path / "referrals.csv", "w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows(routes)
+        where = tmp_path
+    else:
+        import openpyxl
+
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "organisations"
+        for row in titled:
+            ws.append(row)
+        ws2 = wb.create_sheet("referrals")
+        for row in routes:
+            ws2.append(row)
+        where = tmp_path / "network.xlsx"
+        wb.save(where)
+    with pytest.raises(DataError) as info:
+        musicnet.load(where)
+    problems = info.value.problems
+    assert len(problems) == 1, [str(p) for p in problems]
+    p = problems[0]
+    assert p.line == 3 and p.message == "the column names are on line 3, not line 1."
+    assert p.suggestion.startswith("Delete the 2 lines above them")

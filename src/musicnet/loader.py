@@ -242,6 +242,8 @@ class _Reader:
             self.problem("is empty.", code="empty")
             return None
         header = rows[0][1]
+        if self._header_lower_down(rows):
+            return None
         if not self._header(header):
             return None
         records: list[tuple[int, dict[str, str]]] = []
@@ -271,6 +273,32 @@ class _Reader:
                 cells = {f: unguard(v) for f, v in cells.items()}
             records.append((start, cells))
         return records
+
+    def _header_lower_down(self, rows: list[tuple[int, list[str]]]) -> bool:
+        """Whether the column names are on a later row than the first (a title row above
+        them, as spreadsheets often have): one problem saying where, instead of one per
+        required column "missing"."""
+        names: dict[str, str] = {}
+        for c in self.columns:
+            for n in (c.name, *c.aliases):
+                names[n] = c.name
+        required = {c.name for c in self.columns if c.required}
+
+        def has_all(row: list[str]) -> bool:
+            return required <= {names.get(_token(v.replace("\ufeff", "")), "") for v in row}
+
+        if has_all(rows[0][1]):
+            return False
+        for line, row in rows[1:11]:
+            if has_all(row):
+                above = "line" if line == 2 else f"{line - 1} lines"
+                self.problem(f"the column names are on line {line}, not line 1.", line=line,
+                             code="header-not-first",
+                             suggestion=f"Delete the {above} above them (a title, for "
+                                        f"example): musicnet reads the first line as the "
+                                        f"column names.")
+                return True
+        return False
 
     def _header(self, header: list[str]) -> bool:
         by_name: dict[str, str] = {}
