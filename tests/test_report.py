@@ -90,6 +90,15 @@ def test_markdown_report(sample_net):
     for heading in ("## Key figures", "## Where journeys stop", "## Suggested missing links",
                     "## Cold spots"):
         assert heading in md
+    # the sections the HTML report has (a first-time user found the borough table and the
+    # headings of the cold-spot lists, brokers and clusters missing from the Markdown)
+    html = render_report(sample_net)
+    h = re.findall(r"<h[23][^>]*>([^<]*)</h[23]>", html)
+    m = [x.lstrip("# ") for x in re.findall(r"^#{2,3} .*$", md, re.M)]
+    shared = [x for x in h if x != "Over the years" and x != "The network"]
+    assert [x for x in shared if x not in m] == []
+    boroughs = {r["borough"] for r in sample_net.analyse()["borough_coverage"]["boroughs"]}
+    assert all(f"| {b} |" in md for b in boroughs)
     # every table row has the same number of cells as its header
     for table in re.findall(r"((?:^\|.*\|\n)+)", md, re.M):
         rows = table.strip().splitlines()

@@ -226,3 +226,19 @@ def test_a_mistyped_short_borough_name_suggests_the_borough():
     res = CliRunner().invoke(cli, ["suggest", str(SAMPLE), "--borough", "Kingstn"])
     assert res.exit_code != 0
     assert "Did you mean 'Kingston upon Thames'?" in res.output
+
+
+def test_options_a_first_time_user_typed(tmp_path):
+    """`--format JSON` in capitals, `build --output` (other commands say --output), and an
+    .xls file get what was meant, or a hint that says what to do."""
+    import json
+
+    res = _run("analyse", str(SAMPLE), "--format", "JSON")
+    assert res.returncode == 0 and json.loads(res.stdout)["summary"]
+    res = _run("build", str(SAMPLE), "--output", str(tmp_path / "out"), "-q")
+    assert res.returncode == 0 and (tmp_path / "out" / "map.html").is_file()
+    old = tmp_path / "network.xls"
+    old.write_bytes(b"PK\x03\x04 not really a workbook")
+    res = _run("check", str(old))
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert "save it as an Excel Workbook (.xlsx)" in res.stderr

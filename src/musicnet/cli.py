@@ -27,6 +27,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+def _choice(values: list[str]) -> click.Choice:
+    """One of ``values``, in any case (``--format JSON`` is ``json``)."""
+    return click.Choice(values, case_sensitive=False)
+
 #: Warnings printed at most; the rest are counted.
 MAX_WARNINGS_SHOWN = 20
 
@@ -280,11 +285,11 @@ def check(data_dir: Path, quiet: bool) -> None:
 
 @cli.command()
 @data_argument
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "fmt", type=_choice(["text", "json"]), default="text",
               show_default=True, help="Readable summary, or every result as JSON.")
 @click.option("--limit", type=click.IntRange(1), default=15, show_default=True,
               help="Organisations listed per finding in text output.")
-@click.option("--min-evidence", type=click.Choice(["any", "both"]), default="any",
+@click.option("--min-evidence", type=_choice(["any", "both"]), default="any",
               show_default=True,
               help="both: only routes confirmed by both organisations in a survey (routes "
               "recorded directly are kept; one-sided ones are left out).")
@@ -355,7 +360,8 @@ def _rich_findings(result: dict[str, object], text: str) -> None:
 
 @cli.command()
 @data_argument
-@click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path), default="output",
+@click.option("--out", "--output", "-o", "out_dir", type=click.Path(path_type=Path),
+              default="output",
               show_default=True, help="Folder to write into.")
 @_title_option("map and the report", "Youth music progression network")
 @_date_option
@@ -477,10 +483,10 @@ def _page_format(out: Path | None, fmt: str | None, endings: dict[str, str],
 @data_argument
 @click.option("--output", "-o", "out", type=click.Path(path_type=Path), default=None,
               help="File to write [default: output/map.html, or output/map.svg/.png].")
-@click.option("--format", "fmt", type=click.Choice(["html", "svg", "png"]), default=None,
+@click.option("--format", "fmt", type=_choice(["html", "svg", "png"]), default=None,
               help="html: the interactive map; svg/png: a static picture of the same layout "
               "[default: from the output name's ending, else html].")
-@click.option("--view", type=click.Choice(["ladder", "geo"]), default="ladder",
+@click.option("--view", type=_choice(["ladder", "geo"]), default="ladder",
               show_default=True, help="Layout of the static picture.")
 @_title_option("map", "Youth music progression network")
 @_date_option
@@ -529,7 +535,7 @@ def map_command(data_dir: Path, out: Path | None, fmt: str | None, view: str,
 @data_argument
 @click.option("--output", "-o", "out", type=click.Path(path_type=Path), default=None,
               help="File to write [default: output/report.html or output/report.md].")
-@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default=None,
+@click.option("--format", "fmt", type=_choice(["html", "md"]), default=None,
               help="A printable web page, or Markdown [default: from the output name's "
               "ending, else html].")
 @click.option("--suggestions", type=click.IntRange(0), default=5, show_default=True,
@@ -573,7 +579,7 @@ def report(data_dir: Path, out: Path | None, fmt: str | None, suggestions: int,
 @cli.command()
 @data_argument
 @click.option("--format", "fmt", default=None,
-              type=click.Choice(["graphml", "gexf", "json", "kumu", "csv"]),
+              type=_choice(["graphml", "gexf", "json", "kumu", "csv"]),
               help="graphml/gexf: Gephi, yEd, Cytoscape; kumu: an Excel workbook for Kumu; "
               "json: node-link; csv: a folder of tables, one per analysis [default: from "
               "the output name: .graphml, .gexf, .json, .xlsx (Kumu), a folder (csv)].")
@@ -685,7 +691,7 @@ def template(out: Path, force: bool, quiet: bool) -> None:
 @cli.command(name="diff")
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+@click.option("--format", "fmt", type=_choice(["text", "json", "html"]), default="text",
               show_default=True, help="Readable text, every change as JSON, or a web page "
               "with the report's look.")
 @click.option("--output", "-o", "out", type=click.Path(path_type=Path), default=None,
@@ -758,7 +764,7 @@ def diff_command(old: Path, new: Path, fmt: str, out: Path | None, map_file: Pat
 
 @cli.command()
 @data_argument
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "fmt", type=_choice(["text", "json"]), default="text",
               show_default=True, help="Readable table, or JSON.")
 @quiet_option
 def timeline(data_dir: Path, fmt: str, quiet: bool) -> None:
@@ -824,7 +830,7 @@ def survey(data_dir: Path, out: Path, title: str | None, force: bool, quiet: boo
                 metavar="RESPONSES...")
 @click.option("--data", "-d", "data_dir", type=click.Path(path_type=Path), default="data",
               show_default=True, help="The data folder (or workbook) the answers add to.")
-@click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path), required=True,
+@click.option("--out", "--output", "-o", "out_dir", type=click.Path(path_type=Path), required=True,
               help="New data folder to write (must not exist, or use --force).")
 @click.option("--review", "review_file", type=click.Path(path_type=Path, dir_okay=False),
               default=None, help="A review.csv with the decision column filled in.")
@@ -885,13 +891,13 @@ def _data_and_org(args: tuple[str, ...]) -> tuple[Path, str]:
 
 
 def _format_option(f: F) -> F:
-    return click.option("--format", "fmt", type=click.Choice(["text", "json"]),
+    return click.option("--format", "fmt", type=_choice(["text", "json"]),
                         default="text", show_default=True, help="Readable text, or JSON.")(f)
 
 
 @cli.command()
 @click.argument("args", nargs=-1, metavar="[DATA_DIR] ORG")
-@click.option("--to-stage", type=click.Choice(STAGE_CHOICES), default=None,
+@click.option("--to-stage", type=_choice(STAGE_CHOICES), default=None,
               help="Only routes to this stage.")
 @click.option("--genre", default=None, help="Only destinations offering this genre.")
 @click.option("--to", "to_org", metavar="ORG", default=None,

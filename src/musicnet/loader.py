@@ -994,6 +994,13 @@ def _inspect_workbook(path: Path) -> None:
                                        _DAMAGED_HINT) from exc
 
 
+#: Spreadsheet files musicnet does not read, by ending: what to call them in a hint.
+_OTHER_SPREADSHEETS = {".xls": "the older Excel format (.xls)",
+                       ".xlsb": "Excel binary workbooks (.xlsb)",
+                       ".ods": "OpenDocument spreadsheets (.ods)",
+                       ".numbers": "Numbers files"}
+
+
 def _read_workbook(path: Path) -> tuple[_Reader, _Reader, list | None, list | None]:
     """The two sheets of a workbook as readers and records (like the two CSV files).
 
@@ -1069,9 +1076,13 @@ def read_tables(path: str | Path = "data") -> Tables:
                                  suggestion=f"Did you mean '{guess}'?" if guess else
                                  "Check the name and the folder it is in.")])
     if folder.is_file():
-        raise DataError([Problem(str(folder), "is a file; give the folder that holds "
-                                 f"{ORGANISATIONS_FILE} and {REFERRALS_FILE}, or an .xlsx "
-                                 "workbook.", code="not-a-folder")])
+        other = _OTHER_SPREADSHEETS.get(folder.suffix.lower())
+        raise DataError([Problem(
+            str(folder), "is a file; give the folder that holds "
+            f"{ORGANISATIONS_FILE} and {REFERRALS_FILE}, or an .xlsx workbook.",
+            code="not-a-folder",
+            suggestion=f"musicnet reads .xlsx workbooks, not {other}: open it and save "
+                       "it as an Excel Workbook (.xlsx)." if other else None)])
     if not folder.exists():
         raise DataError([Problem(str(folder), "folder not found.", code="missing-folder",
                                  suggestion="Give the folder that holds "
