@@ -58,11 +58,12 @@ def test_whatif_text_names_every_gain():
     assert str(diff) == "\n".join([
         "This change harms progression: 1 new dead end.",
         "It also resolves 1 dead end, closes 2 progression gaps, gives 2 organisations a "
-        "route to a higher stage.",
+        "route to a higher stage, links 1 isolated organisation.",
         "Routes added (1):", "  - Org a (a) -> Org b (b)",
         "New dead ends (1):", "  - Org b (b)",
         "Dead ends resolved (1):", "  - Org a (a)",
         "Progression gaps closed (2):", "  - Org a (a)", "  - Org c (c)",
+        "No longer isolated (they now have a route) (1):", "  - Org b (b)",
         "New fragile routes (bridges) (1):", "  - Org a (a) -> Org b (b)",
         "New single points of failure (1):", "  - Org a (a)",
         "Can now reach more stages (2):", "  - Org a (a): developing, advanced",

@@ -491,11 +491,18 @@ def test_every_compare_field(change):
         if any(lvl(s) > max(map(lvl, after.orgs[v].stages)) for s in st_))
     cut = ref_cut_off(before, after)
     assert d["cut_off"] == cut
+    touched_b = {v for e in eb for v in e}
+    touched_a = {v for e in ea for v in e}
+    newly_alone = {v for v in both if v in touched_b and v not in touched_a}
+    assert d["isolated_resolved"] == sorted(v for v in both
+                                            if v not in touched_b and v in touched_a)
+    assert d["isolated_created"] == sorted(newly_alone)
     mcc = {v for v in both if after.orgs[v].remit == "majority_cc"}
     assert d["majority_cc_helped"] == sorted(
         mcc & (set(d["dead_ends_resolved"]) | set(moved(g_b, g_a)[0]) | set(gained)))
     assert d["majority_cc_harmed"] == sorted(
-        mcc & (set(moved(de_b, de_a)[1]) | set(moved(g_b, g_a)[1]) | set(lost) | set(cut)))
+        mcc & (set(moved(de_b, de_a)[1]) | set(moved(g_b, g_a)[1]) | set(lost) | set(cut)
+               | newly_alone))
     assert d["routes_added"] == [{"source": s, "target": t}
                                  for s, t in sorted(set(ea) - set(eb))]
     assert d["routes_removed"] == [{"source": s, "target": t}
@@ -565,7 +572,7 @@ def test_suggestions_never_break_a_hard_rule(net, data):
         want = set()
         for a in net.orgs:
             h = max(map(lvl, net.orgs[a].stages))
-            got = {lvl(x) for x in offered_or_reached(net, es, a)}
+            got = {lvl(x) for x in can_reach(net, es, a)}
             if all(k in got for k in range(h + 1, 5)):
                 continue  # already reaches every stage above its own
             home = HUB.get(net.orgs[a].borough)

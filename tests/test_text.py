@@ -134,7 +134,8 @@ def test_whatif_text_matches_the_diff(change):
     text = str(diff)
     lines = text.splitlines()
     harmful = bool(d["cut_off"] or d["reach_lost"] or d["dead_ends_created"]
-                   or d["progression_gaps_opened"] or d["majority_cc_harmed"])
+                   or d["progression_gaps_opened"] or d["isolated_created"]
+                   or d["majority_cc_harmed"])
     assert lines[0].startswith("This change harms progression: ") == harmful
 
     def n(k, word):
@@ -148,6 +149,8 @@ def test_whatif_text_matches_the_diff(change):
                  else "",
                  n(len(d["progression_gaps_opened"]), "new progression gap")
                  if d["progression_gaps_opened"] else "",
+                 n(len(d["isolated_created"]), "organisation") + " left with no routes"
+                 if d["isolated_created"] else "",
                  n(len(d["majority_cc_harmed"]), "majority-CC organisation") + " worse off"
                  if d["majority_cc_harmed"] else ""]
         assert lines[0] == "This change harms progression: " + ", ".join(
@@ -184,7 +187,10 @@ def test_whatif_text_matches_the_diff(change):
                        ("New single points of failure", "bridge_organisations_gained"),
                        ("Can now reach more stages", "reach_gained"),
                        ("Cut off from the rest of the network (majority CC first)", "cut_off"),
-                       ("Can no longer reach (majority CC first)", "reach_lost")):
+                       ("Can no longer reach (majority CC first)", "reach_lost"),
+                       ("Left with no routes in or out (majority CC first)",
+                        "isolated_created"),
+                       ("No longer isolated (they now have a route)", "isolated_resolved")):
         assert counts.get(title, 0) == len(d[key]), title
     # a lost bridge or single point of failure is listed exactly once, in one of its sections
     lost_titles = ("Fragile routes made safe (no longer bridges)", "Fragile routes removed",
@@ -200,6 +206,7 @@ def test_whatif_text_matches_the_diff(change):
     assert sum(n for t, n in counts.items() if t.startswith("No longer single points")
                ) == len(d["bridge_organisations_lost"])
     for title in ("Cut off from the rest of the network (majority CC first)",
+                  "Left with no routes in or out (majority CC first)",
                   "Can no longer reach (majority CC first)", "New dead ends",
                   "New progression gaps"):
         items = sections.get(title, [])
@@ -222,7 +229,9 @@ def test_whatif_text_matches_the_diff(change):
             f"closes {n(len(d['progression_gaps_closed']), 'progression gap')}"
             if d["progression_gaps_closed"] else "",
             f"gives {n(len(d['reach_gained']), 'organisation')} a route to a higher stage"
-            if d["reach_gained"] else ""]
+            if d["reach_gained"] else "",
+            f"links {n(len(d['isolated_resolved']), 'isolated organisation')}"
+            if d["isolated_resolved"] else ""]
     also = [x for x in lines if x.startswith("It also ")]
     want = "It also " + ", ".join(x for x in good if x) + "."
     assert also == ([want] if harmful and any(good) else [])

@@ -504,6 +504,7 @@ class _Context:
             majority_cc_helped=helped, majority_cc_harmed=harmed,
             higher_stage_gained=self.ids_of(gained_higher),
             routes_added=[(s, t)], routes_removed=[], organisations_closed=[], cut_off=[],
+            isolated_resolved=sorted(v for v in {s, t} if g.degree(v) == 0),
             names=self.names, majority_cc=self.mcc_ids, split=frozenset())
 
     def _members(self, c: int) -> int:

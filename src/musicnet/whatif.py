@@ -166,15 +166,18 @@ class Diff:
 
     Organisation lists are sorted ids; route lists are sorted ``(source, target)`` pairs.
     ``reach_gained``/``reach_lost`` map an organisation id to the stages it can newly reach
-    (or no longer reach), counting its own stages and every organisation reachable from it
-    along active routes (directed). ``dead_ends_resolved`` are former dead ends still
-    reached that now lead on (or offer the top stage); ``dead_ends_unreached`` stopped
-    being dead ends only because no active route reaches them any more, which is no help
-    to anyone. ``cut_off`` lists the organisations no longer connected
-    (routes seen as undirected) to the largest part of what they were connected to before:
-    see :func:`compare`. ``majority_cc_helped`` lists majority-CC organisations with a dead
-    end resolved, a gap closed or new reach; ``majority_cc_harmed`` those with a new dead
-    end, a new gap, lost reach or cut off.
+    (or no longer reach) in the sense of stage reach: stage s when it offers, or can reach
+    along active routes (directed) an organisation offering, s or a stage above s.
+    ``dead_ends_resolved`` are former dead ends still reached that now lead on (or offer
+    the top stage); ``dead_ends_unreached`` stopped being dead ends only because no active
+    route reaches them any more, which is no help to anyone. ``cut_off`` lists the
+    organisations no longer connected (routes seen as undirected) to the largest part of
+    what they were connected to before: see :func:`compare`. ``isolated_resolved`` are
+    organisations that had no active route in or out and now have one;
+    ``isolated_created`` those left with none. ``majority_cc_helped`` lists majority-CC
+    organisations with a dead end resolved, a gap closed or new reach;
+    ``majority_cc_harmed`` those with a new dead end, a new gap, lost reach, cut off or left
+    with no routes.
     """
 
     dead_ends_resolved: list[str]
@@ -195,6 +198,8 @@ class Diff:
     organisations_closed: list[str] = field(default_factory=list)
     cut_off: list[str] = field(default_factory=list)
     dead_ends_unreached: list[str] = field(default_factory=list)
+    isolated_resolved: list[str] = field(default_factory=list)
+    isolated_created: list[str] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     majority_cc: frozenset[str] = field(default_factory=frozenset, repr=False, compare=False)
     split: frozenset[str] = field(default_factory=frozenset, repr=False, compare=False)
@@ -212,6 +217,8 @@ class Diff:
             "dead_ends_resolved": self.dead_ends_resolved,
             "dead_ends_unreached": self.dead_ends_unreached,
             "dead_ends_created": self.dead_ends_created,
+            "isolated_resolved": self.isolated_resolved,
+            "isolated_created": self.isolated_created,
             "progression_gaps_closed": self.progression_gaps_closed,
             "progression_gaps_opened": self.progression_gaps_opened,
             "bridges_gained": pairs(self.bridges_gained),
@@ -230,7 +237,8 @@ class Diff:
 
     def _harmful(self) -> bool:
         return bool(self.cut_off or self.reach_lost or self.dead_ends_created
-                    or self.progression_gaps_opened or self.majority_cc_harmed)
+                    or self.progression_gaps_opened or self.isolated_created
+                    or self.majority_cc_harmed)
 
     def __str__(self) -> str:
         lines: list[str] = []
@@ -257,6 +265,9 @@ class Diff:
                 harm.append(_count(len(self.dead_ends_created), "new dead end"))
             if self.progression_gaps_opened:
                 harm.append(_count(len(self.progression_gaps_opened), "new progression gap"))
+            if self.isolated_created:
+                harm.append(_count(len(self.isolated_created), "organisation")
+                            + " left with no routes")
             if self.majority_cc_harmed:
                 harm.append(_count(len(self.majority_cc_harmed), "majority-CC organisation")
                             + " worse off")
@@ -270,6 +281,9 @@ class Diff:
             if self.reach_gained:
                 good.append("gives " + _count(len(self.reach_gained), "organisation")
                             + " a route to a higher stage")
+            if self.isolated_resolved:
+                good.append("links " + _count(len(self.isolated_resolved),
+                                              "isolated organisation"))
             if good:
                 lines.append("It also " + ", ".join(good) + ".")
         section("Routes added", [f"{self._n(s)} -> {self._n(t)}" for s, t in self.routes_added])
@@ -278,6 +292,8 @@ class Diff:
         section("Organisations closed", [self._n(v) for v in self.organisations_closed])
         section("Cut off from the rest of the network (majority CC first)",
                 [tag(v) for v in mcc_first(self.cut_off)])
+        section("Left with no routes in or out (majority CC first)",
+                [tag(v) for v in mcc_first(self.isolated_created)])
         section("Can no longer reach (majority CC first)",
                 [f"{tag(v)}: {', '.join(self.reach_lost[v])}"
                  for v in mcc_first(self.reach_lost)])
@@ -288,6 +304,8 @@ class Diff:
         section("No longer dead ends only because no route reaches them any more",
                 [tag(v) for v in mcc_first(self.dead_ends_unreached)])
         section("Progression gaps closed", [self._n(v) for v in self.progression_gaps_closed])
+        section("No longer isolated (they now have a route)",
+                [self._n(v) for v in self.isolated_resolved])
         gone = set(self.routes_removed)
         section("Fragile routes made safe (no longer bridges)",
                 [f"{self._n(s)} -> {self._n(t)}" for s, t in self.bridges_lost
@@ -436,7 +454,11 @@ def compare(before: Network, after: Network) -> Diff:
     mcc = {v for v in both if after.orgs[v].remit == "majority_cc"}
     helped = sorted(mcc & (set(de_res) | set(gap_closed) | set(gained)))
     cut, split = cut_off(before, after)
-    harmed = sorted(mcc & (set(de_new) | set(gap_opened) | set(lost) | set(cut)))
+    gb, ga = before.graph, after.graph
+    iso_res = sorted(v for v in both if gb.degree(v) == 0 and ga.degree(v) > 0)
+    iso_new = sorted(v for v in both if gb.degree(v) > 0 and ga.degree(v) == 0)
+    harmed = sorted(mcc & (set(de_new) | set(gap_opened) | set(lost) | set(cut)
+                           | set(iso_new)))
     eb, ea = set(before.graph.edges()), set(after.graph.edges())
     return Diff(
         dead_ends_resolved=de_res, dead_ends_created=de_new,
@@ -448,6 +470,7 @@ def compare(before: Network, after: Network) -> Diff:
         routes_added=sorted(ea - eb), routes_removed=sorted(eb - ea),
         organisations_closed=sorted(before.orgs.keys() - after.orgs.keys()),
         cut_off=cut, dead_ends_unreached=de_unreached,
+        isolated_resolved=iso_res, isolated_created=iso_new,
         names={v: o.name for v, o in {**before.orgs, **after.orgs}.items()},
         majority_cc=frozenset(v for v, o in {**before.orgs, **after.orgs}.items()
                               if o.remit == "majority_cc"),
