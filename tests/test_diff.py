@@ -158,7 +158,14 @@ def test_json_keys_are_the_documented_ones():
                       "routes_changed", "findings", "metrics"}
     assert set(d["findings"]) == {"dead_ends", "progression_gaps", "bridges",
                                   "bridge_organisations", "isolated", "cold_spots"}
-    assert all(set(r) == {"source", "target"} for r in d["routes_added"])
+    # routes by name as well as id (the text named new routes by id only)
+    names = {**{v: o.name for v, o in load(SAMPLE).orgs.items()},
+             **{v: o.name for v, o in load(LATER).orgs.items()}}
+    for key in ("routes_added", "routes_removed", "routes_changed"):
+        for r in d[key]:
+            assert {"source", "target", "source_name", "target_name"} <= set(r)
+            assert (r["source_name"], r["target_name"]) == (names[r["source"]],
+                                                            names[r["target"]])
     assert {"density", "reciprocity", "degree_centralisation", "largest_component_share",
             "average_path_length", "periphery_share", "clusters", "dead_ends",
             "organisations", "active_routes"} <= set(d["metrics"])

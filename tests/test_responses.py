@@ -148,7 +148,10 @@ def test_workbook_and_form_answers_make_a_new_data_folder(tmp_path, data):
     changes = json.loads((out / "changes.json").read_text())
     assert len(changes["routes_added"]) == 8
     assert changes["routes_changed"] == [{"source": "vale-youth-club",
-                                          "target": "fairground-beats", "field": "status",
+                                          "target": "fairground-beats",
+                                          "source_name": "Vale Youth Club",
+                                          "target_name": "Fairground Beats!",
+                                          "field": "status",
                                           "before": "lapsed", "after": "active"}]
     assert "What changed (as musicnet diff shows it" in res.stdout
     assert (out / "organisations.csv").read_bytes() == (data / "organisations.csv").read_bytes()

@@ -140,6 +140,11 @@ class Diff:
                 return oid, net.orgs[oid].name
         return key, key  # pragma: no cover - every key comes from one side
 
+    def _route_row(self, source: str, target: str) -> dict[str, str]:
+        """A route as ``{"source", "target", "source_name", "target_name"}``."""
+        (s, sn), (t, tn) = self._name(source), self._name(target)
+        return {"source": s, "target": t, "source_name": sn, "target_name": tn}
+
     def _finding_row(self, kind: str, item: Any) -> dict[str, Any]:
         if kind == "cold_spots":
             from .schema import hub_area
@@ -172,9 +177,10 @@ class Diff:
             "organisations_removed": [_org_row(self.old, v)
                                       for v in self.organisations_removed],
             "organisations_changed": self.organisations_changed,
-            "routes_added": [{"source": s, "target": t} for s, t in self.routes_added],
-            "routes_removed": [{"source": s, "target": t} for s, t in self.routes_removed],
-            "routes_changed": self.routes_changed,
+            "routes_added": [self._route_row(s, t) for s, t in self.routes_added],
+            "routes_removed": [self._route_row(s, t) for s, t in self.routes_removed],
+            "routes_changed": [{**self._route_row(r["source"], r["target"]), **r}
+                               for r in self.routes_changed],
             "findings": {k: {side: [self._finding_row(k, x) for x in items]
                              for side, items in v.items()}
                          for k, v in self.findings.items()},
@@ -309,6 +315,14 @@ def _org_text(row: dict[str, Any]) -> str:
     return f"{row['name']} ({row['id']}), {row['borough']}"
 
 
+def _route_text(row: dict[str, Any]) -> str:
+    """A route by name, with the ids: "A -> B (a -> b)"."""
+    if "source_name" not in row:
+        return f"{row['source']} -> {row['target']}"
+    return (f"{row['source_name']} -> {row['target_name']} "
+            f"({row['source']} -> {row['target']})")
+
+
 def _finding_text(kind: str, row: dict[str, Any]) -> str:
     if kind == "cold_spots":
         return row["borough"]
@@ -347,11 +361,10 @@ def format_text(d: dict[str, Any], *, limit: int = 15) -> str:
     block("Organisation details changed",
           [f"{c['id']}: {c['field']} {_fmt(c['before'])} -> {_fmt(c['after'])}"
            for c in d["organisations_changed"]])
-    block("New routes", [f"{r['source']} -> {r['target']}" for r in d["routes_added"]])
-    block("Routes no longer listed",
-          [f"{r['source']} -> {r['target']}" for r in d["routes_removed"]])
+    block("New routes", [_route_text(r) for r in d["routes_added"]])
+    block("Routes no longer listed", [_route_text(r) for r in d["routes_removed"]])
     block("Routes changed",
-          [f"{r['source']} -> {r['target']}: {r['field']} {r['before']} -> {r['after']}"
+          [f"{_route_text(r)}: {r['field']} {r['before']} -> {r['after']}"
            for r in d["routes_changed"]])
     lines.append("")
     lines.append("Findings (before -> after: resolved, new)")
