@@ -66,6 +66,29 @@ def test_a_row_with_an_unquoted_comma_says_how_many_values(tmp_path):
     assert "unquoted comma" in (p.suggestion or "")
 
 
+def test_a_shifted_row_is_one_problem_not_one_per_column(tmp_path):
+    """Found by a first-time user: an unquoted comma in a row whose last value is empty
+    moved every value after it one column right, and each was reported wrong in its new
+    column (8 problems for one comma). Now the row is one problem saying why; a row that
+    is only long because of trailing commas keeps its own, real problem."""
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / "organisations.csv").write_text(
+        "id,name,type,remit,stages,borough,notes\n"
+        "a,Smith, Jones and Co,youth_service,general,participation,Lewisham,\n"
+        "b,B,youth_service,general,developing,Lewishm,,,\n"
+        "c,C,youth_service,general,developing,Lewisham,,,\n", encoding="utf-8")
+    (d / "referrals.csv").write_text("source,target\nb,c\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        musicnet.load(d)
+    got = [(p.line, p.message) for p in err.value.problems]
+    assert got == [
+        (2, "this row has 8 values, the header has 7, and 4 of them do not fit their "
+            "columns."),
+        (3, "unknown borough 'Lewishm'.")]
+    assert "double quotes" in err.value.problems[0].suggestion
+
+
 def test_a_missing_workbook_says_file_not_found(tmp_path):
     (tmp_path / "network.xlsx").write_bytes(b"")
     res = CliRunner().invoke(cli, ["check", str(tmp_path / "netwrk.xlsx")])

@@ -136,6 +136,40 @@ class _Reader:
         #: values already read without a problem, by (field, text): a column of 100,000
         #: rows holds a few dozen distinct stages, kinds or boroughs
         self.known: dict[tuple[str, str], Any] = {}
+        #: rows with more values than the header, the extra ones empty (line -> values):
+        #: fine as they are (spreadsheets add trailing commas), but see collapse_long_rows
+        self.long_rows: dict[int, int] = {}
+        self.header_width = 0
+
+    def collapse_long_rows(self) -> None:
+        """A row with one value too many whose cells have problems is almost always a
+        comma inside an unquoted value: every value after it moved one column right, and
+        each of them was reported as wrong in its new column. Say that once instead."""
+        if not self.long_rows:
+            return
+        from collections import Counter
+
+        errors = Counter(p.line for p in self.problems
+                         if p.severity == "error" and p.line in self.long_rows)
+        # one wrong value in a long row is just a wrong value (a misspelt borough in a row
+        # with trailing commas); several are the sign of everything shifted
+        bad = {line for line, k in errors.items() if k >= 2}
+        if not bad:
+            return
+        out: list[Problem] = []
+        for p in self.problems:
+            if p.line in bad and p.severity == "error":
+                if p.line is not None and p.line in self.long_rows:
+                    out.append(Problem(
+                        self.label, f"this row has {self.long_rows.pop(p.line)} values, "
+                        f"the header has {self.header_width}, and {errors[p.line]} of them "
+                        "do not fit their columns.", p.line, None, None,
+                        "Probably a comma inside a value: put that value in double quotes "
+                        "(\"Smith, Jones and Co\"), or the values after it move one column "
+                        "to the right.", "extra-cells", "error"))
+                continue
+            out.append(p)
+        self.problems = out
 
     def problem(self, message: str, *, line: int | None = None, fld: str | None = None,
                 suggestion: str | None = None, code: str = "invalid",
@@ -247,7 +281,7 @@ class _Reader:
         if not self._header(header):
             return None
         records: list[tuple[int, dict[str, str]]] = []
-        ncols = len(header)
+        ncols = self.header_width = len(header)
         wanted = list(self.field_col_index.items())
         reach = max((i for _, i in wanted), default=-1) + 1  # a row this long has them all
         names = [f for f, _ in wanted]
@@ -260,11 +294,13 @@ class _Reader:
                 self.problem(f"a cell is longer than {MAX_CELL_CHARS:,} characters.",
                              line=start, code="cell-too-long")
                 continue
-            if len(row) > ncols and "".join(row[ncols:]).strip():
-                self.problem(f"this row has {len(row)} values, the header has {ncols}.",
-                             line=start, code="extra-cells",
-                             suggestion="Check for an unquoted comma inside a value.")
-                continue
+            if len(row) > ncols:
+                if "".join(row[ncols:]).strip():
+                    self.problem(f"this row has {len(row)} values, the header has {ncols}.",
+                                 line=start, code="extra-cells",
+                                 suggestion="Check for an unquoted comma inside a value.")
+                    continue
+                self.long_rows[start] = len(row)
             if pick is not None and len(row) >= reach:
                 cells = dict(zip(names, map(str.strip, pick(row)), strict=True))
             else:
@@ -1110,6 +1146,8 @@ def _validate(source: Path, org_reader: _Reader, ref_reader: _Reader,
         elif org_records is not None:
             known = [c.get("id", "") for _, c in org_records]
             routes = _read_routes(ref_reader, ref_records, orgs, known)
+    org_reader.collapse_long_rows()
+    ref_reader.collapse_long_rows()
     problems = org_reader.problems + ref_reader.problems
     if any(p.severity == "error" for p in problems):
         raise DataError(problems)
