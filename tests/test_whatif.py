@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import musicnet
 from musicnet import UsageError
+from musicnet.schema import STAGES
 from musicnet.suggest import _Context, impact_score
 from musicnet.whatif import compare
 
@@ -316,6 +317,28 @@ def test_reach_means_a_stage_or_one_above_it_as_in_stage_reach():
     assert gain.higher_stage_gained == []
     for sug in s.suggest_links(top=10, allow_any=True):
         assert not any("higher stage" in r for r in sug.reasons)
+
+
+def test_lost_reach_alone_harms_a_majority_cc_organisation():
+    """An organisation that still reaches a stage above its own (so no new gap), is not a
+    dead end and is not cut off, but can no longer reach the top, is harmed. A mutation
+    run found no test telling `gap_opened | lost` from `gap_opened & lost`."""
+    from musicnet.whatif import _stages, reach_masks
+
+    n = net_of([org("a", "participation", remit="majority_cc"), org("b", "developing"),
+                org("c", "professional", otype="further_education")],
+               [("a", "b"), ("b", "c")])
+    d = compare(n, n.with_routes(remove=[("b", "c")]))
+    assert d.reach_lost == {"a": ["advanced", "professional"],
+                            "b": ["advanced", "professional"]}
+    assert d.progression_gaps_opened == ["b"] and d.dead_ends_created == ["b"]
+    assert "a" not in d.cut_off and d.majority_cc_harmed == ["a"]
+    # reach_masks runs from first access up to the highest stage offered or reached
+    assert {v: _stages(m) for v, m in reach_masks(n).items()} == {
+        "a": list(STAGES), "b": list(STAGES), "c": list(STAGES)}
+    alone = net_of([org("x", "first_access"), org("y", "developing")], [])
+    assert {v: _stages(m) for v, m in reach_masks(alone).items()} == {
+        "x": ["first_access"], "y": ["first_access", "participation", "developing"]}
 
 
 def test_suggestions_obey_the_domain_rules_on_the_sample(sample_net):
