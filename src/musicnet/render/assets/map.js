@@ -516,13 +516,14 @@
       }
       return out;
     }
+    var nBows = count <= BR.few_orgs ? BR.bows.length : BR.bows_when_many;
     for (var j = 0; j < m; j++) {
       var s = ED.s[j], t = ED.t[j], a = pts[s], b = pts[t];
       if (!a || !b || s === t || (a[0] === b[0] && a[1] === b[1]) || !hits([a, b], s, t)) continue;
       var dx = b[0] - a[0], dy = b[1] - a[1], mx = (a[0] + b[0]) / 2, my = (a[1] + b[1]) / 2;
       var sign = dy > 0 || (dy === 0 && dx < 0) ? -1 : 1;
       var len = Math.sqrt(dx * dx + dy * dy);
-      for (var q = 0; q < BR.bows.length; q++) {
+      for (var q = 0; q < nBows; q++) {
         if (Math.abs(BR.bows[q]) * len / 2 > BR.max_bow) continue;  // no swooping arcs
         var k = BR.bows[q], c = [mx + sign * k * dy, my - sign * k * dx];
         if (!hits(curve(a, c, b), s, t)) { bent.set(j, c); break; }
