@@ -1170,3 +1170,39 @@ def test_the_opening_rings_cost_the_key_no_height(browser, sample_map, size, acr
     assert page.locator("#legend-rings").count() == 0
     assert page.evaluate(height) == with_rings
     page.close()
+
+
+def test_the_whatif_map_shows_what_the_change_takes_away(browser, sample_net, tmp_path):
+    """A first-time reader of a what-if map could not see the change: the closed
+    organisation and its routes just vanished and nothing marked who was cut off. Now the
+    closed organisation and the removed routes are drawn dashed in red where they were
+    (counted in no finding), the organisations cut off are ringed, the proposed route is
+    drawn thick, the key has a "What if" section, and the header's counts are the after
+    network's with the old value beside each one that changed."""
+    from musicnet.render.diff import render_whatif_map
+    from musicnet.whatif import compare
+
+    hub = "open-doors-music-network-london-wide"
+    add = ("ashdown-primary-school", "marigold-song-studio")
+    after = sample_net.with_routes(close=[hub], add=[add])
+    d = compare(sample_net, after)
+    assert d.cut_off  # closing this hub cuts organisations off
+    path = tmp_path / "whatif.html"
+    path.write_text(render_whatif_map(sample_net, after, d, title="What if"), encoding="utf-8")
+    page = open_map(browser, path, size=(1024, 768))
+    classes = page.evaluate("window.musicnetMap.routeClasses()")
+    removed = sorted((s, t) for s, t, c in classes if c == "removed")
+    assert removed == sorted(d.routes_removed) and all(hub in p for p in removed)
+    assert [(s, t) for s, t, c in classes if c == "proposed"] == [add]
+    assert page.evaluate("id => window.musicnetMap.ringsOf(id)", hub) == ["cls:removed"]
+    for v in d.cut_off:
+        assert "cls:cut_off" in page.evaluate("id => window.musicnetMap.ringsOf(id)", v)
+    section = page.locator("#legend-what").text_content()
+    assert "Removed or closed in this what-if (dashed)" in section
+    assert "Cut off by the change" in section
+    stats = page.locator("#stats").text_content()
+    n = len(sample_net.orgs)
+    assert f"{n - 1} organisations (was {n})" in stats
+    assert f"{len(after.dead_ends())} dead end" in stats
+    assert page.errors == []
+    page.close()

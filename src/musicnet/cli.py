@@ -1002,11 +1002,10 @@ def whatif(data_dir: Path, add: tuple[str, ...], remove: tuple[str, ...],
     diff = compare(net, after)
     if map_file is not None:
         from ._files import write_outputs
-        from .render.map import render_map
+        from .render.diff import render_whatif_map
 
-        write_outputs({map_file: render_map(after, title=_whatif_title(
-                          diff, len(added), len(removed), include_planned),
-                                                 before=net)},
+        title = _whatif_title(diff, len(added), len(removed), include_planned)
+        write_outputs({map_file: render_whatif_map(net, after, diff, title=title)},
                       force=force)
     if quiet:  # nothing but errors (useful with --map)
         return

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..diff import Diff
+    from ..network import Network
+    from ..whatif import Diff as WhatifDiff
 
-__all__ = ["changes_context", "render_diff", "render_diff_map"]
+__all__ = ["changes_context", "render_diff", "render_diff_map", "render_whatif_map"]
 
 from .map import CHANGE_COLOURS
 
@@ -144,3 +146,49 @@ def render_diff_map(d: Diff, *, title: str | None = None, include_private: bool 
                       include_private=include_private, suppress_below=suppress_below,
                       changes={"edges": edge_change, "nodes": node_change,
                                "current": d.new})
+
+
+#: What a what-if map marks beyond its proposed routes: routes removed and organisations
+#: closed (drawn dashed where they were), and organisations the change cuts off.
+WHATIF_STYLES: dict[str, dict[str, Any]] = {
+    "removed": {"label": "Removed or closed in this what-if (dashed)",
+                "colour": CHANGE_COLOURS["removed"], "width": 3, "dash": [8, 6],
+                "section": "What if"},
+    "cut_off": {"label": "Cut off by the change", "colour": "#D6336C", "width": 4,
+                "dash": [], "section": "What if"},
+}
+
+
+def render_whatif_map(before: Network, after: Network, d: WhatifDiff, *, title: str,
+                      include_private: bool = False, suppress_below: int = 5) -> str:
+    """The map of a what-if (``musicnet whatif --map``): the network after the change, its
+    proposed routes thick and dashed, and what the change takes away still drawn where it
+    was: closed organisations and removed routes dashed in red (not counted in any
+    finding), organisations cut off ringed. The header gives each count that changed with
+    its old value.
+
+    >>> import musicnet
+    >>> from musicnet.whatif import compare
+    >>> net = musicnet.load("data")
+    >>> after = net.with_routes(close=["open-doors-music-network-london-wide"])
+    >>> html = render_whatif_map(net, after, compare(net, after), title="What if")
+    >>> '"cut_off"' in html and '"removed"' in html
+    True
+    """
+    from dataclasses import replace
+
+    from ..network import Network
+    from .map import render_map
+
+    gone = set(d.routes_removed)
+    lost = [replace(r, status="lapsed") for r in before.routes
+            if (r.source, r.target) in gone and r.status == "active"]
+    closed = [before.orgs[v] for v in d.organisations_closed]
+    union = Network([*after.orgs.values(), *closed], [*after.routes, *lost],
+                    source=after.source, proposed=after.proposed)
+    nodes = {v: "removed" for v in d.organisations_closed}
+    nodes.update({v: "cut_off" for v in d.cut_off})
+    return render_map(union, title=title, before=before, include_private=include_private,
+                      suppress_below=suppress_below, class_styles=WHATIF_STYLES,
+                      changes={"current": after, "edges": dict.fromkeys(gone, "removed"),
+                               "nodes": nodes})

@@ -1641,10 +1641,14 @@
       var st = DATA.class_styles[c];
       if (st.section && usedCls.has(c)) sections.set(st.section, []);
     });
+    var routeCls = new Set();
+    edgeCls.forEach(function (c) { routeCls.add(c); });
     DATA.class_order.forEach(function (c) {
       var st = DATA.class_styles[c];
-      if (st.section && sections.has(st.section)) sections.get(st.section).push([sampleLine(st), st.label]);
-      else if (!st.section && usedCls.has(c)) lines.push([sampleLine(st), st.label]);
+      // a class only organisations have is a ring around them, shown as one
+      var sample = usedCls.has(c) && !routeCls.has(c) ? sampleRing(st) : sampleLine(st);
+      if (st.section && sections.has(st.section)) sections.get(st.section).push([sample, st.label]);
+      else if (!st.section && usedCls.has(c)) lines.push([sample, st.label]);
     });
     sections.forEach(function (items, title) {
       legendSection(title, items);
