@@ -606,8 +606,27 @@
     if (cls && DATA.class_styles[cls]) out.push("cls:" + cls);
     return out;
   }
+  // the selected organisation: a wide translucent navy halo edged in black (no category
+  // colour: yellow is first access when colouring by stage), outside any rings, so
+  // the one everything on screen is about is found at a glance (a funder missed it)
+  function drawHalo(ctx) {
+    var i = state.selected;
+    if (i === null || i === undefined || !visible[i]) return;
+    var s = view.scale, p = nodeXY(i), rings = ringsOf(i).length;
+    var r = ND.size[i] + (4 + 7 * rings) / s;
+    ctx.save();
+    ctx.setLineDash([]);
+    ctx.strokeStyle = "rgba(31, 42, 68, 0.3)";
+    ctx.lineWidth = 7 / s;
+    ctx.beginPath(); ctx.arc(p[0], p[1], r + 3.5 / s, 0, 2 * Math.PI); ctx.stroke();
+    ctx.strokeStyle = "#1d1d1d";
+    ctx.lineWidth = 1.2 / s;
+    ctx.beginPath(); ctx.arc(p[0], p[1], r + 7.5 / s, 0, 2 * Math.PI); ctx.stroke();
+    ctx.restore();
+  }
   function drawRings(ctx) {
     var s = view.scale;
+    drawHalo(ctx);
     var any = Object.keys(state.highlights).some(function (k) { return state.highlights[k]; }) ||
       Object.keys(ND.cls).length > 0;
     if (!any) return;
