@@ -67,7 +67,11 @@ def test_as_of_follows_the_rule(net, day):
     got = {(r.source, r.target): r.status for r in then.routes}
     assert got == {k: v for k, v in want.items() if v is not None}
     assert set(then.graph.edges) == {k for k, v in want.items() if v == "active"}
-    assert len(then) == len(net)
+    # an organisation joins with its first route: kept when a route of its counts on the
+    # day, or when it has no routes at all
+    counted = {v for k, st_ in want.items() if st_ is not None for v in k}
+    with_routes = {v for r in net.routes for v in (r.source, r.target)}
+    assert set(then.orgs) == {v for v in net.orgs if v in counted or v not in with_routes}
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -85,6 +89,7 @@ def test_timeline_rows_are_the_as_of_state_at_each_year_end(net):
         assert row["active_routes"] == then.graph.number_of_edges()
         assert row["dead_ends"] == len(dead_ends(then))
         assert row["isolated"] == len(isolated(then))
+        assert row["organisations"] == len(then)
 
 
 @pytest.mark.parametrize(("text", "first", "last"), [

@@ -204,8 +204,12 @@ def _load(data_dir: Path, quiet: bool, as_of: str | None = None) -> Network:
         if full.routes and not net.routes and not quiet:
             starts = sorted((d, r.since) for r, d, _ in route_dates(full) if d is not None)
             first = f" (the earliest 'since' is {starts[0][1]})" if starts else ""
+            alone = len(net.orgs)
+            then = (f"only the {alone} organisation{'s' if alone != 1 else ''} with no routes "
+                    "at all" if alone else "no organisations (each joins with its first "
+                    "route)")
             _echo(f"warning: no route had started by {as_of}{first}: the network then has "
-                  "organisations only.", err=True)
+                  f"{then}.", err=True)
     if _KEPT is not None:
         _KEPT.append(net)
     return net

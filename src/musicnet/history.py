@@ -128,7 +128,10 @@ def as_of(net: Network, day: dt.date | str) -> Network:
     ``ended`` date is before ``day`` (it is then lapsed); a route marked ``lapsed`` whose
     ``ended`` date is on or after ``day`` was still running then, so it is active. A route
     with no ``ended`` date keeps its status (a lapsed route without a date stays lapsed:
-    when it lapsed is unknown). Organisations have no dates: all of them are kept.
+    when it lapsed is unknown). Organisations have no dates of their own: one **joins** the
+    network with its first route, so an organisation all of whose routes started after
+    ``day`` is left out (counting it would make it look isolated, a gap, or a dead end in
+    every earlier year); an organisation with no routes at all is always kept.
 
     >>> import musicnet
     >>> net = musicnet.load("data")
@@ -141,11 +144,15 @@ def as_of(net: Network, day: dt.date | str) -> Network:
     if isinstance(day, str):
         day = as_of_date(day)
     routes = []
+    has_route: set[str] = set()
     for r, since, ended in route_dates(net):
+        has_route.update((r.source, r.target))
         status = _state_on(r, since, ended, day)
         if status is not None:
             routes.append(r if status == r.status else replace(r, status=status))
-    return Network(net.orgs.values(), routes, source=net.source, warnings=net.warnings)
+    joined = {v for r in routes for v in (r.source, r.target)}
+    orgs = [o for v, o in net.orgs.items() if v in joined or v not in has_route]
+    return Network(orgs, routes, source=net.source, warnings=net.warnings)
 
 
 #: The counts :func:`timeline` gives for each year.

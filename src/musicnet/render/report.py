@@ -68,18 +68,21 @@ def timeline_chart_svg(rows: list[dict[str, Any]]) -> str:
     from matplotlib.figure import Figure
 
     years = [r["year"] for r in rows]
-    step = max(1, len(years) // 6)
+    step = max(1, -(-len(years) // 6))  # at most 6 year labels: 11 years touched
     with matplotlib.rc_context({"svg.hashsalt": "musicnet", "svg.fonttype": "none",
                                 "font.family": "DejaVu Sans"}):
         fig = Figure(figsize=(8, 3.2), dpi=100)
         left, right = fig.subplots(1, 2)
-        panels = ((left, "Routes", (("active_routes", "active", "#3b528b"),
-                                    ("lapsed_routes", "lapsed", "#9e9e9e"))),
-                  (right, "Findings", (("dead_ends", "dead ends", "#d62728"),
-                                       ("progression_gaps", "progression gaps", "#ff7f0e"),
-                                       ("bridges", "fragile routes", "#7b2cbf"),
-                                       ("isolated", "isolated", "#212529"))))
-        for ax, title, series in panels:
+        panels = ((left, "Routes", "routes", (("active_routes", "active", "#3b528b"),
+                                              ("lapsed_routes", "lapsed", "#9e9e9e"))),
+                  (right, "Findings", "organisations or routes",
+                   (("dead_ends", "dead ends", "#d62728"),
+                    ("progression_gaps", "progression gaps", "#ff7f0e"),
+                    ("bridges", "fragile routes", "#7b2cbf"),
+                    ("isolated", "isolated", "#212529"))))
+        for ax, title, unit, series in panels:
+            ax.set_ylabel(unit, fontsize=8)
+            ax.set_xlabel("end of year", fontsize=8)
             for key, label, colour in series:
                 ax.plot(years, [r[key] for r in rows], marker="o", markersize=3,
                         color=colour, label=label)
