@@ -297,3 +297,23 @@ def test_cluster_table_counts_the_boroughs_it_leaves_out(sample_net):
         assert all(b in row for b in names[:4])
         more = re.search(r" and (\d+) more", row)
         assert (int(more.group(1)) if more else 0) == max(0, len(names) - 4), row
+
+
+def test_the_report_says_what_its_words_mean(sample_net):
+    """A funder's-eye review: 'majority-CC', 'Pathfinders' and the findings' names were
+    never explained. The report has a glossary with every finding from the one findings
+    table and the research's terms."""
+    from markupsafe import escape
+
+    from musicnet.findings import FINDING, NETWORK_FINDINGS
+
+    html = render_report(sample_net)
+    words = html[html.index('<details id="words"'):]
+    words = words[:words.index("</details>")]
+    for f in (*NETWORK_FINDINGS, FINDING["cold_spots"]):
+        assert f"<dt>{escape(f.title)}</dt><dd>{escape(f.explain)}</dd>" in words
+    for term in ("Majority / minority challenging circumstances (CC)", "Pathfinders role",
+                 "Stages", "Route"):
+        assert f"<dt>{term}</dt>" in words
+    # the coverage table's greens are explained, with the count they are measured against
+    assert "darkest</span>: some, more, most" in html

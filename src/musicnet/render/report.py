@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError
-from ..findings import FINDING, plural
+from ..findings import FINDING, NETWORK_FINDINGS, plural
 from ..privacy import privacy_line, published_parts, published_total
 from ..schema import HUB_AREAS, REMIT_NAMES, STAGES, TYPE_NAMES
 
@@ -278,6 +278,8 @@ def report_context(net: Network, *, include_private: bool = False, suppress_belo
         "picture": picture,
         "privacy": privacy_line(include_private, suppress_below),
         "todo_cold": FINDING["cold_spots"].todo,
+        "glossary": [{"title": f.title, "what": f.explain}
+                     for f in (*NETWORK_FINDINGS, FINDING["cold_spots"])],
         "health": result["health"],
         "health_meaning": HEALTH_MEANING,
         "timeline": years,
