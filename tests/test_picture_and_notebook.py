@@ -78,6 +78,19 @@ def test_map_cli_formats(tmp_path):
     assert digest() == before  # inputs never modified
 
 
+def test_the_picture_gives_the_counts_under_its_title(sample_net):
+    """A picture is often sent on its own: under the title it gives the counts the map's
+    header gives, from the same analysis."""
+    svg = render_picture(sample_net, fmt="svg", title="T").decode()
+    n, active = len(sample_net.orgs), sample_net.graph.number_of_edges()
+    line = (f"{n} organisations · {active} active routes · "
+            f"{len(sample_net.dead_ends())} dead ends · "
+            f"{len(sample_net.progression_gaps())} progression gaps · "
+            f"{len(sample_net.bridges())} fragile routes · "
+            f"{len(sample_net.bridge_organisations())} single points of failure")
+    assert line in svg
+
+
 def test_dollar_signs_are_not_maths():
     net = net_of([org("a", name="$$ \\frac{1}{0} $"), org("b", "developing")], [("a", "b")])
     svg = render_picture(net, fmt="svg", title="$x$")

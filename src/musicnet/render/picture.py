@@ -186,7 +186,14 @@ def picture_figure(net: Network, *, view: str = "ladder", title: str | None = No
                           frameon=True, title=key_title, title_fontsize=8,
                           bbox_to_anchor=(0.5, y))
 
-    title_px, foot_px = 40.0, 24.0  # the title above, the attribution below the key
+    from ..findings import NETWORK_FINDINGS, plural
+
+    # under the title, the counts the map's header gives (a picture is often sent alone)
+    active = g.number_of_edges()
+    stats = " · ".join([plural(len(net.orgs), "organisation"),
+                        plural(active, "active route"),
+                        *(f.count(counts[f.flag]) for f in NETWORK_FINDINGS[:4] if f.flag)])
+    title_px, foot_px = 54.0, 24.0  # the title above, the attribution below the key
     with matplotlib.rc_context({"svg.hashsalt": "musicnet", "svg.fonttype": "none",
                                 "font.family": "DejaVu Sans"}):
         scratch = Figure(figsize=(max(draw_w, 300) / dpi, 4), dpi=dpi)
@@ -210,6 +217,8 @@ def picture_figure(net: Network, *, view: str = "ladder", title: str | None = No
         ax.set_ylim(y1, y0)  # y down, as on the map
         fig.text(0.01, 1 - 6 / fig_h, str(xml_safe(title or "Youth music progression network")),
                  ha="left", va="top", fontsize=13, parse_math=False)
+        fig.text(0.01, 1 - 30 / fig_h, stats, ha="left", va="top", fontsize=9,
+                 color="#46506a", parse_math=False)
         legend = make_key(fig, ncol, (foot_px + 2) / fig_h)
         fixed = []  # stage, hub-area and strip names: kept free of organisations' names
         if view == "ladder":
