@@ -273,7 +273,18 @@ def _open(browser, path, size):
 def test_map_routes_bend_around_organisations(browser, fifteen_map, size):
     """The page bends the routes the rule bends (bend_routes on the page's own positions
     and sizes), and no drawn route passes over an organisation it does not link."""
-    page = _open(browser, fifteen_map, size)
+    ids, routes, page_bends = _page_bends_checked(browser, fifteen_map, size)
+    named = {(ids[s], ids[t]) for j, (s, t) in enumerate(routes) if j in page_bends}
+    # two routes down the Advanced column, and one across the South East row
+    assert {("lhub", "goldsmiths-junior"), ("greenwich-yo", "trinity-laban-jd"),
+            ("deptford-green", "lhub")} <= named
+
+
+def _page_bends_checked(browser, path, size):
+    """The page's route geometry, checked: it bends exactly the routes bend_routes bends
+    (on the page's own positions and sizes) with the same control points, and no drawn
+    route passes over an organisation it does not link. Returns (ids, routes, bends)."""
+    page = _open(browser, path, size)
     try:
         geo = page.evaluate("window.musicnetMap.routeGeometry()")
     finally:
@@ -287,16 +298,13 @@ def test_map_routes_bend_around_organisations(browser, fifteen_map, size):
     assert set(page_bends) == set(want)
     for j, c in want.items():
         assert np.allclose(page_bends[j], c, atol=1e-6)
-    named = {(ids[s], ids[t]) for j, (s, t) in enumerate(routes) if j in page_bends}
-    # two routes down the Advanced column, and one across the South East row
-    assert {("lhub", "goldsmiths-junior"), ("greenwich-yo", "trinity-laban-jd"),
-            ("deptford-green", "lhub")} <= named
     for j, (s, t) in enumerate(routes):
         a, b = points[s], points[t]
         poly = curve_points(a, page_bends[j], b, 48) if j in page_bends else [a, b]
         for k, p in enumerate(points):
             if k not in (s, t) and p is not None:
                 assert not _passes(poly, p, radii[k]), (ids[s], ids[t], ids[k])
+    return ids, routes, page_bends
 
 
 @pytest.mark.browser
@@ -354,22 +362,6 @@ def test_a_long_route_along_a_ladder_row_bends(browser, tmp_path, size):
     route can only take shallow bows within ``max_bow``; the rule now has them."""
     path = tmp_path / "map.html"
     path.write_text(render_map(musicnet.load(LONG_ROW)), encoding="utf-8")
-    page = _open(browser, path, size)
-    try:
-        geo = page.evaluate("window.musicnetMap.routeGeometry()")
-    finally:
-        page.close()
-    ids = [row[0] for row in geo["nodes"]]
-    points = [None if row[1] is None else (row[1], row[2]) for row in geo["nodes"]]
-    radii = [row[3] for row in geo["nodes"]]
-    bends = {int(j): tuple(c) for j, c in geo["bends"].items()}
-    routes = [tuple(r) for r in geo["routes"]]
-    assert set(bends) == set(bend_routes(points, radii, routes))
+    ids, routes, bends = _page_bends_checked(browser, path, size)
     long_one = routes.index((ids.index("woolwich-camhs"), ids.index("greenwich-college")))
     assert long_one in bends
-    for j, (s, t) in enumerate(routes):
-        poly = curve_points(points[s], bends[j], points[t], 48) if j in bends \
-            else [points[s], points[t]]
-        for k, p in enumerate(points):
-            if k not in (s, t) and p is not None:
-                assert not _passes(poly, p, radii[k]), (ids[s], ids[t], ids[k])

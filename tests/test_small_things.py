@@ -51,17 +51,23 @@ def test_import_musicnet_stays_light():
     assert res.stdout.strip() == "[]", res.stdout + res.stderr
 
 
-def test_a_row_with_an_unquoted_comma_says_how_many_values(tmp_path):
+def _problems_loading(tmp_path: Path, organisations: str, referrals: str) -> DataError:
+    """The DataError loading a data folder with these two files raises."""
     d = tmp_path / "d"
     d.mkdir()
-    (d / "organisations.csv").write_text(
-        "id,name,type,remit,stages,borough\n"
-        "a,Smith, Jones and Co,youth_service,general,participation,Lewisham\n"
-        "b,B,youth_service,general,developing,Lewisham\n", encoding="utf-8")
-    (d / "referrals.csv").write_text("source,target\nb,b2\n", encoding="utf-8")
+    (d / "organisations.csv").write_text(organisations, encoding="utf-8")
+    (d / "referrals.csv").write_text(referrals, encoding="utf-8")
     with pytest.raises(DataError) as err:
         musicnet.load(d)
-    p = next(p for p in err.value.problems if p.line == 2)
+    return err.value
+
+
+def test_a_row_with_an_unquoted_comma_says_how_many_values(tmp_path):
+    err = _problems_loading(
+        tmp_path, "id,name,type,remit,stages,borough\n"
+        "a,Smith, Jones and Co,youth_service,general,participation,Lewisham\n"
+        "b,B,youth_service,general,developing,Lewisham\n", "source,target\nb,b2\n")
+    p = next(p for p in err.problems if p.line == 2)
     assert p.message == "this row has 7 values, the header has 6."
     assert "unquoted comma" in (p.suggestion or "")
 
@@ -71,22 +77,17 @@ def test_a_shifted_row_is_one_problem_not_one_per_column(tmp_path):
     moved every value after it one column right, and each was reported wrong in its new
     column (8 problems for one comma). Now the row is one problem saying why; a row that
     is only long because of trailing commas keeps its own, real problem."""
-    d = tmp_path / "d"
-    d.mkdir()
-    (d / "organisations.csv").write_text(
-        "id,name,type,remit,stages,borough,notes\n"
+    err = _problems_loading(
+        tmp_path, "id,name,type,remit,stages,borough,notes\n"
         "a,Smith, Jones and Co,youth_service,general,participation,Lewisham,\n"
         "b,B,youth_service,general,developing,Lewishm,,,\n"
-        "c,C,youth_service,general,developing,Lewisham,,,\n", encoding="utf-8")
-    (d / "referrals.csv").write_text("source,target\nb,c\n", encoding="utf-8")
-    with pytest.raises(DataError) as err:
-        musicnet.load(d)
-    got = [(p.line, p.message) for p in err.value.problems]
+        "c,C,youth_service,general,developing,Lewisham,,,\n", "source,target\nb,c\n")
+    got = [(p.line, p.message) for p in err.problems]
     assert got == [
         (2, "this row has 8 values, the header has 7, and 4 of them do not fit their "
             "columns."),
         (3, "unknown borough 'Lewishm'.")]
-    assert "double quotes" in err.value.problems[0].suggestion
+    assert "double quotes" in err.problems[0].suggestion
 
 
 def test_a_missing_workbook_says_file_not_found(tmp_path):

@@ -32,6 +32,7 @@ def _choice(values: list[str]) -> click.Choice:
     """One of ``values``, in any case (``--format JSON`` is ``json``)."""
     return click.Choice(values, case_sensitive=False)
 
+
 #: Warnings printed at most; the rest are counted.
 MAX_WARNINGS_SHOWN = 20
 
