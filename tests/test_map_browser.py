@@ -1206,3 +1206,26 @@ def test_the_whatif_map_shows_what_the_change_takes_away(browser, sample_net, tm
     assert f"{len(after.dead_ends())} dead end" in stats
     assert page.errors == []
     page.close()
+
+
+@pytest.mark.parametrize("size", [(1440, 900), (1024, 768), (768, 1024)])
+def test_the_strip_name_covers_no_organisation(browser, sample_map, sample_net, size):
+    """A funder's-eye review: at 1024x768 the "London-wide (1)" name sat on the ring of the
+    organisation in its box (the name keeps its size in pixels as the map shrinks). It now
+    sits in a band on top of the box, clear of every organisation drawn in it."""
+    page = open_map(browser, sample_map, size=size)
+    page.evaluate("""() => { const r = document.querySelector('input[value=geo]');
+        r.checked = true; r.dispatchEvent(new Event('change', {bubbles: true})); }""")
+    page.wait_for_timeout(300)
+    boxes = [b for b in page.evaluate("window.musicnetMap.viewLabels()")
+             if b["text"].startswith(("London-wide (", "Outside London ("))]
+    assert boxes
+    strip = [v for v, o in sample_net.orgs.items()
+             if o.borough in ("London-wide", "Outside London")]
+    for b in boxes:
+        for v in strip:
+            x, y = page.evaluate("id => window.musicnetMap.domPosition(id)", v)
+            r = page.evaluate("id => window.musicnetMap.domRadius(id)", v)
+            assert (x + r < b["x"] or x - r > b["x"] + b["w"]
+                    or y + r < b["y"] or y - r > b["y"] + b["h"]), (v, b)
+    page.close()

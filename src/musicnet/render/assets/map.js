@@ -413,11 +413,14 @@
         var named = b.x0 + (measureCtx.measureText(b.name + " (" + b.count + ")").width + 14) / s;
         measureCtx.font = FONT;
         var bx1 = Math.max(b.x1, named);
+        // its name in a band of STRIP_HEAD pixels on top of the box, above the organisations
+        // (inside the box, a name that keeps its size covered them when zoomed out)
+        var top = b.y0 - STRIP_HEAD / s;
         ctx.fillStyle = "#f1f1f1";
         ctx.strokeStyle = "#8c8c8c";
         ctx.lineWidth = 1 / s;
-        ctx.fillRect(b.x0, b.y0, bx1 - b.x0, b.y1 - b.y0);
-        ctx.strokeRect(b.x0, b.y0, bx1 - b.x0, b.y1 - b.y0);
+        ctx.fillRect(b.x0, top, bx1 - b.x0, b.y1 - top);
+        ctx.strokeRect(b.x0, top, bx1 - b.x0, b.y1 - top);
       });
     }
     ctx.restore();
@@ -450,6 +453,7 @@
   // plus BR.clear of one it neither starts nor ends at is drawn as a quadratic curve, with
   // the first of BR.bows that is clear (straight if none is). Worked out again
   // only when what is shown or where it is changes (a drag, "Relax layout", the view).
+  var STRIP_HEAD = 22;  // px: the band holding a London-wide / Outside London box's name
   var BR = DATA.bends, bendSig = "", bent = new Map();
   function bendRoutes() {  // route -> its curve's control point [x, y]
     var pts = new Array(n), count = 0;
@@ -1146,8 +1150,8 @@
     } else {
       DATA.geo.strip.forEach(function (b) {
         if (!b.count) return;
-        var d = toDomC(cam, b.x0 + 6, b.y0 + 18);
-        add(b.name + " (" + b.count + ")", d[0], d[1], "left", "#333333");
+        var d = toDomC(cam, b.x0, b.y0);
+        add(b.name + " (" + b.count + ")", d[0] + 6, d[1] - STRIP_HEAD / 2, "left", "#333333");
         out[out.length - 1].b[2] += 8;  // and the box drawn around it (drawBackground)
       });
       var W = container.clientWidth, H = container.clientHeight, fixed = out.length;
@@ -2274,6 +2278,14 @@
       var i = byId.get(id), p = nodeXY(i), d = toDom(p[0], p[1]);
       var r = container.getBoundingClientRect();
       return [d[0] + r.left, d[1] + r.top];
+    },
+    domRadius: function (id) {  // on screen, in pixels: the organisation with its rings
+      var i = byId.get(id), px = ND.size[i] * view.scale + 3;
+      ringsOf(i).forEach(function (f) {
+        var st = f.indexOf("cls:") === 0 ? DATA.class_styles[f.slice(4)] : DATA.flag_styles[f];
+        px += (st.double ? 4 : 1.5) * st.width + 1;
+      });
+      return px;
     },
     lastPicture: function () { return lastPicture; },
     labelBoxes: function () {  // the names drawn in the last frame, in page coordinates
