@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
 
 from musicnet import Network, Organisation, Route
+
+# A shell without job control starts background commands with Ctrl-C (SIGINT) ignored,
+# and every process started from here would inherit that: the tests that interrupt a
+# build with SIGINT then saw it ignored. Catching it here gives children the default back
+# (exec resets caught signals), however the suite was started.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data"
